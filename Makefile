@@ -1,0 +1,73 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything installs into .venv.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The newest Python >= 3.12: on PATH first, then pyenv's installed versions.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	command -v $$p >/dev/null 2>&1 || [ -x "$$p" ] || continue; \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done)
+
+.PHONY: help install run test lint format messages bench bench-catalog bench-orders clean
+
+help:
+	@echo "make run    install, migrate, load demo data, start web + worker + beat"
+	@echo "make test   install and run the whole test suite"
+	@echo "make lint   ruff check and format check"
+	@echo "make bench  run the catalog and order benchmarks (PostgreSQL + Redis)"
+
+$(STAMP): pyproject.toml requirements.lock
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python 3.12 or newer is needed and none was found on PATH or under pyenv."; \
+		echo "Install one (e.g. 'pyenv install 3.13' or 'apt-get install python3.13') and retry,"; \
+		echo "or point to it: make run PYTHON=/path/to/python3.13"; exit 1; fi
+	@[ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || \
+		{ rm -rf $(VENV); echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@$(PIP) install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	@echo "Installing dependencies (pinned by requirements.lock)"
+	@set -o pipefail; $(PIP) install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]' 2>&1 \
+		| { grep -v "^WARNING: Location" || true; }
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p var
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(PY) manage.py migrate --no-input -v1
+	$(PY) manage.py seed_demo
+	@$(PY) -m core.devserver --host $(HOST) --port $(PORT)
+
+test: install
+	@bash scripts/test.sh $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: bench-catalog bench-orders
+
+bench-catalog: install
+	$(PY) bench/catalog.py
+
+bench-orders: install
+	$(PY) bench/orders.py
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,151 @@
+"""Makers' shops: one shop per approved application, run by its member accounts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.TextChoices):
+    """The 18 districts (kecamatan) of Kutai Timur regency."""
+
+    BATU_AMPAR = "batu-ampar", "Batu Ampar"
+    BENGALON = "bengalon", "Bengalon"
+    BUSANG = "busang", "Busang"
+    KALIORANG = "kaliorang", "Kaliorang"
+    KARANGAN = "karangan", "Karangan"
+    KAUBUN = "kaubun", "Kaubun"
+    KONGBENG = "kongbeng", "Kongbeng"
+    LONG_MESANGAT = "long-mesangat", "Long Mesangat"
+    MUARA_ANCALONG = "muara-ancalong", "Muara Ancalong"
+    MUARA_BENGKAL = "muara-bengkal", "Muara Bengkal"
+    MUARA_WAHAU = "muara-wahau", "Muara Wahau"
+    RANTAU_PULUNG = "rantau-pulung", "Rantau Pulung"
+    SANDARAN = "sandaran", "Sandaran"
+    SANGATTA_SELATAN = "sangatta-selatan", "Sangatta Selatan"
+    SANGATTA_UTARA = "sangatta-utara", "Sangatta Utara"
+    SANGKULIRANG = "sangkulirang", "Sangkulirang"
+    TELEN = "telen", "Telen"
+    TELUK_PANDAN = "teluk-pandan", "Teluk Pandan"
+
+
+class ShopQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Shop.Status.APPROVED)
+
+    def verified(self):
+        return self.approved().filter(is_verified=True)
+
+    def for_member(self, user):
+        """Shops the user may manage."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+    def in_district(self, district: str):
+        return self.filter(district=district)
+
+
+class Shop(models.Model):
+    """A maker's shop; public only once the cooperative has approved it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+
+    name = models.CharField(_("shop name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_shops",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="ShopMember",
+        related_name="shops",
+        verbose_name=_("members"),
+    )
+    district = models.CharField(_("district"), max_length=30, choices=District.choices)
+    address = models.TextField(_("workshop address"))
+    whatsapp = models.CharField(_("WhatsApp number"), max_length=20)
+    story = models.TextField(_("story"), blank=True)
+    photo = models.ImageField(_("profile photo"), upload_to="shops/photos/", blank=True)
+    banner = models.ImageField(_("banner"), upload_to="shops/banners/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    is_verified = models.BooleanField(
+        _("verified Kutai Timur maker"),
+        default=False,
+        help_text=_("Set by the cooperative after checking that the maker works in Kutai Timur."),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    is_on_vacation = models.BooleanField(_("on vacation"), default=False)
+    vacation_until = models.DateField(_("back on"), null=True, blank=True)
+    vacation_message = models.CharField(_("vacation message"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    objects = ShopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="shop_rejection_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def accepts_orders(self) -> bool:
+        """Approved and not paused for a vacation."""
+        return self.is_public and not self.is_on_vacation
+
+    @property
+    def member_since(self):
+        return self.approved_at or self.created_at
+
+    def has_member(self, user) -> bool:
+        return user.is_authenticated and self.memberships.filter(user=user).exists()
+
+
+class ShopMember(models.Model):
+    """An account that may run a shop; the owner is a member too."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OWNER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shop member")
+        verbose_name_plural = _("shop members")
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "user"], name="shop_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.shop}"

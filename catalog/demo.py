@@ -1,0 +1,326 @@
+"""Demo data: the makers, motifs and batik of Kutai Timur, with images drawn by Pillow."""
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from artisans.models import District, Shop, ShopMember
+
+from .models import (
+    Colour,
+    Fabric,
+    Motif,
+    Product,
+    ProductImage,
+    ProductOption,
+    ProductType,
+    Technique,
+)
+from .motif_art import draw_batik, save_jpeg_bytes
+
+DEMO_PASSWORD = "batik-kutim-2026"
+ADMIN_EMAIL = "admin@batik-kutim.id"
+BUYER_EMAIL = "pembeli@batik-kutim.id"
+
+MOTIFS = [
+    (
+        "paku",
+        "Paku",
+        "The fern that grows along the rivers of Sangatta: its curled young fronds stand for growth and new beginnings.",
+    ),
+    (
+        "telapak-tangan",
+        "Telapak Tangan",
+        "The palm of the hand: the mark of the maker's own work and of hands joined in the community.",
+    ),
+    (
+        "daun-singkong",
+        "Daun Singkong",
+        "The cassava leaf from the gardens of Rantau Pulung: a plant that feeds families, drawn with its long lobes.",
+    ),
+    (
+        "wakaroros",
+        "Wakaroros",
+        "A rosette flower of the Kutai forests, drawn with radiating petals and dotted rays.",
+    ),
+    (
+        "sawit",
+        "Sawit",
+        "The oil palm that shapes the land and work of Kutai Timur: arching fronds and clusters of fruit.",
+    ),
+]
+TECHNIQUES = [
+    ("tulis", "Tulis", "Drawn by hand with a canting: every line is unique; takes weeks."),
+    ("cap", "Cap", "Stamped with a copper block: even repeats at a friendlier price."),
+    ("kombinasi", "Kombinasi", "Stamped base with hand-drawn details."),
+]
+FABRICS = [
+    ("katun-primisima", "Katun Primisima"),
+    ("katun-prima", "Katun Prima"),
+    ("sutra", "Sutra"),
+]
+PRODUCT_TYPES = [
+    ("kain", "Kain"),
+    ("kemeja", "Kemeja"),
+    ("selendang", "Selendang"),
+    ("dress", "Dress"),
+]
+COLOURS = [
+    ("cokelat-soga", "Cokelat soga", "#5a3519"),
+    ("biru-indigo", "Biru indigo", "#1c2a4a"),
+    ("merah-marun", "Merah marun", "#6a1a1f"),
+    ("hijau", "Hijau", "#0d5c4a"),
+    ("ungu", "Ungu", "#4b2477"),
+    ("oranye", "Oranye", "#8a2b12"),
+]
+
+
+@dataclass(frozen=True)
+class DemoMaker:
+    email: str
+    name: str
+    shop: str
+    district: str
+    whatsapp: str
+    motifs: tuple[str, ...]
+    is_verified: bool
+    story: str
+
+
+MAKERS = [
+    DemoMaker(
+        "sari@batik-kutim.id",
+        "Ibu Sari Wulandari",
+        "Batik Paku Sangatta",
+        District.SANGATTA_UTARA,
+        "+6281250001001",
+        ("paku",),
+        True,
+        "Sari has drawn the paku fern for twelve years in her workshop in Sangatta Utara, with four women from her street.",
+    ),
+    DemoMaker(
+        "rahmah@batik-kutim.id",
+        "Ibu Rahmah Hidayati",
+        "Rumah Batik Telapak",
+        District.SANGATTA_UTARA,
+        "+6281250001002",
+        ("telapak-tangan", "paku"),
+        True,
+        "Rahmah chairs the makers' community. Her telapak tangan motif is the hand of every maker who joined.",
+    ),
+    DemoMaker(
+        "yusuf@batik-kutim.id",
+        "Pak Yusuf Pratama",
+        "Batik Singkong Rantau Pulung",
+        District.RANTAU_PULUNG,
+        "+6281250001003",
+        ("daun-singkong", "wakaroros", "sawit"),
+        True,
+        "From the gardens of Rantau Pulung: cassava leaves, wakaroros flowers and oil palms, in tulis and cap.",
+    ),
+    DemoMaker(
+        "dewi@batik-kutim.id",
+        "Ibu Dewi Lestari",
+        "Sawit Indah Bengalon",
+        District.BENGALON,
+        "+6281250001004",
+        ("sawit", "daun-singkong"),
+        False,
+        "A young workshop on the coast road in Bengalon, known for bright colours on katun primisima.",
+    ),
+    DemoMaker(
+        "maria@batik-kutim.id",
+        "Ibu Maria Ningsih",
+        "Wakaroros Muara Wahau",
+        District.MUARA_WAHAU,
+        "+6281250001005",
+        ("wakaroros", "paku"),
+        True,
+        "Maria learnt batik from her mother in Muara Wahau and draws the wakaroros flower of the Kutai forests.",
+    ),
+    DemoMaker(
+        "andi@batik-kutim.id",
+        "Pak Andi Saputra",
+        "Canting Sangkulirang",
+        District.SANGKULIRANG,
+        "+6281250001006",
+        ("telapak-tangan", "wakaroros"),
+        False,
+        "Cap and kombinasi batik from Sangkulirang, made for office uniforms and family events.",
+    ),
+]
+
+PRODUCT_KINDS = [
+    # (type slug, title word, base price, options, length, width)
+    ("kain", "Kain", 350_000, [("", 0, None)], 200, 115),
+    (
+        "kemeja",
+        "Kemeja",
+        275_000,
+        [
+            ("S", 0, None),
+            ("M", 0, None),
+            ("L", 0, None),
+            ("XL", 15_000, None),
+            ("XXL", 25_000, None),
+        ],
+        None,
+        None,
+    ),
+    ("selendang", "Selendang", 180_000, [("", 0, None)], 180, 50),
+    ("kain", "Kain Sutra", 1_250_000, [("", 0, None)], 200, 115),
+]
+
+
+def _taxonomy() -> None:
+    for position, (slug, name, story) in enumerate(MOTIFS):
+        Motif.objects.update_or_create(
+            slug=slug, defaults={"name": name, "story": story, "position": position}
+        )
+    for position, (slug, name, description) in enumerate(TECHNIQUES):
+        Technique.objects.update_or_create(
+            slug=slug, defaults={"name": name, "description": description, "position": position}
+        )
+    for position, (slug, name) in enumerate(FABRICS):
+        Fabric.objects.update_or_create(slug=slug, defaults={"name": name, "position": position})
+    for position, (slug, name) in enumerate(PRODUCT_TYPES):
+        ProductType.objects.update_or_create(
+            slug=slug, defaults={"name": name, "position": position}
+        )
+    for position, (slug, name, hex_code) in enumerate(COLOURS):
+        Colour.objects.update_or_create(
+            slug=slug, defaults={"name": name, "hex": hex_code, "position": position}
+        )
+
+
+def _user(email: str, *, display_name: str, **extra):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"display_name": display_name, **extra}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        # Demo accounts count as verified, as if they had clicked the link in their email.
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+    return user
+
+
+def _shop(maker: DemoMaker) -> Shop:
+    owner = _user(maker.email, display_name=maker.name, phone=maker.whatsapp)
+    now = timezone.now()
+    shop, _ = Shop.objects.get_or_create(
+        slug=slugify(maker.shop),
+        defaults={
+            "name": maker.shop,
+            "owner": owner,
+            "district": maker.district,
+            "address": f"Jl. Pembatik No. {len(maker.shop)}, {maker.district.label}, Kutai Timur",
+            "whatsapp": maker.whatsapp,
+            "story": maker.story,
+            "status": Shop.Status.APPROVED,
+            "approved_at": now,
+            "is_verified": maker.is_verified,
+            "verified_at": now if maker.is_verified else None,
+        },
+    )
+    ShopMember.objects.get_or_create(
+        shop=shop, user=owner, defaults={"role": ShopMember.Role.OWNER}
+    )
+    shop.motifs.add(*Motif.objects.filter(slug__in=maker.motifs))
+    return shop
+
+
+def _products(shop: Shop, maker: DemoMaker, rng: random.Random, count: int) -> int:
+    techniques = {t.slug: t for t in Technique.objects.all()}
+    fabrics = {f.slug: f for f in Fabric.objects.all()}
+    types = {t.slug: t for t in ProductType.objects.all()}
+    colours = list(Colour.objects.all())
+    motifs = {m.slug: m for m in Motif.objects.filter(slug__in=maker.motifs)}
+    created = 0
+    for index in range(count):
+        motif_slug = maker.motifs[index % len(maker.motifs)]
+        type_slug, word, base_price, options, length, width = PRODUCT_KINDS[
+            index % len(PRODUCT_KINDS)
+        ]
+        technique = ("tulis", "cap", "kombinasi")[(index + len(maker.shop)) % 3]
+        fabric = "sutra" if "Sutra" in word else ("katun-primisima" if index % 2 else "katun-prima")
+        is_made_to_order = index % 5 == 4
+        colour = colours[(index + len(maker.email)) % len(colours)]
+        title = f"{word} Batik {techniques[technique].name} Motif {motifs[motif_slug].name} {colour.name}"
+        slug = slugify(f"{title}-{shop.slug}")[:150]
+        price = base_price + (150_000 if technique == "tulis" else 0) + rng.randrange(0, 8) * 25_000
+        product, was_created = Product.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "shop": shop,
+                "title": title,
+                "description": (
+                    f"{motifs[motif_slug].story}\n\n"
+                    f"Batik {techniques[technique].name.lower()} on {fabrics[fabric].name.lower()}, "
+                    f"made in {shop.get_district_display()}, Kutai Timur."
+                ),
+                "technique": techniques[technique],
+                "fabric": fabrics[fabric],
+                "product_type": types[type_slug],
+                "length_cm": length,
+                "width_cm": width,
+                "price": price,
+                "status": Product.Status.ACTIVE,
+                "is_made_to_order": is_made_to_order,
+                "lead_time_days": 21 if is_made_to_order else None,
+                "is_featured": index == 0,
+            },
+        )
+        if not was_created:
+            continue
+        created += 1
+        product.motifs.add(motifs[motif_slug])
+        product.colours.add(colour)
+        for position, (name, delta, _) in enumerate(options):
+            ProductOption.objects.create(
+                product=product,
+                name=name,
+                price_delta=delta,
+                stock=0 if is_made_to_order else rng.randrange(2, 12),
+                position=position,
+            )
+        seed = rng.randrange(1_000_000)
+        for position in range(2):
+            picture = draw_batik(motif_slug, width=640, height=640, seed=seed + position * 6)
+            ProductImage.objects.create(
+                product=product,
+                image=ContentFile(
+                    save_jpeg_bytes(picture, quality=82), name=f"{slug[:60]}-{position}.jpg"
+                ),
+                alt_text=f"{title} ({position + 1})",
+                position=position,
+                is_primary=position == 0,
+            )
+    return created
+
+
+@transaction.atomic
+def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
+    """Create the demo community once; running it again changes nothing."""
+    _taxonomy()
+    _user(ADMIN_EMAIL, display_name="Admin Koperasi", is_staff=True, is_superuser=True)
+    _user(BUYER_EMAIL, display_name="Budi Santoso", phone="+6281350002000")
+    rng = random.Random(2021)
+    created = 0
+    for maker in MAKERS:
+        created += _products(_shop(maker), maker, rng, products_per_shop)
+    return {
+        "shops": Shop.objects.count(),
+        "products": Product.objects.count(),
+        "products_created": created,
+    }

@@ -1,0 +1,194 @@
+"""The batik catalog: curated taxonomy, products, their options (with stock) and images."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from artisans.models import Shop
+
+
+class Taxon(models.Model):
+    """A curated term buyers filter by; edited by the cooperative in Django admin."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=90, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Motif(Taxon):
+    story = models.TextField(_("origin story"), blank=True)
+    image = models.ImageField(_("image"), upload_to="motifs/", blank=True)
+    shops = models.ManyToManyField(
+        Shop, related_name="motifs", blank=True, verbose_name=_("shops working this motif")
+    )
+
+    class Meta(Taxon.Meta):
+        verbose_name = _("motif")
+        verbose_name_plural = _("motifs")
+
+
+class Technique(Taxon):
+    """Tulis, cap or kombinasi; printed textile is not batik and is not offered."""
+
+    description = models.TextField(_("description"), blank=True)
+    shops = models.ManyToManyField(
+        Shop, related_name="techniques", blank=True, verbose_name=_("shops using this technique")
+    )
+
+    class Meta(Taxon.Meta):
+        verbose_name = _("technique")
+        verbose_name_plural = _("techniques")
+
+
+class Fabric(Taxon):
+    class Meta(Taxon.Meta):
+        verbose_name = _("fabric")
+        verbose_name_plural = _("fabrics")
+
+
+class ProductType(Taxon):
+    class Meta(Taxon.Meta):
+        verbose_name = _("product type")
+        verbose_name_plural = _("product types")
+
+
+class Colour(Taxon):
+    hex = models.CharField(_("colour code"), max_length=7, default="#000000")
+
+    class Meta(Taxon.Meta):
+        verbose_name = _("colour")
+        verbose_name_plural = _("colours")
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        """Active products of approved shops: what the public may see."""
+        return self.filter(status=Product.Status.ACTIVE, shop__status=Shop.Status.APPROVED)
+
+    def of_shop(self, shop):
+        return self.filter(shop=shop)
+
+    def in_district(self, district: str):
+        return self.filter(shop__district=district)
+
+
+class Product(models.Model):
+    """One batik listing; prices are whole rupiah."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
+
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="products"
+    )
+    title = models.CharField(_("title"), max_length=140)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    motifs = models.ManyToManyField(Motif, verbose_name=_("motifs"), related_name="products")
+    technique = models.ForeignKey(
+        Technique, verbose_name=_("technique"), on_delete=models.PROTECT, related_name="products"
+    )
+    fabric = models.ForeignKey(
+        Fabric,
+        verbose_name=_("fabric"),
+        on_delete=models.PROTECT,
+        related_name="products",
+        null=True,
+        blank=True,
+    )
+    product_type = models.ForeignKey(
+        ProductType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="products"
+    )
+    colours = models.ManyToManyField(
+        Colour, verbose_name=_("colours"), related_name="products", blank=True
+    )
+    length_cm = models.PositiveIntegerField(_("length (cm)"), null=True, blank=True)
+    width_cm = models.PositiveIntegerField(_("width (cm)"), null=True, blank=True)
+    price = models.PositiveIntegerField(_("price (Rp)"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    is_made_to_order = models.BooleanField(_("made to order"), default=False)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_made_to_order=False) | Q(lead_time_days__gt=0),
+                name="product_made_to_order_has_lead_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProductOption(models.Model):
+    """A size or length of a product, with its own stock and price difference."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="options")
+    name = models.CharField(_("option"), max_length=60, blank=True)
+    price_delta = models.IntegerField(_("price difference (Rp)"), default=0)
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="option_stock_not_negative"),
+            models.UniqueConstraint(fields=["product", "name"], name="option_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} – {self.name}" if self.name else str(self.product)
+
+    @property
+    def price(self) -> int:
+        return self.product.price + self.price_delta
+
+
+class ProductImage(models.Model):
+    """A photo of a product, stored re-encoded; the first by position is the primary one."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        _("image"), upload_to="products/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt_text = models.CharField(_("description of the image"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_primary = models.BooleanField(_("primary"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "position", "pk"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"], condition=Q(is_primary=True), name="one_primary_image"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_text or self.image.name

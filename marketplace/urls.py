@@ -1,0 +1,32 @@
+"""The site's URL map: each app mounts its own urls module."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from catalog.sitemaps import SITEMAPS
+from core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("robots.txt", core_views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("akun/", include("allauth.urls")),
+    path("akun/", include("accounts.urls")),
+    path("notifikasi/", include("notifications.urls")),
+    path("toko/", include("artisans.urls")),
+    path("pesanan/", include("orders.urls")),
+    path("", include("catalog.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

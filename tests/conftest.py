@@ -1,0 +1,132 @@
+"""Shared fixtures: a private media folder per test, and a real Celery worker process."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from marketplace.celery import app as celery_app
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test writes uploads into its own temporary folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached pages live in the cache: start each test with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(scope="session")
+def broker_env(tmp_path_factory) -> dict[str, str]:
+    """Environment for processes that share this test run's broker.
+
+    With Redis the run's own Redis URL is used; with the embedded filesystem broker a private
+    folder is used so a stale message from another run is never picked up.
+    """
+    if settings.REDIS_URL:
+        return {}
+    folder = tmp_path_factory.mktemp("broker")
+    for name in ("queue", "processed"):
+        (folder / name).mkdir()
+    options = {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+        "polling_interval": 0.1,
+    }
+    celery_app.conf.broker_transport_options = options
+    celery_app.pool.force_close_all()
+    return {"CELERY_BROKER_DIR": str(folder)}
+
+
+class WorkerProcess:
+    """A `celery worker` subprocess on the test database; stop() and start() it at will."""
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.env = env
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "marketplace", "worker",
+                "--loglevel=INFO", "--concurrency=2", "--pool=prefork", "--without-gossip",
+                "--without-mingle", "--without-heartbeat", f"--hostname=test-{os.getpid()}@%h",
+            ],
+            cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited:\n{self.log()}")
+            if b" ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"Celery worker did not become ready:\n{self.log()}")
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        if kill:
+            # SIGKILL the whole process group: the main process and its pool children.
+            os.killpg(os.getpgid(self.process.pid), 9)
+        else:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+
+@pytest.fixture
+def celery_worker(transactional_db, broker_env, tmp_path):
+    """A real worker process that reads the test database; use with django_db(transaction=True)."""
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        **broker_env,
+        "DATABASE_NAME": str(database["NAME"]),
+        "DJANGO_TESTING": "1",
+        "MEDIA_ROOT": settings.MEDIA_ROOT,
+        "EMAIL_FILE_PATH": str(tmp_path / "emails"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    if settings.REDIS_URL:
+        celery_app.control.purge()
+    worker = WorkerProcess(env, tmp_path / "worker.log")
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def wait_for(condition, *, timeout: float = 20.0, interval: float = 0.1):
+    """Poll until condition() is truthy; return its value or fail with a clear message."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
