@@ -149,3 +149,23 @@ class ShopMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.shop}"
+
+
+class ShopFollow(models.Model):
+    """A buyer following a shop, to see its new listings on their home page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_shops"
+    )
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("shop follow")
+        verbose_name_plural = _("shop follows")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "shop"], name="shop_follow_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.shop}"

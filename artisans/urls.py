@@ -4,5 +4,6 @@ from . import views
 
 app_name = "artisans"
 urlpatterns = [
+    path("buka-toko/", views.apply, name="apply"),
     path("<slug:slug>/", views.shop_detail, name="shop-detail"),
 ]

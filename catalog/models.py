@@ -1,5 +1,6 @@
 """The batik catalog: curated taxonomy, products, their options (with stock) and images."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -178,6 +179,8 @@ class ProductImage(models.Model):
     alt_text = models.CharField(_("description of the image"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_primary = models.BooleanField(_("primary"), default=False)
+    # Storage names of the WebP thumbnails by width, e.g. {"320": "products/thumbs/…-320.webp"}.
+    thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -192,3 +195,24 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text or self.image.name
+
+
+class Favourite(models.Model):
+    """A product a buyer saved to their wishlist."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites"
+    )
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="favourited_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("favourite")
+        verbose_name_plural = _("favourites")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="favourite_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.product}"

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("notifikasi/", include("notifications.urls")),
     path("toko/", include("artisans.urls")),
     path("pesanan/", include("orders.urls")),
+    path("dasbor/", include("dashboard.urls")),
     path("", include("catalog.urls")),
     prefix_default_language=False,
 )
