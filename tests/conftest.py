@@ -51,8 +51,16 @@ def broker_env(tmp_path_factory) -> dict[str, str]:
         "polling_interval": 0.1,
     }
     celery_app.conf.broker_transport_options = options
-    celery_app.pool.force_close_all()
+    reset_broker_connections()
     return {"CELERY_BROKER_DIR": str(folder)}
+
+
+def reset_broker_connections() -> None:
+    """Drop pooled broker connections so the next publish uses the current broker settings."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 class WorkerProcess:
