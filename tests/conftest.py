@@ -1,6 +1,7 @@
 """Shared fixtures: a private media folder per test, and a real Celery worker process."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -90,14 +91,15 @@ class WorkerProcess:
             time.sleep(0.2)
         raise RuntimeError(f"Celery worker did not become ready:\n{self.log()}")
 
-    def stop(self, *, kill: bool = False) -> None:
+    def stop(self, *, kill: bool = False, quick: bool = False) -> None:
+        """Warm shutdown by default; `quick` is Celery's cold shutdown; `kill` is SIGKILL."""
         if self.process is None or self.process.poll() is not None:
             return
         if kill:
             # SIGKILL the whole process group: the main process and its pool children.
-            os.killpg(os.getpgid(self.process.pid), 9)
+            os.killpg(os.getpgid(self.process.pid), signal.SIGKILL)
         else:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGQUIT if quick else signal.SIGTERM)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -126,7 +128,7 @@ def celery_worker(transactional_db, broker_env, tmp_path):
     worker = WorkerProcess(env, tmp_path / "worker.log")
     worker.start()
     yield worker
-    worker.stop()
+    worker.stop(quick=True)
 
 
 def wait_for(condition, *, timeout: float = 20.0, interval: float = 0.1):
