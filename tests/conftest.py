@@ -42,12 +42,13 @@ def broker_env(tmp_path_factory) -> dict[str, str]:
     if settings.REDIS_URL:
         return {}
     folder = tmp_path_factory.mktemp("broker")
-    for name in ("queue", "processed"):
+    for name in ("queue", "processed", "control"):
         (folder / name).mkdir()
     options = {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
         "store_processed": False,
         "polling_interval": 0.1,
     }
