@@ -1,0 +1,43 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from catalog.models import Motif, Technique
+
+
+def jpeg_upload(name: str = "photo.jpg", size=(120, 90)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (120, 60, 20)).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing every factory user's password with PBKDF2 makes these tests slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def motif():
+    return Motif.objects.create(name="Paku", slug="paku")
+
+
+@pytest.fixture
+def technique():
+    return Technique.objects.create(name="Tulis", slug="tulis")
+
+
+@pytest.fixture
+def application(motif, technique):
+    """A valid application form submission."""
+    return {
+        "name": "Batik Daun Singkong",
+        "district": "rantau-pulung",
+        "address": "Jl. Poros Rantau Pulung No. 7",
+        "whatsapp": "0812-5123 4567",
+        "story": "Kami membatik motif daun singkong sejak 2015.",
+        "motifs": [motif.pk],
+        "techniques": [technique.pk],
+    }
