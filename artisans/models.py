@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,11 +104,20 @@ class Shop(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="shop_rejection_has_reason",
-            )
+            ),
+            # One application at a time: a rejected shop is edited and sent again instead.
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=Q(status__in=["pending", "approved"]),
+                name="shop_one_open_per_owner",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("artisans:shop-detail", args=[self.slug])
 
     @property
     def is_public(self) -> bool:
@@ -169,3 +179,39 @@ class ShopFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.shop}"
+
+
+class ShopEvent(models.Model):
+    """One change in a shop's life (applied, approved, rejected, verified...): who, when, why."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Application sent")
+        RESUBMITTED = "resubmitted", _("Application sent again")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        VERIFIED = "verified", _("Verified as a Kutai Timur maker")
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Shop.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Shop.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("shop event")
+        verbose_name_plural = _("shop events")
+
+    def __str__(self) -> str:
+        return f"{self.shop}: {self.get_action_display()}"

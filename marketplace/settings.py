@@ -356,3 +356,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- artisans ---
+# Daily at 00:05 WITA, reopen shops whose vacation return date has passed.
+CELERY_BEAT_SCHEDULE["end-past-vacations"] = {
+    "task": "artisans.tasks.end_past_vacations_task",
+    "schedule": crontab(hour=0, minute=5),
+}

@@ -1,0 +1,180 @@
+"""Forms for applying to sell and for a shop's profile and vacation settings.
+
+Motifs and techniques are catalog models. Artisans' models and services must not import catalog
+(the dependency arrow points from catalog to artisans), so only this form module does, and it sets
+the shop's motifs and techniques itself through `save_taxonomy`, called by the view in the same
+transaction as the service.
+"""
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Motif, Technique
+from core.images import fit_within, validate_and_reencode
+from core.phone import normalize_indonesian_phone
+
+from .models import District, Shop
+
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+PHOTO_MAX_SIDE = 800
+BANNER_MAX_SIDE = 2000
+
+
+def _image_field(label, help_text):
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+
+
+class ShopImagesAndTaxonomyMixin:
+    """Checks and re-encodes the photo and banner; sets motifs and techniques on save."""
+
+    def clean_photo(self):
+        return self._clean_image("photo", PHOTO_MAX_SIDE)
+
+    def clean_banner(self):
+        return self._clean_image("banner", BANNER_MAX_SIDE)
+
+    def _clean_image(self, name: str, max_side: int):
+        value = self.cleaned_data.get(name)
+        if isinstance(value, UploadedFile):
+            return fit_within(validate_and_reencode(value), max_side=max_side)
+        return value
+
+    def save_taxonomy(self, shop: Shop) -> None:
+        shop.motifs.set(self.cleaned_data["motifs"])
+        shop.techniques.set(self.cleaned_data["techniques"])
+
+
+def _taxonomy_fields():
+    return {
+        "motifs": forms.ModelMultipleChoiceField(
+            label=_("Motifs you make"),
+            queryset=Motif.objects.all(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        ),
+        "techniques": forms.ModelMultipleChoiceField(
+            label=_("Techniques you work in"),
+            queryset=Technique.objects.all(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        ),
+    }
+
+
+class ShopApplicationForm(ShopImagesAndTaxonomyMixin, forms.Form):
+    """Applying to sell, or correcting a rejected application."""
+
+    name = forms.CharField(label=_("Shop name"), max_length=120)
+    district = forms.ChoiceField(
+        label=_("District (kecamatan)"),
+        choices=[("", _("Choose your district")), *District.choices],
+    )
+    address = forms.CharField(
+        label=_("Workshop address"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where you make your batik; the cooperative may visit to verify."),
+    )
+    whatsapp = forms.CharField(
+        label=_("WhatsApp number"),
+        max_length=20,
+        help_text=_("Buyers contact you here, e.g. 0812 3456 7890."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    story = forms.CharField(
+        label=_("Your story"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Who you are, how you learnt batik, what your motifs mean."),
+    )
+    photo = _image_field(_("Profile photo"), _("JPEG, PNG or WebP, at most 10 MB."))
+    banner = _image_field(_("Banner"), _("A wide photo of your work; JPEG, PNG or WebP."))
+
+    def __init__(self, *args, shop: Shop | None = None, **kwargs):
+        if shop is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": shop.name,
+                    "district": shop.district,
+                    "address": shop.address,
+                    "whatsapp": shop.whatsapp,
+                    "story": shop.story,
+                    "motifs": list(shop.motifs.all()),
+                    "techniques": list(shop.techniques.all()),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields.update(_taxonomy_fields())
+
+    def clean_whatsapp(self):
+        return normalize_indonesian_phone(self.cleaned_data["whatsapp"])
+
+    def application_data(self) -> dict:
+        """Keyword arguments for `services.submit_application`."""
+        fields = ("name", "district", "address", "whatsapp", "story", "photo", "banner")
+        return {field: self.cleaned_data[field] for field in fields}
+
+
+class ShopProfileForm(ShopImagesAndTaxonomyMixin, forms.ModelForm):
+    """What an open shop edits itself; name and district stay as the cooperative approved them."""
+
+    photo = _image_field(_("Profile photo"), _("JPEG, PNG or WebP, at most 10 MB."))
+    banner = _image_field(_("Banner"), _("A wide photo of your work; JPEG, PNG or WebP."))
+
+    class Meta:
+        model = Shop
+        fields = ["story", "address", "whatsapp", "photo", "banner"]
+        widgets = {
+            "story": forms.Textarea(attrs={"rows": 6}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "whatsapp": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_taxonomy_fields())
+        if self.instance.pk:
+            self.initial["motifs"] = list(self.instance.motifs.all())
+            self.initial["techniques"] = list(self.instance.techniques.all())
+
+    def clean_whatsapp(self):
+        return normalize_indonesian_phone(self.cleaned_data["whatsapp"])
+
+
+class VacationForm(forms.Form):
+    until = forms.DateField(
+        label=_("Back on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day you take orders again; we reopen your shop that day."),
+    )
+    message = forms.CharField(
+        label=_("Message to buyers"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. Preparing for the Sangatta batik festival.")}
+        ),
+    )
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until is not None and until < timezone.localdate():
+            raise forms.ValidationError(_("The return date must be today or later."))
+        return until
+
+
+class RejectionForm(forms.Form):
+    """The reason the cooperative's admin gives when rejecting applications."""
+
+    reason = forms.CharField(
+        label=_("Reason (the applicant reads this)"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )

@@ -1,0 +1,54 @@
+"""The artisan's shop settings: profile (story, contact, photo, banner, motifs) and vacation."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from artisans import services
+from artisans.forms import ShopProfileForm, VacationForm
+
+from .access import shop_member_required
+
+
+@shop_member_required
+def shop_profile(request, shop):
+    """Edit the member's own shop profile."""
+    form = ShopProfileForm(request.POST or None, request.FILES or None, instance=shop)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            shop = form.save()
+            form.save_taxonomy(shop)
+        messages.success(request, _("Your shop profile has been saved."))
+        return redirect("dashboard:shop-profile")
+    return render(request, "dashboard/shop_profile.html", {"shop": shop, "form": form})
+
+
+@shop_member_required
+def shop_vacation(request, shop):
+    """Pause the shop with a return date and a message, or take orders again."""
+    form = VacationForm(
+        request.POST or None,
+        initial={"until": shop.vacation_until, "message": shop.vacation_message},
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "end":
+            services.end_vacation(shop=shop)
+            messages.success(request, _("Welcome back! Your shop takes orders again."))
+            return redirect("dashboard:shop-vacation")
+        if form.is_valid():
+            try:
+                services.set_vacation(
+                    shop=shop,
+                    until=form.cleaned_data["until"],
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Your shop is on vacation: buyers see your notice and cannot order.")
+                )
+                return redirect("dashboard:shop-vacation")
+    return render(request, "dashboard/shop_vacation.html", {"shop": shop, "form": form})
