@@ -203,6 +203,14 @@ class Product(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalog:product-detail", args=[self.slug])
 
+    @property
+    def card_image(self) -> "ProductImage | None":
+        """The primary image: prefetched by for_cards() as `primary_images`, else looked up."""
+        images = getattr(self, "primary_images", None)
+        if images is None:
+            images = sorted(self.images.all(), key=lambda image: not image.is_primary)[:1]
+        return images[0] if images else None
+
 
 class ProductOption(models.Model):
     """A size or length of a product, with its own stock and price difference."""

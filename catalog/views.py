@@ -145,6 +145,7 @@ def product_list(request):
             "availability_choices": selectors.AVAILABILITY,
             "districts": selectors.District.choices,
             "per_page_choices": selectors.PER_PAGE_CHOICES,
+            "search_cap": selectors.SEARCH_CANDIDATES,
             "selected": {param: set(slugs) for param, slugs in query.taxa.items()},
         }
         if not page.object_list:
@@ -283,6 +284,7 @@ def product_detail(request, slug: str):
                 .annotate(kind=Value("colour"), colour_hex=F("hex")),
                 all=True,
             )
+            .order_by()
         )
         motifs = [{"slug": s, "name": n} for s, n, kind, _hex in taxa if kind == "motif"]
         colours = [{"slug": s, "name": n, "hex": h} for s, n, kind, h in taxa if kind == "colour"]
@@ -329,6 +331,8 @@ def product_detail(request, slug: str):
             and (product.is_made_to_order or bool(in_stock)),
             "is_sold_out": not product.is_made_to_order and not in_stock,
             "cart_add_url": cart_add_url(),
+            "default_option": in_stock[0] if in_stock else (options[0] if options else None),
+            "max_stock": max((option.stock for option in options), default=0),
         }
 
     return render_catalog_page(request, "catalog/product_detail.html", build)
