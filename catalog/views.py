@@ -5,6 +5,7 @@ import json
 from collections.abc import Callable
 from functools import cache as memoize
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -59,7 +60,11 @@ def render_catalog_page(
     only the page's own parts are cached, per full URL and language, under the catalog version that
     `catalog.services.bump_catalog_version()` moves on every listing edit.
     """
-    use_cache = request.method == "GET" and not request.user.is_authenticated
+    use_cache = (
+        settings.CATALOG_PAGE_CACHE
+        and request.method == "GET"
+        and not request.user.is_authenticated
+    )
     key = _page_cache_key(request) if use_cache else ""
     parts = cache.get(key) if use_cache else None
     state = "hit"

@@ -352,3 +352,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- catalog ---
+# Anonymous catalog pages are cached (invalidated by catalog.services.bump_catalog_version());
+# off only for benchmarking the uncached path.
+CATALOG_PAGE_CACHE = env_bool("CATALOG_PAGE_CACHE", True)
