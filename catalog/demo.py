@@ -319,6 +319,10 @@ def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
     created = 0
     for maker in MAKERS:
         created += _products(_shop(maker), maker, rng, products_per_shop)
+    from .services import bump_catalog_version, rebuild_search_index
+
+    rebuild_search_index()
+    bump_catalog_version()
     return {
         "shops": Shop.objects.count(),
         "products": Product.objects.count(),

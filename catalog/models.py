@@ -1,8 +1,10 @@
 """The batik catalog: curated taxonomy, products, their options (with stock) and images."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
@@ -79,6 +81,57 @@ class ProductQuerySet(models.QuerySet):
     def in_district(self, district: str):
         return self.filter(shop__district=district)
 
+    def visible_to(self, user):
+        """Published products, plus drafts of the shops the user is a member of (for preview)."""
+        if not user.is_authenticated:
+            return self.published()
+        from artisans.models import ShopMember
+
+        member = ShopMember.objects.filter(shop=OuterRef("shop_id"), user=user)
+        return self.filter(
+            Q(status=Product.Status.ACTIVE, shop__status=Shop.Status.APPROVED)
+            | Q(Exists(member), status=Product.Status.DRAFT)
+        )
+
+    def for_cards(self):
+        """What a product card shows, in two queries whatever the page size."""
+        primary = ProductImage.objects.filter(is_primary=True)
+        return self.select_related("shop").prefetch_related(
+            models.Prefetch("images", queryset=primary, to_attr="primary_images")
+        )
+
+    def with_favourite_flag(self, user):
+        """Annotate `is_favourite` for the signed-in user (False for everybody else)."""
+        if not user.is_authenticated:
+            return self.annotate(is_favourite=models.Value(False))
+        saved = Favourite.objects.filter(user=user, product=OuterRef("pk"))
+        return self.annotate(is_favourite=Exists(saved))
+
+    def with_motif(self, motif_ids):
+        through = Product.motifs.through.objects.filter(motif__in=motif_ids)
+        return self.filter(Exists(through.filter(product=OuterRef("pk"))))
+
+    def with_colour(self, colour_ids):
+        through = Product.colours.through.objects.filter(colour__in=colour_ids)
+        return self.filter(Exists(through.filter(product=OuterRef("pk"))))
+
+    def in_stock(self):
+        """Ready-made products with at least one option in stock."""
+        stocked = ProductOption.objects.filter(product=OuterRef("pk"), stock__gt=0)
+        return self.filter(Exists(stocked), is_made_to_order=False)
+
+    def made_to_order(self):
+        return self.filter(is_made_to_order=True)
+
+    def by_verified_makers(self):
+        return self.filter(shop__is_verified=True)
+
+    def popular_first(self):
+        """Most saved first; `favourite_count` counts the wishlists a product is on."""
+        return self.annotate(favourite_count=models.Count("favourited_by")).order_by(
+            "-favourite_count", "-created_at", "-pk"
+        )
+
 
 class Product(models.Model):
     """One batik listing; prices are whole rupiah."""
@@ -123,6 +176,9 @@ class Product(models.Model):
     is_featured = models.BooleanField(_("featured"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Weighted words for full-text search on PostgreSQL, kept up to date by
+    # catalog.services.refresh_search_vector(); GIN-indexed (migration 0002). Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -130,6 +186,10 @@ class Product(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="product_newest"),
+            models.Index(fields=["price", "id"], name="product_price"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_made_to_order=False) | Q(lead_time_days__gt=0),
@@ -139,6 +199,17 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product-detail", args=[self.slug])
+
+    @property
+    def card_image(self) -> "ProductImage | None":
+        """The primary image: prefetched by for_cards() as `primary_images`, else looked up."""
+        images = getattr(self, "primary_images", None)
+        if images is None:
+            images = sorted(self.images.all(), key=lambda image: not image.is_primary)[:1]
+        return images[0] if images else None
 
 
 class ProductOption(models.Model):
@@ -195,6 +266,32 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text or self.image.name
+
+    def thumbnail_urls(self) -> list[tuple[int, str]]:
+        """(width, url) of the WebP thumbnails, narrowest first."""
+        storage = self.image.storage
+        pairs = []
+        for width, name in (self.thumbnails or {}).items():
+            if str(width).isdigit() and name:
+                pairs.append((int(width), storage.url(name)))
+        return sorted(pairs)
+
+    def srcset(self) -> str:
+        """A `srcset` value from the thumbnails, or "" when none were made yet."""
+        return ", ".join(f"{url} {width}w" for width, url in self.thumbnail_urls())
+
+    def url_for_width(self, width: int) -> str:
+        """The smallest thumbnail at least `width` wide, else the original."""
+        for thumb_width, url in self.thumbnail_urls():
+            if thumb_width >= width:
+                return url
+        return self.image.url
+
+    def height_for(self, width: int) -> int:
+        """The height at `width` keeping the aspect ratio (for width/height attributes)."""
+        if not self.width or not self.height:
+            return width
+        return round(self.height * width / self.width)
 
 
 class Favourite(models.Model):

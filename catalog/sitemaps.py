@@ -1,7 +1,9 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Product
+from artisans.models import Shop
+
+from .models import Motif, Product
 
 
 class ProductSitemap(Sitemap):
@@ -18,4 +20,46 @@ class ProductSitemap(Sitemap):
         return item.updated_at
 
 
-SITEMAPS = {"products": ProductSitemap}
+class ShopSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Shop.objects.approved().only("slug", "updated_at").order_by("pk")
+
+    def location(self, item):
+        return reverse("artisans:shop-detail", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class MotifSitemap(Sitemap):
+    """Each motif's page is the catalog filtered by it."""
+
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return Motif.objects.only("slug").order_by("position", "pk")
+
+    def location(self, item):
+        return f"{reverse('catalog:product-list')}?motif={item.slug}"
+
+
+class PageSitemap(Sitemap):
+    priority = 0.8
+    changefreq = "daily"
+
+    def items(self):
+        return ["catalog:home", "catalog:product-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "products": ProductSitemap,
+    "shops": ShopSitemap,
+    "motifs": MotifSitemap,
+}

@@ -363,3 +363,8 @@ CELERY_BEAT_SCHEDULE["end-past-vacations"] = {
     "task": "artisans.tasks.end_past_vacations_task",
     "schedule": crontab(hour=0, minute=5),
 }
+
+# --- catalog ---
+# Anonymous catalog pages are cached (invalidated by catalog.services.bump_catalog_version());
+# off only for benchmarking the uncached path.
+CATALOG_PAGE_CACHE = env_bool("CATALOG_PAGE_CACHE", True)

@@ -1,0 +1,304 @@
+"""Reads for the public catalog: filters from the URL, search (PostgreSQL or SQLite), facets."""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Greatest
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from artisans.models import District, Shop
+
+from .models import Colour, Fabric, Motif, Product, ProductType, Technique
+
+PER_PAGE_CHOICES = (24, 48, 96)
+# Full-text search ranks at most this many matches: a broad word ("batik") matches nearly every
+# listing, and ranking 100k rows would cost far more than anyone scrolls through.
+SEARCH_CANDIDATES = 480
+# How close a misspelt word must be to a motif name (pg_trgm word_similarity, 0..1).
+MOTIF_SIMILARITY = 0.45
+
+SORTS = {
+    "relevance": _("Best match"),
+    "newest": _("Newest"),
+    "price-asc": _("Price: low to high"),
+    "price-desc": _("Price: high to low"),
+    "popular": _("Most loved"),
+}
+AVAILABILITY = {"in-stock": _("Ready to ship"), "made-to-order": _("Made to order")}
+# URL parameter → (facet kind, product filter); the kinds match taxonomy_facets().
+TAXON_FILTERS = {
+    "motif": "motif",
+    "technique": "technique",
+    "fabric": "fabric",
+    "type": "type",
+    "colour": "colour",
+}
+_SLUG = re.compile(r"^[-a-z0-9_]{1,90}$")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    digits = re.sub(r"[^\d]", "", raw or "")
+    if not digits:
+        return None
+    return min(int(digits[:12]), 10**12)
+
+
+@dataclass
+class CatalogQuery:
+    """What the buyer asked for, parsed from the URL; unknown values are ignored."""
+
+    q: str = ""
+    taxa: dict[str, list[str]] = field(default_factory=dict)
+    districts: list[str] = field(default_factory=list)
+    price_min: int | None = None
+    price_max: int | None = None
+    availability: str = ""
+    verified: bool = False
+    sort: str = "newest"
+    per_page: int = PER_PAGE_CHOICES[0]
+
+    @classmethod
+    def from_querydict(cls, data: QueryDict) -> "CatalogQuery":
+        q = " ".join((data.get("q") or "").split())[:100]
+        taxa = {}
+        for param in TAXON_FILTERS:
+            slugs = [s for s in data.getlist(param) if _SLUG.match(s)][:20]
+            if slugs:
+                taxa[param] = list(dict.fromkeys(slugs))
+        districts = [d for d in data.getlist("district") if d in District.values]
+        availability = data.get("availability", "")
+        sort = data.get("sort", "")
+        if sort not in SORTS or (sort == "relevance" and not q):
+            sort = "relevance" if q else "newest"
+        try:
+            per_page = int(data.get("per_page", PER_PAGE_CHOICES[0]))
+        except ValueError:
+            per_page = PER_PAGE_CHOICES[0]
+        price_min, price_max = (
+            _int_or_none(data.get("price_min")),
+            _int_or_none(data.get("price_max")),
+        )
+        if price_min is not None and price_max is not None and price_min > price_max:
+            price_min, price_max = price_max, price_min
+        return cls(
+            q=q,
+            taxa=taxa,
+            districts=list(dict.fromkeys(districts)),
+            price_min=price_min,
+            price_max=price_max,
+            availability=availability if availability in AVAILABILITY else "",
+            verified=data.get("verified") == "1",
+            sort=sort,
+            per_page=per_page if per_page in PER_PAGE_CHOICES else PER_PAGE_CHOICES[0],
+        )
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query as URL parameters, in a stable order (without the page number)."""
+        pairs: list[tuple[str, str]] = []
+        if self.q:
+            pairs.append(("q", self.q))
+        for param in TAXON_FILTERS:
+            pairs += [(param, slug) for slug in self.taxa.get(param, [])]
+        pairs += [("district", d) for d in self.districts]
+        if self.price_min is not None:
+            pairs.append(("price_min", str(self.price_min)))
+        if self.price_max is not None:
+            pairs.append(("price_max", str(self.price_max)))
+        if self.availability:
+            pairs.append(("availability", self.availability))
+        if self.verified:
+            pairs.append(("verified", "1"))
+        if self.sort != ("relevance" if self.q else "newest"):
+            pairs.append(("sort", self.sort))
+        if self.per_page != PER_PAGE_CHOICES[0]:
+            pairs.append(("per_page", str(self.per_page)))
+        return pairs
+
+    def query_string(self, *, without: tuple[str, str] | None = None) -> str:
+        return urlencode([pair for pair in self.params() if pair != without])
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.taxa
+            or self.districts
+            or self.price_min is not None
+            or self.price_max is not None
+            or self.availability
+            or self.verified
+        )
+
+
+@dataclass
+class Facets:
+    """The taxonomy a buyer filters by, loaded in one query."""
+
+    by_kind: dict[str, list[dict]]
+
+    def name(self, kind: str, slug: str) -> str:
+        for term in self.by_kind.get(kind, []):
+            if term["slug"] == slug:
+                return term["name"]
+        return slug
+
+
+def taxonomy_facets() -> Facets:
+    """Every motif, technique, fabric, type and colour, in ONE query (a UNION ALL)."""
+    parts = []
+    for kind, model in (
+        ("motif", Motif),
+        ("technique", Technique),
+        ("fabric", Fabric),
+        ("type", ProductType),
+        ("colour", Colour),
+    ):
+        colour_hex = F("hex") if model is Colour else Value("")
+        parts.append(
+            model.objects.order_by()
+            .annotate(kind=Value(kind), colour_hex=colour_hex)
+            .values_list("kind", "id", "slug", "name", "position", "colour_hex")
+        )
+    union = parts[0].union(*parts[1:], all=True)
+    by_kind: dict[str, list[dict]] = {kind: [] for kind in TAXON_FILTERS.values()}
+    rows = sorted(union, key=lambda row: (row[0], row[4], row[3].lower()))
+    for kind, pk, slug, name, _position, colour_hex in rows:
+        by_kind[kind].append({"id": pk, "slug": slug, "name": name, "hex": colour_hex})
+    return Facets(by_kind=by_kind)
+
+
+def filter_products(queryset: QuerySet, query: CatalogQuery) -> QuerySet:
+    """Apply every filter except the search words."""
+    taxa = query.taxa
+    if "motif" in taxa:
+        queryset = queryset.with_motif(Motif.objects.filter(slug__in=taxa["motif"]).values("pk"))
+    if "colour" in taxa:
+        queryset = queryset.with_colour(Colour.objects.filter(slug__in=taxa["colour"]).values("pk"))
+    if "technique" in taxa:
+        queryset = queryset.filter(technique__slug__in=taxa["technique"])
+    if "fabric" in taxa:
+        queryset = queryset.filter(fabric__slug__in=taxa["fabric"])
+    if "type" in taxa:
+        queryset = queryset.filter(product_type__slug__in=taxa["type"])
+    if query.districts:
+        queryset = queryset.filter(shop__district__in=query.districts)
+    if query.price_min is not None:
+        queryset = queryset.filter(price__gte=query.price_min)
+    if query.price_max is not None:
+        queryset = queryset.filter(price__lte=query.price_max)
+    if query.availability == "in-stock":
+        queryset = queryset.in_stock()
+    elif query.availability == "made-to-order":
+        queryset = queryset.made_to_order()
+    if query.verified:
+        queryset = queryset.by_verified_makers()
+    return queryset
+
+
+def sort_products(queryset: QuerySet, sort: str) -> QuerySet:
+    if sort == "price-asc":
+        return queryset.order_by("price", "pk")
+    if sort == "price-desc":
+        return queryset.order_by("-price", "-pk")
+    if sort == "popular":
+        return queryset.popular_first()
+    if sort == "relevance" and "rank" in queryset.query.annotations:
+        return queryset.order_by("-rank", "-created_at", "-pk")
+    return queryset.order_by("-created_at", "-pk")
+
+
+def search_words(q: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(q)][:8]
+
+
+def _tsquery(words: list[str]) -> SearchQuery:
+    # Every word must match, each as a prefix ("batik tul" finds "tulis"); the words come from
+    # _WORD, so they hold no tsquery syntax.
+    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+
+
+def full_text_matches(queryset: QuerySet, words: list[str]) -> QuerySet:
+    """Products matching every word (PostgreSQL), best ranked first among the top candidates."""
+    query = _tsquery(words)
+    candidates = queryset.filter(search_vector=query).order_by().values("pk")[:SEARCH_CANDIDATES]
+    return Product.objects.filter(pk__in=candidates).annotate(
+        rank=SearchRank(F("search_vector"), query)
+    )
+
+
+def similar_matches(queryset: QuerySet, words: list[str]) -> QuerySet:
+    """Typo-tolerant matches (pg_trgm): motif names close to a word, or titles with a close word."""
+    words = [w for w in words if len(w) >= 3]
+    if not words:
+        return queryset.none()
+    similarities = [TrigramWordSimilarity(Value(w), "name") for w in words]
+    score = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
+    motifs = Motif.objects.annotate(score=score).filter(score__gte=MOTIF_SIMILARITY)
+    in_motif = Product.motifs.through.objects.filter(
+        product=OuterRef("pk"), motif__in=motifs.values("pk")
+    )
+    title = Q()
+    for word in words:
+        title |= Q(title__trigram_word_similar=word)
+    candidates = (
+        queryset.filter(Q(Exists(in_motif)) | title).order_by().values("pk")[:SEARCH_CANDIDATES]
+    )
+    return Product.objects.filter(pk__in=candidates)
+
+
+def simple_matches(queryset: QuerySet, words: list[str]) -> QuerySet:
+    """The SQLite fallback: every word somewhere in title, description, motif or shop name."""
+    for word in words:
+        motif = Product.motifs.through.objects.filter(
+            product=OuterRef("pk"), motif__name__icontains=word
+        )
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(shop__name__icontains=word)
+            | Q(Exists(motif))
+        )
+    return queryset
+
+
+@dataclass
+class SearchResult:
+    products: QuerySet
+    is_fuzzy: bool = False
+
+
+def browse(query: CatalogQuery, *, base: QuerySet | None = None) -> QuerySet:
+    """Filtered, searched and sorted products, e.g. for a shop page (no typo fallback)."""
+    return search_with_fallback(query, base=base, count_first=False).products
+
+
+def search_with_fallback(
+    query: CatalogQuery, *, base: QuerySet | None = None, count_first: bool = True
+) -> SearchResult:
+    """Filters plus search; on PostgreSQL, when full-text search finds nothing, similar words."""
+    filtered = filter_products(base if base is not None else Product.objects.published(), query)
+    words = search_words(query.q)
+    if not words:
+        return SearchResult(sort_products(filtered, query.sort))
+    if connection.vendor != "postgresql":
+        return SearchResult(sort_products(simple_matches(filtered, words), query.sort))
+    matches = full_text_matches(filtered, words)
+    if count_first and not matches.exists():
+        fuzzy = similar_matches(filtered, words)
+        sort = "newest" if query.sort == "relevance" else query.sort
+        return SearchResult(sort_products(fuzzy, sort), is_fuzzy=True)
+    return SearchResult(sort_products(matches, query.sort))
+
+
+def makers_by_district():
+    """Approved shops ordered by district then name, for the home page."""
+    return (
+        Shop.objects.approved()
+        .order_by("district", "name")
+        .only("name", "slug", "district", "is_verified", "photo")
+    )

@@ -1,0 +1,187 @@
+"""The catalog list: each filter, sorting, pages and the state kept in the URL."""
+
+import re
+
+import pytest
+
+from artisans.models import District
+from catalog.models import Colour, Fabric, Favourite, ProductType, Technique
+from tests.factories import make_product, make_shop, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response) -> list[str]:
+    return re.findall(r"<h3>([^<]+)</h3>", response.content.decode())
+
+
+def listed(client, query: str) -> set[str]:
+    return set(titles(client.get(f"/en/batik/?{query}")))
+
+
+def test_motif_filter(client):
+    paku = make_product(motif="paku", title="Paku cloth")
+    make_product(motif="sawit", title="Sawit cloth")
+    assert listed(client, "motif=paku") == {paku.title}
+
+
+def test_two_motifs_show_either(client):
+    make_product(motif="paku", title="Paku cloth")
+    make_product(motif="sawit", title="Sawit cloth")
+    make_product(motif="wakaroros", title="Wakaroros cloth")
+    assert listed(client, "motif=paku&motif=sawit") == {"Paku cloth", "Sawit cloth"}
+
+
+def test_technique_filter(client):
+    cap = Technique.objects.create(name="Cap", slug="cap")
+    make_product(title="Tulis cloth")
+    make_product(title="Cap cloth", technique=cap)
+    assert listed(client, "technique=cap") == {"Cap cloth"}
+
+
+def test_fabric_filter(client):
+    sutra = Fabric.objects.create(name="Sutra", slug="sutra")
+    make_product(title="Cotton cloth")
+    make_product(title="Silk cloth", fabric=sutra)
+    assert listed(client, "fabric=sutra") == {"Silk cloth"}
+
+
+def test_type_filter(client):
+    kemeja = ProductType.objects.create(name="Kemeja", slug="kemeja")
+    make_product(title="A kain")
+    make_product(title="A shirt", product_type=kemeja)
+    assert listed(client, "type=kemeja") == {"A shirt"}
+
+
+def test_colour_filter(client):
+    indigo = Colour.objects.create(name="Biru indigo", slug="biru-indigo", hex="#1c2a4a")
+    blue = make_product(title="Blue cloth")
+    blue.colours.add(indigo)
+    make_product(title="Brown cloth")
+    assert listed(client, "colour=biru-indigo") == {"Blue cloth"}
+
+
+def test_district_filter(client):
+    make_product(title="From Sangatta")
+    make_product(title="From Rantau Pulung", shop=make_shop(district=District.RANTAU_PULUNG))
+    assert listed(client, "district=rantau-pulung") == {"From Rantau Pulung"}
+
+
+def test_price_range_filter(client):
+    make_product(title="Cheap", price=150_000)
+    make_product(title="Middle", price=350_000)
+    make_product(title="Dear", price=1_200_000)
+    assert listed(client, "price_min=200000&price_max=500000") == {"Middle"}
+    assert listed(client, "price_min=200.000") == {"Middle", "Dear"}
+
+
+def test_in_stock_and_made_to_order_filters(client):
+    make_product(title="In stock", stock=3)
+    make_product(title="Sold out", stock=0)
+    make_product(title="Made for you", stock=0, is_made_to_order=True, lead_time_days=14)
+    assert listed(client, "availability=in-stock") == {"In stock"}
+    assert listed(client, "availability=made-to-order") == {"Made for you"}
+
+
+def test_verified_makers_filter(client):
+    make_product(title="Verified", shop=make_shop(is_verified=True))
+    make_product(title="Not yet verified")
+    assert listed(client, "verified=1") == {"Verified"}
+
+
+def test_filters_combine(client):
+    make_product(title="Paku cheap", motif="paku", price=100_000)
+    make_product(title="Paku dear", motif="paku", price=900_000)
+    make_product(title="Sawit cheap", motif="sawit", price=100_000)
+    assert listed(client, "motif=paku&price_max=200000") == {"Paku cheap"}
+
+
+def test_sorting_by_price_and_newest(client):
+    make_product(title="Middle", price=350_000)
+    make_product(title="Cheap", price=150_000)
+    make_product(title="Dear", price=900_000)
+    assert titles(client.get("/en/batik/?sort=price-asc")) == ["Cheap", "Middle", "Dear"]
+    assert titles(client.get("/en/batik/?sort=price-desc")) == ["Dear", "Middle", "Cheap"]
+    assert titles(client.get("/en/batik/")) == ["Dear", "Cheap", "Middle"]
+
+
+def test_popular_sort_puts_most_saved_first(client):
+    loved = make_product(title="Loved")
+    make_product(title="Newer but unloved")
+    for _ in range(2):
+        Favourite.objects.create(user=make_user(), product=loved)
+    assert titles(client.get("/en/batik/?sort=popular"))[0] == "Loved"
+
+
+def test_pagination_keeps_filters_and_per_page(client):
+    for number in range(30):
+        make_product(title=f"Paku {number}", motif="paku")
+    make_product(title="Sawit", motif="sawit")
+
+    first = client.get("/en/batik/?motif=paku")
+    html = first.content.decode()
+    assert len(titles(first)) == 24
+    assert 'href="?motif=paku&amp;page=2"' in html
+
+    second = client.get("/en/batik/?motif=paku&page=2")
+    assert len(titles(second)) == 6
+    assert "Sawit" not in titles(second)
+
+    everything = client.get("/en/batik/?motif=paku&per_page=96")
+    assert len(titles(everything)) == 30
+    # An unknown page size falls back to the default.
+    assert len(titles(client.get("/en/batik/?motif=paku&per_page=1000"))) == 24
+
+
+def test_filter_form_and_chips_show_the_state(client):
+    make_product(motif="paku")
+    html = client.get("/en/batik/?motif=paku&verified=1&price_max=500000").content.decode()
+    assert 'name="motif" value="paku" checked' in html
+    assert 'name="verified" value="1" checked' in html
+    assert 'value="500000"' in html
+    # Each chip removes only its own filter.
+    assert 'href="/en/batik/?motif=paku&amp;price_max=500000"' in html
+    assert 'href="/en/batik/?price_max=500000&amp;verified=1"' in html
+    assert '<details id="filters" class="filter-drawer">' in html
+
+
+def test_unpublished_products_and_unapproved_shops_are_not_listed(client):
+    make_product(title="Public")
+    make_product(title="Draft", status="draft")
+    make_product(title="Archived", status="archived")
+    make_product(title="Pending shop", shop=make_shop(status="pending"))
+    make_product(title="Suspended shop", shop=make_shop(status="suspended"))
+    assert set(titles(client.get("/en/batik/"))) == {"Public"}
+    home = client.get("/en/").content.decode()
+    assert "Public" in home
+    assert not any(hidden in home for hidden in ("Draft", "Archived", "Pending shop", "Suspended"))
+
+
+def test_home_shows_featured_motifs_makers_and_followed_shops(client):
+    from artisans.models import ShopFollow
+
+    followed = make_shop(name="Batik Paku Sangatta")
+    make_product(title="Featured piece", is_featured=True)
+    make_product(title="From a followed shop", shop=followed)
+    make_shop(name="Still pending", status="pending")
+    buyer = make_user()
+    ShopFollow.objects.create(user=buyer, shop=followed)
+
+    html = client.get("/en/").content.decode()
+    assert "Featured work" in html
+    assert 'href="/en/batik/?motif=paku"' in html
+    assert "Batik Paku Sangatta" in html
+    assert "Still pending" not in html
+    assert "New from shops you follow" not in html
+
+    client.force_login(buyer)
+    html = client.get("/en/").content.decode()
+    assert "New from shops you follow" in html
+
+
+def test_empty_results_suggest_motifs_and_makers(client):
+    make_product(motif="paku", shop=make_shop(name="Rumah Batik Telapak"))
+    html = client.get("/en/batik/?q=qqqqqqqq").content.decode()
+    assert "No batik found for “qqqqqqqq”" in html
+    assert 'href="/en/batik/?motif=paku"' in html
+    assert "Rumah Batik Telapak" in html

@@ -1,0 +1,120 @@
+"""Cached pages for visitors, invalidated by edits; query counts that do not grow with the page."""
+
+import pytest
+
+from catalog.models import Product
+from catalog.services import bump_catalog_version, refresh_search_vector
+from tests.catalog.conftest import add_image
+from tests.factories import make_product, make_shop, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_visitor_pages_are_cached_and_an_edit_shows_at_once(client):
+    product = make_product(title="Kain Paku Lama", price=350_000)
+    first = client.get(product.get_absolute_url())
+    again = client.get(product.get_absolute_url())
+    listing = client.get("/batik/")
+    assert first["X-Catalog-Cache"] == "miss"
+    assert again["X-Catalog-Cache"] == "hit"
+
+    # An artisan edits the listing; the listing service updates and bumps the catalog version.
+    Product.objects.filter(pk=product.pk).update(title="Kain Paku Baru", price=400_000)
+    assert "Kain Paku Lama" in client.get(product.get_absolute_url()).content.decode()
+    refresh_search_vector(product_ids=[product.pk])
+    bump_catalog_version()
+
+    fresh = client.get(product.get_absolute_url())
+    assert fresh["X-Catalog-Cache"] == "miss"
+    assert "Kain Paku Baru" in fresh.content.decode()
+    assert "Rp 400.000" in fresh.content.decode()
+    assert "Kain Paku Baru" in client.get("/batik/").content.decode()
+    assert listing["X-Catalog-Cache"] == "miss"
+
+
+def test_each_visitor_gets_their_own_csrf_token_from_a_cached_page(client):
+    from django.test import Client
+
+    product = make_product()
+    first = Client().get(product.get_absolute_url())
+    second = Client().get(product.get_absolute_url())
+    assert second["X-Catalog-Cache"] == "hit"
+    assert "__catalog-csrf-token__" not in second.content.decode()
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+
+
+def test_signed_in_pages_are_not_cached(client):
+    product = make_product()
+    client.force_login(make_user())
+    client.get(product.get_absolute_url())
+    response = client.get(product.get_absolute_url())
+    assert "X-Catalog-Cache" not in response
+
+
+def test_language_is_part_of_the_cache_key(client):
+    product = make_product()
+    client.get(f"/batik/{product.slug}/")
+    english = client.get(f"/en/batik/{product.slug}/").content.decode()
+    assert "Add to cart" in english
+
+
+def _catalog(count: int) -> None:
+    shops = [make_shop(is_verified=True), make_shop()]
+    for number in range(count):
+        product = make_product(shop=shops[number % 2], motif=("paku", "sawit")[number % 2])
+        add_image(product)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/batik/?per_page=24", "/batik/?per_page=96", "/batik/?per_page=96&motif=paku&verified=1"],
+)
+def test_catalog_list_query_count_is_small_and_constant(client, django_assert_max_num_queries, url):
+    _catalog(100)
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_catalog_list_same_queries_at_24_and_96(client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _catalog(100)
+    with CaptureQueriesContext(connection) as small:
+        client.get("/batik/?per_page=24")
+    bump_catalog_version()
+    with CaptureQueriesContext(connection) as large:
+        client.get("/batik/?per_page=96")
+    assert len(small) == len(large) <= 6
+
+    client.force_login(make_user())
+    with CaptureQueriesContext(connection) as small:
+        client.get("/batik/?per_page=24")
+    with CaptureQueriesContext(connection) as large:
+        client.get("/batik/?per_page=96")
+    assert len(small) == len(large)
+
+
+def test_home_query_count(client, django_assert_max_num_queries):
+    _catalog(30)
+    Product.objects.update(is_featured=True)
+    with django_assert_max_num_queries(6):
+        assert client.get("/").status_code == 200
+
+
+def test_product_page_query_count(client, django_assert_max_num_queries):
+    _catalog(30)
+    product = Product.objects.first()
+    add_image(product, primary=False, position=1)
+    with django_assert_max_num_queries(6):
+        assert client.get(product.get_absolute_url()).status_code == 200
+
+
+def test_search_query_count(client, django_assert_max_num_queries):
+    _catalog(40)
+    refresh_search_vector(product_ids=Product.objects.values_list("pk", flat=True))
+    with django_assert_max_num_queries(6):
+        assert client.get("/batik/?q=paku&per_page=96").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/batik/?q=pakk").status_code == 200

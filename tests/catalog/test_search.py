@@ -1,0 +1,94 @@
+"""Search: full-text and typo-tolerant on PostgreSQL, a simple match on SQLite."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from catalog.models import Motif, Product
+from catalog.services import rebuild_search_index, refresh_search_vector
+from tests.catalog.conftest import requires_postgres
+from tests.factories import make_product, make_shop
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response) -> set[str]:
+    return set(re.findall(r"<h3>([^<]+)</h3>", response.content.decode()))
+
+
+@pytest.fixture
+def catalog():
+    products = {
+        "singkong": make_product(title="Kain Hijau Rantau", motif="daun-singkong"),
+        "telapak": make_product(title="Kemeja Cokelat", motif="telapak-tangan"),
+        "paku": make_product(title="Selendang Biru", motif="paku", price=200_000),
+        "paku_dear": make_product(title="Kain Sutra Biru", motif="paku", price=900_000),
+    }
+    rebuild_search_index()
+    return products
+
+
+def test_search_finds_a_motif_by_name(client, catalog):
+    assert titles(client.get("/en/batik/?q=daun singkong")) == {"Kain Hijau Rantau"}
+    assert titles(client.get("/en/batik/?q=paku")) == {"Selendang Biru", "Kain Sutra Biru"}
+
+
+def test_search_finds_title_shop_and_description_words(client, catalog):
+    make_product(title="Sarung Ungu", shop=make_shop(name="Wakaroros Muara Wahau"))
+    make_product(title="Taplak", description="Dibuat dengan pewarna alam dari kulit manggis.")
+    rebuild_search_index()
+    assert titles(client.get("/en/batik/?q=kemeja")) == {"Kemeja Cokelat"}
+    assert titles(client.get("/en/batik/?q=Muara Wahau")) == {"Sarung Ungu"}
+    assert titles(client.get("/en/batik/?q=manggis")) == {"Taplak"}
+
+
+def test_filters_combine_with_search(client, catalog):
+    assert titles(client.get("/en/batik/?q=paku&price_max=300000")) == {"Selendang Biru"}
+
+
+def test_search_ignores_drafts(client, catalog):
+    make_product(title="Paku Draft", motif="paku", status="draft")
+    rebuild_search_index()
+    assert "Paku Draft" not in titles(client.get("/en/batik/?q=paku"))
+
+
+@requires_postgres
+def test_one_letter_off_still_finds_the_motif(client, catalog):
+    response = client.get("/en/batik/?q=pakk")
+    assert titles(response) == {"Selendang Biru", "Kain Sutra Biru"}
+    assert "Showing batik with similar words" in response.content.decode()
+    assert titles(client.get("/en/batik/?q=singkomg")) == {"Kain Hijau Rantau"}
+    assert titles(client.get("/en/batik/?q=telapak tangn")) == {"Kemeja Cokelat"}
+
+
+@requires_postgres
+def test_typo_search_combines_with_filters(client, catalog):
+    assert titles(client.get("/en/batik/?q=pako&price_min=500000")) == {"Kain Sutra Biru"}
+
+
+@requires_postgres
+def test_title_and_motif_words_rank_above_description(client):
+    make_product(title="Kain Biasa", description="mirip motif sawit", motif="paku")
+    make_product(title="Kain Sawit Merah", motif="sawit")
+    rebuild_search_index()
+    found = re.findall(r"<h3>([^<]+)</h3>", client.get("/en/batik/?q=sawit").content.decode())
+    assert found == ["Kain Sawit Merah", "Kain Biasa"]
+
+
+@requires_postgres
+def test_search_vector_follows_a_renamed_motif(client, catalog):
+    Motif.objects.filter(slug="paku").update(name="Pakis")
+    refresh_search_vector(product_ids=Product.objects.values_list("pk", flat=True))
+    assert titles(client.get("/en/batik/?q=pakis")) == {"Selendang Biru", "Kain Sutra Biru"}
+
+
+@requires_postgres
+def test_rebuild_search_index_command(catalog):
+    import io
+
+    Product.objects.update(search_vector=None)
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "4 products" in out.getvalue()
+    assert not Product.objects.filter(search_vector=None).exists()
