@@ -83,7 +83,10 @@ def test_thumbnails_are_stored_as_webp_at_each_width_without_upscaling(media_roo
     (wide, narrow) = services.add_product_images(
         shop=product.shop,
         product=product,
-        files=[upload("wide.jpg", jpeg_bytes(2000, 1000)), upload("narrow.jpg", jpeg_bytes(500, 500))],
+        files=[
+            upload("wide.jpg", jpeg_bytes(2000, 1000)),
+            upload("narrow.jpg", jpeg_bytes(500, 500)),
+        ],
     )
 
     assert (wide.width, wide.height) == (2000, 1000)

@@ -20,7 +20,9 @@ def _data(**changes) -> dict:
         "description": "Hand-drawn on katun primisima.",
         "technique": Technique.objects.get_or_create(slug="tulis", defaults={"name": "Tulis"})[0],
         "fabric": Fabric.objects.get_or_create(slug="katun", defaults={"name": "Katun"})[0],
-        "product_type": ProductType.objects.get_or_create(slug="kain", defaults={"name": "Kain"})[0],
+        "product_type": ProductType.objects.get_or_create(slug="kain", defaults={"name": "Kain"})[
+            0
+        ],
         "motifs": [Motif.objects.get_or_create(slug="paku", defaults={"name": "Paku"})[0]],
         "colours": [Colour.objects.get_or_create(slug="soga", defaults={"name": "Soga"})[0]],
         "length_cm": 200,
