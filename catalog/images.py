@@ -189,7 +189,7 @@ def _encode(image: Image.Image, image_format: str, icc_profile: bytes | None) ->
     elif image_format == "PNG":
         options.update(optimize=True)
     else:
-        options.update(quality=86, method=4)
+        options.update(quality=86, method=2)
     image.save(out, format=image_format, **options)
     return out.getvalue()
 
@@ -200,7 +200,8 @@ def _thumbnail(image: Image.Image, width: int) -> tuple[bytes, int, int]:
     if small.mode not in ("RGB", "RGBA"):
         small = small.convert("RGBA" if "A" in small.mode else "RGB")
     out = io.BytesIO()
-    small.save(out, format="WEBP", quality=80, method=4)
+    # method 2: half the encoding time of the default for ~1.5 % larger files.
+    small.save(out, format="WEBP", quality=80, method=2)
     return out.getvalue(), width, height
 
 

@@ -132,3 +132,17 @@ def test_files_saved_before_a_database_failure_are_removed(media_root, monkeypat
             shop=product.shop, product=product, files=[upload("good.jpg", jpeg_bytes())]
         )
     assert stored_files(media_root) == []
+
+
+@pytest.mark.django_db
+def test_demo_photos_go_through_the_pipeline_and_have_thumbnails():
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    pictures = list(ProductImage.objects.all())
+    assert pictures
+    for picture in pictures:
+        assert sorted(picture.thumbnails, key=int) == ["320", "640"]  # drawn at 640 px
+        assert picture.alt_text
+        assert default_storage.exists(picture.thumbnails["320"])
+    assert ProductImage.objects.filter(is_primary=True).count() == len(pictures) // 2
