@@ -22,6 +22,7 @@ from .models import (
     Technique,
 )
 from .motif_art import draw_batik, save_jpeg_bytes
+from .services import add_product_images
 
 DEMO_PASSWORD = "batik-kutim-2026"
 ADMIN_EMAIL = "admin@batik-kutim.id"
@@ -295,17 +296,21 @@ def _products(shop: Shop, maker: DemoMaker, rng: random.Random, count: int) -> i
                 position=position,
             )
         seed = rng.randrange(1_000_000)
-        for position in range(2):
-            picture = draw_batik(motif_slug, width=640, height=640, seed=seed + position * 6)
-            ProductImage.objects.create(
-                product=product,
-                image=ContentFile(
-                    save_jpeg_bytes(picture, quality=82), name=f"{slug[:60]}-{position}.jpg"
+        # Through the same pipeline as an artisan's upload, so demo photos have thumbnails too.
+        pictures = [
+            ContentFile(
+                save_jpeg_bytes(
+                    draw_batik(motif_slug, width=640, height=640, seed=seed + position * 6),
+                    quality=82,
                 ),
-                alt_text=f"{title} ({position + 1})",
-                position=position,
-                is_primary=position == 0,
+                name=f"{slug[:60]}-{position}.jpg",
             )
+            for position in range(2)
+        ]
+        stored = add_product_images(shop=shop, product=product, files=pictures)
+        for position, image in enumerate(stored):
+            image.alt_text = f"{title} ({position + 1})"
+        ProductImage.objects.bulk_update(stored, ["alt_text"])
     return created
 
 

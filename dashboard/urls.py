@@ -2,11 +2,46 @@
 
 from django.urls import path
 
-from . import home, shop
+from . import home, listings, shop
 
 app_name = "dashboard"
 urlpatterns = [
     path("", home.dashboard_home, name="home"),
     path("toko/", shop.shop_profile, name="shop-profile"),
     path("toko/libur/", shop.shop_vacation, name="shop-vacation"),
+    path("produk/", listings.listing_list, name="listing-list"),
+    path("produk/baru/", listings.product_create, name="product-create"),
+    path("produk/<int:pk>/ubah/", listings.product_edit, name="product-edit"),
+    path("produk/<int:pk>/duplikat/", listings.product_duplicate, name="product-duplicate"),
+    path("produk/<int:pk>/terbitkan/", listings.product_publish, name="product-publish"),
+    path("produk/<int:pk>/arsipkan/", listings.product_archive, name="product-archive"),
+    path("produk/<int:pk>/hapus/", listings.product_delete, name="product-delete"),
+    path("produk/opsi/<int:pk>/stok/", listings.option_stock, name="option-stock"),
+    path("produk/<int:pk>/foto/", listings.product_images, name="product-images"),
+    path(
+        "produk/<int:pk>/foto/unggah/", listings.product_image_upload, name="product-image-upload"
+    ),
+    path(
+        "produk/<int:pk>/foto/urutan/", listings.product_image_reorder, name="product-image-reorder"
+    ),
+    path(
+        "produk/<int:pk>/foto/<int:image_pk>/geser/",
+        listings.product_image_move,
+        name="product-image-move",
+    ),
+    path(
+        "produk/<int:pk>/foto/<int:image_pk>/utama/",
+        listings.product_image_primary,
+        name="product-image-primary",
+    ),
+    path(
+        "produk/<int:pk>/foto/<int:image_pk>/keterangan/",
+        listings.product_image_alt,
+        name="product-image-alt",
+    ),
+    path(
+        "produk/<int:pk>/foto/<int:image_pk>/hapus/",
+        listings.product_image_delete,
+        name="product-image-delete",
+    ),
 ]

@@ -30,12 +30,6 @@ def add_image(product, *, primary=True, position=0, thumbnails=None) -> ProductI
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories create many users; the real hasher's slowness tests nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _default_language():
     """A request under /en/ leaves English active in the thread; start each test in Indonesian."""
     from django.utils import translation
