@@ -352,3 +352,37 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- ops ---
+# Structured logs: one line per request (core.middleware) and per Celery task (core.logging),
+# plain text for people or JSON for log collectors (LOG_FORMAT=json).
+LOG_FORMAT = env("LOG_FORMAT", "plain")
+# First in the list, so the line times the whole request and every response gets X-Request-ID.
+MIDDLEWARE.insert(0, "core.middleware.RequestLogMiddleware")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"()": "core.logging.PlainFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The request middleware writes one line per request; runserver's own would repeat it.
+        "django.server": {"level": "WARNING"},
+    },
+}
+if not REDIS_URL:
+    # Kombu's filesystem transport writes its control (pidbox) files into the working directory
+    # unless told otherwise; keep them with the rest of the broker's files.
+    CELERY_BROKER_TRANSPORT_OPTIONS["control_folder"] = str(BROKER_DIR / "control")
+    (BROKER_DIR / "control").mkdir(parents=True, exist_ok=True)
