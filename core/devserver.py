@@ -30,11 +30,11 @@ def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
 
 
 def _stop(processes: dict[str, subprocess.Popen], *, grace: float = 20.0) -> None:
-    """SIGTERM every child's group, wait up to `grace` seconds, then SIGKILL what is left."""
+    """SIGTERM every child, wait up to `grace` seconds, then SIGKILL its whole group."""
     for process in processes.values():
         if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
+            # The main process only: a Celery worker then stops its own pool (warm shutdown).
+            process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + grace
     for name, process in processes.items():
         try:
