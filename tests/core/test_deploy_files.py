@@ -218,3 +218,9 @@ def test_web_and_worker_keep_no_state_of_their_own_in_production():
     }
     assert cache_backend == "django.core.cache.backends.redis.RedisCache"
     assert broker.startswith("redis://")
+
+
+def test_readme_configuration_table_names_every_variable():
+    readme = (BASE_DIR / "README.md").read_text()
+    missing = sorted(name for name in _settings_env_names() if f"`{name}`" not in readme)
+    assert not missing, f"README.md lacks {missing}"
