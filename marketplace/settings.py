@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so its line times the whole request and every response gets an X-Request-ID.
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -346,15 +348,30 @@ COOPERATIVE_BANK_ACCOUNT = env("COOPERATIVE_BANK_ACCOUNT", "0011223344")
 COOPERATIVE_BANK_HOLDER = env("COOPERATIVE_BANK_HOLDER", "Koperasi Pembatik Kutai Timur")
 COOPERATIVE_WHATSAPP = env("COOPERATIVE_WHATSAPP", "+6281200000000")
 
+# Structured logs: one line per request (core.middleware) and per Celery task (core.logging),
+# plain text for people or JSON for log collectors (LOG_FORMAT=json).
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"()": "core.logging.PlainFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The request middleware writes one line per request; runserver's own would repeat it.
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 # --- artisans ---
