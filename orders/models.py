@@ -199,6 +199,8 @@ class Order(AddressFields):
         blank=True,
     )
     email = models.EmailField(_("email"))
+    # The language the buyer checked out in: a guest's emails are written in it.
+    language = models.CharField(_("language"), max_length=8, default="id")
     status = models.CharField(
         _("status"),
         max_length=20,
