@@ -1,0 +1,31 @@
+"""Order fixtures: an address in Kutai Timur, and helpers to place and pay orders."""
+
+import pytest
+
+from orders.models import ShippingProfile
+
+ADDRESS = {
+    "recipient": "Siti Aminah",
+    "phone": "0812-3456-7890",
+    "street": "Jl. Pendidikan No. 12",
+    "kelurahan": "Swarga Bara",
+    "kecamatan": "Sangatta Utara",
+    "kabupaten": "Kutai Timur",
+    "province": "Kalimantan Timur",
+    "postal_code": "75683",
+}
+
+
+@pytest.fixture
+def address() -> dict[str, str]:
+    return dict(ADDRESS)
+
+
+def set_shipping(shop, **values) -> ShippingProfile:
+    profile, _created = ShippingProfile.objects.update_or_create(shop=shop, defaults=values)
+    return profile
+
+
+def address_post(prefix: str = "address", **changes) -> dict[str, str]:
+    values = {**ADDRESS, **changes}
+    return {f"{prefix}-{name}": value for name, value in values.items()}
