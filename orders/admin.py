@@ -125,11 +125,11 @@ class OrderAdmin(admin.ModelAdmin):
         ]
 
     def confirm_transfer_view(self, request, order_id: int):
-        return _confirm_transfer_view(self, request, order_id)
+        return _confirm_transfer_view(request, order_id, model_admin=self)
 
 
 @require_POST
-def _confirm_transfer_view(model_admin: OrderAdmin, request, order_id: int):
+def _confirm_transfer_view(request, order_id: int, *, model_admin: OrderAdmin):
     order = get_object_or_404(Order, pk=order_id)
     if not model_admin.has_change_permission(request, order):
         raise PermissionDenied
