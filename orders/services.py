@@ -312,7 +312,9 @@ def enqueue_routing(order_id: int) -> None:
         try:
             route_order_task.apply_async((order_id,), retry=False)
         except Exception:
-            logger.warning("Could not enqueue routing of order %s; the sweep will.", order_id)
+            logger.warning(
+                "Could not enqueue routing of order %s; the sweep will.", order_id, exc_info=True
+            )
 
     transaction.on_commit(send)
 
