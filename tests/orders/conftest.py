@@ -26,6 +26,15 @@ def set_shipping(shop, **values) -> ShippingProfile:
     return profile
 
 
+def english_url(name: str, *args) -> str:
+    """The English URL of a page, whatever language an earlier request left active."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
 def address_post(prefix: str = "address", **changes) -> dict[str, str]:
     values = {**ADDRESS, **changes}
     return {f"{prefix}-{name}": value for name, value in values.items()}

@@ -12,7 +12,7 @@ from orders import services
 from orders.models import Address, Order, Payment, PaymentMethod
 from orders.notices import tracking_token
 from tests.factories import PASSWORD, make_product, make_shop, make_user
-from tests.orders.conftest import ADDRESS, address_post, set_shipping
+from tests.orders.conftest import ADDRESS, address_post, english_url, set_shipping
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,7 @@ def test_checkout_of_a_sold_out_line_names_it(client):
     _add(client, product)
     product.options.update(stock=0)
     response = client.post(
-        "/en" + reverse("orders:checkout"),
+        english_url("orders:checkout"),
         {"email": "tamu@example.com", "payment_method": "bank_transfer", **address_post()},
         follow=True,
     )
