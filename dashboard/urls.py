@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import home, listings, shop
+from . import home, listings, orders, shop
 
 app_name = "dashboard"
 urlpatterns = [
@@ -44,4 +44,10 @@ urlpatterns = [
         listings.product_image_delete,
         name="product-image-delete",
     ),
+    path("pesanan/", orders.order_list, name="order-list"),
+    path("pesanan/pengiriman/", orders.shipping_settings, name="order-shipping"),
+    path("pesanan/<int:suborder_id>/", orders.order_detail, name="order-detail"),
+    path("pesanan/<int:suborder_id>/terima/", orders.order_accept, name="order-accept"),
+    path("pesanan/<int:suborder_id>/tolak/", orders.order_decline, name="order-decline"),
+    path("pesanan/<int:suborder_id>/kirim/", orders.order_ship, name="order-ship"),
 ]

@@ -385,3 +385,38 @@ CELERY_BEAT_SCHEDULE["end-past-vacations"] = {
 # Anonymous catalog pages are cached (invalidated by catalog.services.bump_catalog_version());
 # off only for benchmarking the uncached path.
 CATALOG_PAGE_CACHE = env_bool("CATALOG_PAGE_CACHE", True)
+
+# --- orders ---
+# Hours a buyer has to pay by bank transfer before the order expires and its stock is released.
+ORDER_PAYMENT_HOURS = env_int("ORDER_PAYMENT_HOURS", 24)
+# Days after shipping when a sub-order counts as delivered if the buyer did not confirm it.
+ORDER_AUTO_DELIVER_DAYS = env_int("ORDER_AUTO_DELIVER_DAYS", 14)
+# Days after delivery when a sub-order is completed (the window to report a problem).
+ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 3)
+# A confirmed order not routed after this many seconds is re-enqueued by the sweep.
+ORDER_ROUTING_SWEEP_SECONDS = env_int("ORDER_ROUTING_SWEEP_SECONDS", 60)
+# Test-only: seconds the routing service sleeps while holding the order, to kill a worker there.
+ROUTING_TEST_DELAY_SECONDS = float(env("ROUTING_TEST_DELAY_SECONDS", "0") or 0)
+# Transfer proofs: images checked like product photos, PDFs by header and size.
+ORDER_PROOF_MAX_BYTES = 10 * 1024 * 1024
+ORDER_PROOF_MAX_PIXELS = 40_000_000
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Every minute: route confirmed orders whose routing message was lost (broker down, a
+        # worker killed); a lost message delays routing by a minute but never loses an order.
+        "orders-route-overdue": {
+            "task": "orders.tasks.route_overdue_orders_task",
+            "schedule": timedelta(minutes=1),
+        },
+        # Every 15 minutes: expire unpaid transfer orders and put their batik back on sale.
+        "orders-expire-unpaid": {
+            "task": "orders.tasks.expire_unpaid_orders_task",
+            "schedule": timedelta(minutes=15),
+        },
+        # Hourly: sub-orders shipped long ago count as delivered, delivered ones complete.
+        "orders-auto-deliver": {
+            "task": "orders.tasks.auto_deliver_suborders_task",
+            "schedule": timedelta(hours=1),
+        },
+    }
+)

@@ -1,6 +1,280 @@
-from django.shortcuts import render
+"""Buyer pages: cart, checkout, orders, transfer proof; guests follow an order by a signed link."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from artisans.models import Shop
+from catalog.models import Product, ProductOption
+
+from . import services
+from .cart import get_cart
+from .forms import (
+    AddressForm,
+    AddToCartForm,
+    CheckoutForm,
+    QuantityForm,
+    TransferProofForm,
+)
+from .models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
+from .notices import buyer_order_url, order_id_from_token
+
+GUEST_ORDERS_KEY = "guest_orders"
 
 
 def cart_detail(request):
-    """The visitor's cart."""
-    return render(request, "orders/cart_detail.html", {})
+    """The cart grouped by artisan, with subtotals, shipping rates and what changed."""
+    cart = get_cart(request)
+    groups = cart.groups()
+    return render(
+        request,
+        "orders/cart_detail.html",
+        {
+            "groups": groups,
+            "total": sum(group.subtotal for group in groups),
+            "can_checkout": bool(groups) and not any(group.has_problem for group in groups),
+        },
+    )
+
+
+@require_POST
+def cart_add(request):
+    form = AddToCartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an option and a quantity."))
+        return redirect("orders:cart")
+    option = get_object_or_404(
+        ProductOption.objects.select_related("product__shop"),
+        pk=form.cleaned_data["option"],
+        product__status=Product.Status.ACTIVE,
+        product__shop__status=Shop.Status.APPROVED,
+    )
+    get_cart(request).add(option, form.cleaned_data["quantity"])
+    messages.success(request, _("Added to your cart: %(title)s") % {"title": option})
+    return redirect("orders:cart")
+
+
+@require_POST
+def cart_update(request):
+    form = QuantityForm(request.POST)
+    if form.is_valid():
+        cart = get_cart(request)
+        option = ProductOption.objects.filter(pk=form.cleaned_data["option"]).first()
+        if option is not None and option.pk in cart.entries():
+            cart.set_quantity(option, form.cleaned_data["quantity"])
+    return redirect("orders:cart")
+
+
+@require_POST
+def cart_remove(request):
+    try:
+        option_id = int(request.POST.get("option", ""))
+    except ValueError:
+        return redirect("orders:cart")
+    get_cart(request).remove(option_id)
+    messages.success(request, _("Removed from your cart."))
+    return redirect("orders:cart")
+
+
+def checkout(request):
+    """Address, pickup and payment choice, then place the order."""
+    cart = get_cart(request)
+    groups = cart.groups()
+    if not groups:
+        return redirect("orders:cart")
+    if any(group.has_problem for group in groups):
+        messages.error(request, _("Some items in your cart cannot be ordered; see below."))
+        return redirect("orders:cart")
+    profiles = {group.shop.pk: group.shipping_profile for group in groups}
+    cod_allowed = all(profile.offers_cod for profile in profiles.values())
+    pickup_choices = [
+        (group.shop.pk, group.shop.name)
+        for group in groups
+        if profiles[group.shop.pk].offers_pickup
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = CheckoutForm(
+        data, user=request.user, cod_allowed=cod_allowed, pickup_choices=pickup_choices
+    )
+    address_form = AddressForm(data, prefix="address")
+    if request.method == "POST" and form.is_valid():
+        saved = form.cleaned_data.get("saved_address")
+        if saved is not None or address_form.is_valid():
+            values = saved.address_dict() if saved is not None else address_form.cleaned_data
+            buyer = request.user if request.user.is_authenticated else form.cleaned_data["email"]
+            try:
+                order = services.place_order(
+                    buyer_or_email=buyer,
+                    cart=cart,
+                    address=values,
+                    payment_method=form.cleaned_data["payment_method"],
+                    pickup_shop_ids=form.pickup_shop_ids(),
+                )
+            except services.OutOfStock as error:
+                messages.error(request, error.messages[0])
+                titles = {line.option.pk: str(line.option) for g in groups for line in g.lines}
+                for option_id, problem in error.problems.items():
+                    messages.error(request, f"{titles.get(option_id, '')}: {problem}")
+                return redirect("orders:cart")
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                cart.clear()
+                if (
+                    request.user.is_authenticated
+                    and saved is None
+                    and form.cleaned_data.get("save_address")
+                ):
+                    services.save_address(user=request.user, values=values)
+                if not request.user.is_authenticated:
+                    request.session[GUEST_ORDERS_KEY] = [
+                        *request.session.get(GUEST_ORDERS_KEY, []),
+                        order.pk,
+                    ][-20:]
+                messages.success(
+                    request,
+                    _("Thank you! Your order %(ref)s is placed.") % {"ref": order.reference},
+                )
+                return redirect(buyer_order_url(order))
+    return render(
+        request,
+        "orders/checkout.html",
+        {
+            "form": form,
+            "address_form": address_form,
+            "groups": groups,
+            "subtotal": sum(group.subtotal for group in groups),
+        },
+    )
+
+
+@login_required
+def order_list(request):
+    orders = (
+        Order.objects.for_buyer(request.user)
+        .prefetch_related(Prefetch("suborders", queryset=SubOrder.objects.order_by("pk")))
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "orders/order_list.html", {"orders": orders})
+
+
+def _detail_queryset():
+    return Order.objects.select_related("buyer").prefetch_related(
+        Prefetch(
+            "suborders",
+            queryset=SubOrder.objects.order_by("pk").prefetch_related(
+                "lines",
+                Prefetch("events", queryset=SubOrderEvent.objects.select_related("actor")),
+            ),
+        ),
+        Prefetch("payments", queryset=Payment.objects.order_by("-created_at", "-pk")),
+    )
+
+
+def _order_for(request, *, reference: str | None = None, token: str | None = None) -> Order:
+    """The order a request may see: its own (by reference) or any by a valid signed token."""
+    if token is not None:
+        order_id = order_id_from_token(token)
+        if order_id is None:
+            raise Http404
+        return get_object_or_404(_detail_queryset(), pk=order_id)
+    if not request.user.is_authenticated:
+        raise Http404
+    return get_object_or_404(_detail_queryset().for_buyer(request.user), reference=reference)
+
+
+def _base_url(order: Order, token: str | None) -> str:
+    if token is not None:
+        return reverse("orders:track", args=[token])
+    return reverse("orders:detail", args=[order.reference])
+
+
+def _render_detail(request, order: Order, token: str | None, proof_form=None):
+    payments = list(order.payments.all())
+    payment = payments[0] if payments else None
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "suborders": list(order.suborders.all()),
+            "payment": payment,
+            "token": token,
+            "proof_form": proof_form or TransferProofForm(),
+            "show_bank": order.payment_method == PaymentMethod.BANK_TRANSFER
+            and order.status == Order.Status.AWAITING_PAYMENT,
+            "bank": {
+                "name": settings.COOPERATIVE_BANK_NAME,
+                "account": settings.COOPERATIVE_BANK_ACCOUNT,
+                "holder": settings.COOPERATIVE_BANK_HOLDER,
+            },
+            "base_url": _base_url(order, token),
+        },
+    )
+
+
+@login_required
+def order_detail(request, reference: str):
+    return _render_detail(request, _order_for(request, reference=reference), None)
+
+
+def order_track(request, token: str):
+    return _render_detail(request, _order_for(request, token=token), token)
+
+
+@require_POST
+def upload_proof(request, reference: str | None = None, token: str | None = None):
+    order = _order_for(request, reference=reference, token=token)
+    form = TransferProofForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.submit_transfer_proof(order=order, proof=form.cleaned_data["proof"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request, _("Thank you. The cooperative will check your transfer shortly.")
+            )
+            return redirect(_base_url(order, token))
+    return _render_detail(request, order, token, proof_form=form)
+
+
+def _buyer_transition(request, to: str, reference, token, suborder_id: int, done: str):
+    order = _order_for(request, reference=reference, token=token)
+    suborder = get_object_or_404(SubOrder, pk=suborder_id, order=order)
+    by = request.user if order.buyer_id and request.user.pk == order.buyer_id else None
+    if by is None and order.buyer_id is not None:
+        raise Http404  # An account's order is changed from that account only.
+    try:
+        services.transition_suborder(suborder=suborder, to=to, by=by, as_role="buyer")
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, done)
+    return redirect(_base_url(order, token))
+
+
+@require_POST
+def cancel_suborder(request, suborder_id: int, reference=None, token=None):
+    return _buyer_transition(
+        request, SubOrder.Status.CANCELLED, reference, token, suborder_id, _("Cancelled.")
+    )
+
+
+@require_POST
+def confirm_delivered(request, suborder_id: int, reference=None, token=None):
+    return _buyer_transition(
+        request,
+        SubOrder.Status.DELIVERED,
+        reference,
+        token,
+        suborder_id,
+        _("Thank you for confirming that your batik arrived."),
+    )

@@ -1,0 +1,173 @@
+"""The cooperative watches orders and confirms bank transfers here."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import (
+    Address,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    ShippingProfile,
+    SubOrder,
+    SubOrderEvent,
+)
+
+
+class SubOrderInline(admin.TabularInline):
+    model = SubOrder
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["shop_name", "status", "delivery", "subtotal", "shipping_cost", "total",
+              "routed_at", "courier", "tracking_number", "is_refund_due"]  # fmt: skip
+    readonly_fields = fields
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["method", "status", "amount", "provider_reference", "proof", "proof_uploaded_at",
+              "paid_at", "confirmed_by"]  # fmt: skip
+    readonly_fields = fields
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ["product_title", "option_name", "unit_price", "quantity", "line_total",
+              "is_made_to_order", "lead_time_days"]  # fmt: skip
+    readonly_fields = fields
+
+
+class SubOrderEventInline(admin.TabularInline):
+    model = SubOrderEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+
+def _confirm_orders(request, orders) -> int:
+    confirmed = 0
+    for order in orders:
+        payment = order.payments.filter(method=PaymentMethod.BANK_TRANSFER).first()
+        if payment is None:
+            continue
+        try:
+            if services.confirm_transfer(payment=payment, by=request.user):
+                confirmed += 1
+        except ValidationError as error:
+            messages.error(request, f"{order}: {' '.join(error.messages)}")
+    return confirmed
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["reference", "created_at", "email", "status", "payment_method",
+                    "total_display", "transfer_proof", "paid_at", "routed_at"]  # fmt: skip
+    list_filter = ["status", "payment_method", "created_at", "payments__status"]
+    list_select_related = ["buyer"]
+    search_fields = ["reference", "email", "recipient", "phone"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["reference", "buyer", "email", "status", "payment_method", "shipping_zone",
+                       "subtotal", "shipping_total", "total", "created_at", "payment_due_at",
+                       "confirmed_at", "paid_at", "routed_at", "expired_at", "language"]  # fmt: skip
+    inlines = [PaymentInline, SubOrderInline]
+    actions = ["confirm_transfer"]
+    change_form_template = "orders/admin_order_change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("payments")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_display(self, order: Order) -> str:
+        from core.templatetags.money import format_rupiah
+
+        return format_rupiah(order.total)
+
+    @admin.display(description=_("proof"))
+    def transfer_proof(self, order: Order):
+        for payment in order.payments.all():
+            if payment.proof:
+                return format_html('<a href="{}">{}</a>', payment.proof.url, gettext("view"))
+        return "—"
+
+    @admin.action(description=_("Confirm the bank transfer was received"))
+    def confirm_transfer(self, request, queryset):
+        confirmed = _confirm_orders(request, queryset)
+        self.message_user(
+            request, gettext("%(n)s order(s) confirmed as paid.") % {"n": confirmed},
+            messages.SUCCESS,
+        )  # fmt: skip
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:order_id>/confirm-transfer/",
+                self.admin_site.admin_view(self.confirm_transfer_view),
+                name="orders_order_confirm_transfer",
+            ),
+            *super().get_urls(),
+        ]
+
+    def confirm_transfer_view(self, request, order_id: int):
+        return _confirm_transfer_view(request, order_id, model_admin=self)
+
+
+@require_POST
+def _confirm_transfer_view(request, order_id: int, *, model_admin: OrderAdmin):
+    order = get_object_or_404(Order, pk=order_id)
+    if not model_admin.has_change_permission(request, order):
+        raise PermissionDenied
+    if _confirm_orders(request, [order]):
+        messages.success(request, gettext("Transfer confirmed; the order goes to the artisans."))
+    else:
+        messages.warning(request, gettext("Nothing to confirm: the order was already paid."))
+    return redirect(reverse("admin:orders_order_change", args=[order.pk]))
+
+
+@admin.register(SubOrder)
+class SubOrderAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "shop", "status", "total", "routed_at", "is_refund_due"]
+    list_filter = ["status", "is_refund_due", "delivery"]
+    list_select_related = ["order", "shop"]
+    search_fields = ["order__reference", "shop_name", "tracking_number"]
+    inlines = [OrderLineInline, SubOrderEventInline]
+    readonly_fields = ["order", "shop", "status", "routed_at", "stock_restored_at"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["order", "method", "status", "amount", "proof_uploaded_at", "paid_at"]
+    list_filter = ["method", "status"]
+    list_select_related = ["order"]
+    search_fields = ["order__reference", "provider_reference"]
+    readonly_fields = ["order", "method", "amount", "provider_reference", "paid_at", "confirmed_by"]
+
+
+@admin.register(ShippingProfile)
+class ShippingProfileAdmin(admin.ModelAdmin):
+    list_display = ["shop", "rate_local", "rate_kalimantan", "rate_indonesia", "offers_pickup",
+                    "offers_cod"]  # fmt: skip
+    list_select_related = ["shop"]
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "kabupaten", "province"]
+    list_select_related = ["user"]
+    search_fields = ["recipient", "user__email"]

@@ -1,0 +1,183 @@
+"""Forms for the cart, checkout, transfer proofs and the artisan's order actions."""
+
+import io
+import warnings
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from core.phone import normalize_indonesian_phone
+
+from .models import Address, AddressFields, PaymentMethod, ShippingProfile
+
+PROVINCES = [
+    "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi",
+    "Sumatera Selatan", "Kepulauan Bangka Belitung", "Bengkulu", "Lampung", "DKI Jakarta",
+    "Jawa Barat", "Banten", "Jawa Tengah", "DI Yogyakarta", "Jawa Timur", "Bali",
+    "Nusa Tenggara Barat", "Nusa Tenggara Timur", "Kalimantan Barat", "Kalimantan Tengah",
+    "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara", "Sulawesi Utara", "Gorontalo",
+    "Sulawesi Tengah", "Sulawesi Barat", "Sulawesi Selatan", "Sulawesi Tenggara", "Maluku",
+    "Maluku Utara", "Papua", "Papua Barat", "Papua Barat Daya", "Papua Tengah",
+    "Papua Pegunungan", "Papua Selatan",
+]  # fmt: skip
+
+
+class AddToCartForm(forms.Form):
+    option = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(min_value=1, max_value=99, initial=1)
+
+
+class QuantityForm(forms.Form):
+    option = forms.IntegerField(min_value=1)
+    quantity = forms.IntegerField(min_value=0, max_value=99)
+
+
+class AddressForm(forms.ModelForm):
+    """The Indonesian address fields, with the phone normalised for WhatsApp."""
+
+    province = forms.ChoiceField(
+        label=_("province"), choices=[("", "—")] + [(p, p) for p in PROVINCES]
+    )
+
+    class Meta:
+        model = Address
+        fields = list(AddressFields.ADDRESS_FIELDS)
+        widgets = {
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{5}"}),
+            "recipient": forms.TextInput(attrs={"autocomplete": "name"}),
+            "street": forms.TextInput(attrs={"autocomplete": "street-address"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("kabupaten", "Kutai Timur")
+        self.initial.setdefault("province", "Kalimantan Timur")
+
+    def clean_phone(self) -> str:
+        return normalize_indonesian_phone(self.cleaned_data["phone"])
+
+    def clean_postal_code(self) -> str:
+        code = self.cleaned_data["postal_code"].strip()
+        if not (len(code) == 5 and code.isdigit()):
+            raise ValidationError(_("A postal code has 5 digits."), code="postal_code")
+        return code
+
+
+class CheckoutForm(forms.Form):
+    """Who orders and how they pay; the address comes from AddressForm or a saved address."""
+
+    email = forms.EmailField(label=_("email"), required=False)
+    saved_address = forms.ModelChoiceField(
+        label=_("saved address"), queryset=Address.objects.none(), required=False
+    )
+    save_address = forms.BooleanField(label=_("Save this address"), required=False, initial=True)
+    payment_method = forms.ChoiceField(label=_("payment"), widget=forms.RadioSelect)
+    pickup_shops = forms.MultipleChoiceField(
+        label=_("Pick up at the workshop"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, cod_allowed: bool, pickup_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        methods = [(PaymentMethod.BANK_TRANSFER, PaymentMethod.BANK_TRANSFER.label)]
+        if cod_allowed:
+            methods.append((PaymentMethod.COD, PaymentMethod.COD.label))
+        self.fields["payment_method"].choices = methods
+        self.fields["payment_method"].initial = PaymentMethod.BANK_TRANSFER
+        self.fields["pickup_shops"].choices = pickup_choices
+        if user.is_authenticated:
+            del self.fields["email"]
+            self.fields["saved_address"].queryset = Address.objects.filter(user=user)
+        else:
+            self.fields["email"].required = True
+            del self.fields["saved_address"]
+            del self.fields["save_address"]
+
+    def pickup_shop_ids(self) -> set[int]:
+        return {int(value) for value in self.cleaned_data.get("pickup_shops") or []}
+
+
+def validate_proof(upload) -> SimpleUploadedFile:
+    """Accept a JPEG/PNG/WebP photo (re-encoded) or a PDF; refuse everything else."""
+    if upload.size > settings.ORDER_PROOF_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return SimpleUploadedFile(
+            f"{Path(upload.name).stem[:40] or 'proof'}.pdf", upload.read(), "application/pdf"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in {"JPEG", "PNG", "WEBP"}:
+                raise ValidationError(
+                    _("Upload a JPEG, PNG or WebP photo, or a PDF."), code="format"
+                )
+            if image.width * image.height > settings.ORDER_PROOF_MAX_PIXELS:
+                raise ValidationError(_("The image is too large."), code="too_many_pixels")
+            image.load()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(_("The image is too large."), code="too_many_pixels") from None
+    except Exception:
+        raise ValidationError(
+            _("Upload a JPEG, PNG or WebP photo, or a PDF."), code="format"
+        ) from None
+    # Re-encode: what is stored is pixels we wrote, never the uploaded bytes.
+    if image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    output = io.BytesIO()
+    image.save(output, format="JPEG", quality=85)
+    return SimpleUploadedFile(
+        f"{Path(upload.name).stem[:40] or 'proof'}.jpg", output.getvalue(), "image/jpeg"
+    )
+
+
+class TransferProofForm(forms.Form):
+    proof = forms.FileField(
+        label=_("Proof of transfer (photo or PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,.pdf"}),
+    )
+
+    def clean_proof(self):
+        return validate_proof(self.cleaned_data["proof"])
+
+
+class AcceptForm(forms.Form):
+    ready_by = forms.DateField(
+        label=_("Ready by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_ready_by(self):
+        value = self.cleaned_data["ready_by"]
+        if value and value < timezone.localdate():
+            raise ValidationError(_("The ready date cannot be in the past."))
+        return value
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ShipForm(forms.Form):
+    courier = forms.CharField(label=_("Courier"), max_length=60, required=False)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=80, required=False)
+
+
+class ShippingProfileForm(forms.ModelForm):
+    class Meta:
+        model = ShippingProfile
+        fields = ["rate_local", "rate_kalimantan", "rate_indonesia", "offers_pickup", "offers_cod"]

@@ -1,0 +1,162 @@
+"""What orders tell people: each message written in its reader's language, sent once per key."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.phone import whatsapp_link
+from notifications.services import Message, language_of, notify
+
+from .models import Order, SubOrder, SubOrderEvent
+
+TRACKING_SALT = "orders.guest-tracking"
+
+
+def tracking_token(order: Order) -> str:
+    """A signed token that lets a guest follow one order without an account."""
+    return signing.dumps(order.pk, salt=TRACKING_SALT)
+
+
+def order_id_from_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=TRACKING_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def buyer_order_url(order: Order) -> str:
+    """Where the buyer follows the order: their account's page, or a signed link for guests."""
+    if order.buyer_id:
+        return reverse("orders:detail", args=[order.reference])
+    return reverse("orders:track", args=[tracking_token(order)])
+
+
+def buyer_language(order: Order) -> str:
+    return (
+        language_of(order.buyer) if order.buyer_id else (order.language or settings.LANGUAGE_CODE)
+    )
+
+
+def _notify_buyer(order: Order, *, key: str, build) -> None:
+    with translation.override(buyer_language(order)):
+        message = build()
+        notify(key=key, message=message, recipient=order.buyer, email=order.email)
+
+
+def notify_artisan_of_new_suborder(*, order: Order, suborder: SubOrder, user) -> None:
+    """Tell one member of the shop that a sub-order is theirs to accept, with WhatsApp to the buyer."""
+    with translation.override(language_of(user)):
+        lines = list(suborder.lines.all())
+        chat = whatsapp_link(
+            order.phone,
+            _("Hello %(name)s, this is %(shop)s about your batik order %(reference)s.")
+            % {"name": order.recipient, "shop": suborder.shop_name, "reference": order.reference},
+        )
+        message = Message(
+            kind="order-routed",
+            title=_("New order %(reference)s for %(shop)s")
+            % {"reference": order.reference, "shop": suborder.shop_name},
+            body=_("%(count)s item(s) for %(name)s in %(place)s. Please accept or decline it.")
+            % {
+                "count": sum(line.quantity for line in lines),
+                "name": order.recipient,
+                "place": order.kabupaten,
+            },
+            url=reverse("dashboard:order-detail", args=[suborder.pk]),
+            whatsapp_url=chat,
+            email_template="order_artisan_new",
+            context={"order": order, "suborder": suborder, "lines": lines, "whatsapp_url": chat},
+        )
+        notify(
+            key=f"order-{order.pk}-suborder-{suborder.pk}-routed-user-{user.pk}",
+            message=message,
+            recipient=user,
+        )
+
+
+def notify_buyer_of_confirmation(*, order: Order, suborders: list[SubOrder]) -> None:
+    """One combined confirmation for the whole order, whatever the number of artisans."""
+
+    def build() -> Message:
+        url = buyer_order_url(order)
+        return Message(
+            kind="order-confirmed",
+            title=_("Your order %(reference)s is on its way to the makers")
+            % {"reference": order.reference},
+            body=_("%(count)s artisan(s) received your order and will confirm it soon.")
+            % {"count": len(suborders)},
+            url=url,
+            email_template="order_buyer_confirmation",
+            context={"order": order, "suborders": suborders},
+        )
+
+    _notify_buyer(order, key=f"order-{order.pk}-confirmed-buyer", build=build)
+
+
+def notify_buyer_of_expiry(*, order: Order) -> None:
+    def build() -> Message:
+        return Message(
+            kind="order-expired",
+            title=_("Order %(reference)s expired") % {"reference": order.reference},
+            body=_("We did not receive the payment in time, so the batik went back on sale."),
+            url=buyer_order_url(order),
+            email_template="order_expired",
+            context={"order": order},
+        )
+
+    _notify_buyer(order, key=f"order-{order.pk}-expired-buyer", build=build)
+
+
+def _event_title(event: SubOrderEvent) -> str:
+    suborder = event.suborder
+    titles = {
+        SubOrder.Status.ACCEPTED: _("%(shop)s accepted your order %(reference)s"),
+        SubOrder.Status.DECLINED: _("%(shop)s declined your order %(reference)s"),
+        SubOrder.Status.SHIPPED: _("%(shop)s shipped your order %(reference)s"),
+        SubOrder.Status.DELIVERED: _("Order %(reference)s from %(shop)s delivered"),
+        SubOrder.Status.COMPLETED: _("Order %(reference)s from %(shop)s completed"),
+        SubOrder.Status.CANCELLED: _("Order %(reference)s for %(shop)s cancelled"),
+    }
+    return titles[event.to_status] % {
+        "shop": suborder.shop_name,
+        "reference": suborder.order.reference,
+    }
+
+
+def notify_of_suborder_event(*, event: SubOrderEvent) -> None:
+    """Tell the other side of a sub-order what changed: the buyer, the artisans, or both."""
+    suborder = event.suborder
+    order = suborder.order
+    actor_is_artisan = event.actor_id is not None and event.actor_id != order.buyer_id
+    actor_is_buyer = event.actor_id is not None and event.actor_id == order.buyer_id
+    guest_buyer_acted = event.actor_id is None and event.to_status == SubOrder.Status.CANCELLED
+    if not actor_is_buyer and not guest_buyer_acted:
+
+        def build() -> Message:
+            return Message(
+                kind="suborder-update",
+                title=_event_title(event),
+                body=event.note,
+                url=buyer_order_url(order),
+                email_template="order_update",
+                context={"order": order, "suborder": suborder, "event": event},
+            )
+
+        _notify_buyer(order, key=f"suborder-event-{event.pk}-buyer", build=build)
+    if actor_is_artisan or suborder.routed_at is None:
+        # Artisans hear only of sub-orders routed to them, and not of their own moves.
+        return
+    for membership in suborder.shop.memberships.select_related("user"):
+        user = membership.user
+        with translation.override(language_of(user)):
+            message = Message(
+                kind="suborder-update",
+                title=_event_title(event),
+                body=event.note,
+                url=reverse("dashboard:order-detail", args=[suborder.pk]),
+                email_template="order_update",
+                context={"order": order, "suborder": suborder, "event": event},
+            )
+            notify(key=f"suborder-event-{event.pk}-user-{user.pk}", message=message, recipient=user)

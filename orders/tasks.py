@@ -1,0 +1,57 @@
+"""Order jobs for the worker: thin wrappers that take ids and call one service."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import services
+from .models import Order, SubOrderEvent
+
+
+@shared_task(
+    autoretry_for=(OperationalError, ConnectionError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def route_order_task(order_id: int) -> bool:
+    """Route a paid (or cash-on-delivery) order to its artisans; a no-op once routed."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return False
+    return services.route_order(order=order)
+
+
+@shared_task
+def route_overdue_orders_task() -> int:
+    """Re-enqueue confirmed orders that no worker routed within a minute (a lost message)."""
+    return services.route_overdue_orders()
+
+
+@shared_task
+def expire_unpaid_orders_task() -> int:
+    """Expire orders whose payment did not arrive in time, giving their stock back."""
+    return services.expire_unpaid_orders()
+
+
+@shared_task
+def auto_deliver_suborders_task() -> tuple[int, int]:
+    """Mark long-shipped sub-orders delivered and long-delivered ones completed."""
+    return services.auto_deliver_suborders()
+
+
+@shared_task(
+    autoretry_for=(OperationalError, ConnectionError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def notify_suborder_event_task(event_id: int) -> None:
+    """Tell the other side of a sub-order about one change; safe to run twice (unique keys)."""
+    from .notices import notify_of_suborder_event
+
+    event = (
+        SubOrderEvent.objects.select_related("suborder__order__buyer", "suborder__shop")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is not None:
+        notify_of_suborder_event(event=event)

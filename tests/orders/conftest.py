@@ -1,0 +1,54 @@
+"""Order fixtures: an address in Kutai Timur, and helpers to place and pay orders."""
+
+import pytest
+
+from orders.models import ShippingProfile
+
+ADDRESS = {
+    "recipient": "Siti Aminah",
+    "phone": "0812-3456-7890",
+    "street": "Jl. Pendidikan No. 12",
+    "kelurahan": "Swarga Bara",
+    "kecamatan": "Sangatta Utara",
+    "kabupaten": "Kutai Timur",
+    "province": "Kalimantan Timur",
+    "postal_code": "75683",
+}
+
+
+@pytest.fixture
+def address() -> dict[str, str]:
+    return dict(ADDRESS)
+
+
+def set_shipping(shop, **values) -> ShippingProfile:
+    profile, _created = ShippingProfile.objects.update_or_create(shop=shop, defaults=values)
+    return profile
+
+
+def english_url(name: str, *args) -> str:
+    """The English URL of a page, whatever language an earlier request left active."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en"):
+        return reverse(name, args=args)
+
+
+def address_post(prefix: str = "address", **changes) -> dict[str, str]:
+    values = {**ADDRESS, **changes}
+    return {f"{prefix}-{name}": value for name, value in values.items()}
+
+
+@pytest.fixture(scope="session")
+def broker_env(broker_env):
+    """The shared fixture closes the app's connection pool after pointing it at a private folder;
+    drop the closed pool so this process can publish again (else "Acquire on closed pool")."""
+    from kombu import pools
+
+    from marketplace.celery import app as celery_app
+
+    pools.reset()
+    celery_app._pool = None
+    celery_app.__dict__.get("amqp") and setattr(celery_app.amqp, "_producer_pool", None)
+    return broker_env

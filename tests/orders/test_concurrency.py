@@ -1,0 +1,88 @@
+"""Many buyers at once on PostgreSQL: stock never oversold, no deadlock, no error page."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from orders import services
+from orders.models import Order, PaymentMethod
+from tests.factories import make_product
+from tests.orders.conftest import ADDRESS, address_post, english_url
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite serialises)"
+    ),
+]
+
+
+def _run_at_once(count: int, work) -> list:
+    results: list = [None] * count
+    barrier = threading.Barrier(count)
+
+    def run(index: int) -> None:
+        try:
+            results[index] = work(index, barrier)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_fifty_buyers_for_the_last_five_units():
+    product = make_product(stock=5)
+    option_id = product.options.get().pk
+
+    def checkout(index: int, barrier) -> tuple[int, str]:
+        client = Client()
+        client.post(reverse("orders:cart-add"), {"option": option_id, "quantity": 1})
+        barrier.wait()
+        response = client.post(
+            english_url("orders:checkout"),
+            {
+                "email": f"buyer{index}@example.com",
+                "payment_method": "bank_transfer",
+                **address_post(),
+            },
+        )
+        return response.status_code, response["Location"]
+
+    results = _run_at_once(50, checkout)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert all(status == 302 for status, _location in results)  # never a 500
+    sold = [location for _status, location in results if "/lacak/" in location]
+    told_sold_out = [location for _status, location in results if location.endswith("/keranjang/")]
+    assert len(sold) == 5 and len(told_sold_out) == 45
+    assert Order.objects.count() == 5
+    assert product.options.get().stock == 0
+
+
+def test_opposite_carts_at_once_do_not_deadlock():
+    first, second = make_product(stock=100), make_product(stock=100)
+    a, b = first.options.get().pk, second.options.get().pk
+
+    def place(index: int, barrier) -> Order:
+        # Half the buyers put A then B in the cart, the other half B then A.
+        cart = {a: 1, b: 1} if index % 2 else {b: 1, a: 1}
+        barrier.wait()
+        return services.place_order(
+            buyer_or_email=f"b{index}@example.com",
+            cart=cart,
+            address=dict(ADDRESS),
+            payment_method=PaymentMethod.BANK_TRANSFER,
+        )
+
+    results = _run_at_once(8, place)
+    assert all(isinstance(r, Order) for r in results), results
+    assert first.options.get().stock == 92 and second.options.get().stock == 92
