@@ -24,6 +24,16 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request under /en/ leaves English active in the thread: start every test in Indonesian."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and cached pages live in the cache: start each test with it empty."""
     from django.core.cache import cache
@@ -59,10 +69,14 @@ def broker_env(tmp_path_factory) -> dict[str, str]:
 
 def reset_broker_connections() -> None:
     """Drop pooled broker connections so the next publish uses the current broker settings."""
+    from kombu import pools
+
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps its own registry of pools by connection; a closed one would be handed back.
+    pools.reset()
 
 
 class WorkerProcess:

@@ -3,21 +3,12 @@
 import re
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.test import override_settings
-from django.utils import translation
 
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    """A request under /en/ leaves English active in this thread; later reverse() calls need id."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.mark.parametrize(

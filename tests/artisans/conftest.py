@@ -13,12 +13,6 @@ def jpeg_upload(name: str = "photo.jpg", size=(120, 90)) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing every factory user's password with PBKDF2 makes these tests slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def motif():
     return Motif.objects.create(name="Paku", slug="paku")
@@ -41,19 +35,3 @@ def application(motif, technique):
         "motifs": [motif.pk],
         "techniques": [technique.pk],
     }
-
-
-@pytest.fixture(scope="session")
-def broker_env(broker_env):
-    """The shared broker_env closes Celery's connection pool for good after pointing it at a
-    private folder; with the filesystem broker every later publish then fails with "Acquire on
-    closed pool". Drop the closed pools so the next publish opens fresh ones.
-    """
-    from kombu import pools
-
-    from marketplace.celery import app as celery_app
-
-    pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    return broker_env

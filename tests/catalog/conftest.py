@@ -27,13 +27,3 @@ def add_image(product, *, primary=True, position=0, thumbnails=None) -> ProductI
     image.thumbnails = thumbnails or {}
     image.save()
     return image
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """A request under /en/ leaves English active in the thread; start each test in Indonesian."""
-    from django.utils import translation
-
-    translation.activate("id")
-    yield
-    translation.deactivate()

@@ -2,16 +2,8 @@
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _default_language_afterwards():
-    """A request under /en/ leaves English active in this thread; later reverse() calls need id."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _links(html: str) -> dict[str, str]:
@@ -42,8 +34,6 @@ def test_current_language_is_marked(client):
 
 def test_stylesheet_stays_small():
     from pathlib import Path
-
-    from django.conf import settings
 
     css = Path(settings.BASE_DIR, "static/css/site.css")
     assert css.stat().st_size < 25_000

@@ -38,17 +38,3 @@ def english_url(name: str, *args) -> str:
 def address_post(prefix: str = "address", **changes) -> dict[str, str]:
     values = {**ADDRESS, **changes}
     return {f"{prefix}-{name}": value for name, value in values.items()}
-
-
-@pytest.fixture(scope="session")
-def broker_env(broker_env):
-    """The shared fixture closes the app's connection pool after pointing it at a private folder;
-    drop the closed pool so this process can publish again (else "Acquire on closed pool")."""
-    from kombu import pools
-
-    from marketplace.celery import app as celery_app
-
-    pools.reset()
-    celery_app._pool = None
-    celery_app.__dict__.get("amqp") and setattr(celery_app.amqp, "_producer_pool", None)
-    return broker_env
