@@ -89,7 +89,12 @@ def _client() -> stripe.StripeClient:
     )
 
 
+def _plain(obj) -> dict:
+    return obj if isinstance(obj, dict) else obj.to_dict()
+
+
 def _intent(obj) -> Intent:
+    obj = _plain(obj)
     error = obj.get("last_payment_error") or {}
     metadata = obj.get("metadata") or {}
     order_id = metadata.get("order_id")
@@ -105,6 +110,7 @@ def _intent(obj) -> Intent:
 
 
 def _refund(obj) -> Refund:
+    obj = _plain(obj)
     return Refund(
         id=obj["id"],
         status=obj.get("status") or "pending",
