@@ -15,6 +15,8 @@ import urllib.request
 
 import pytest
 import stripe
+from django.conf import settings
+from django.utils import translation
 
 SECRET_KEY = "sk_test_batik_kutim"
 PUBLISHABLE_KEY = "pk_test_batik_kutim"
@@ -128,6 +130,14 @@ def stripe_keys_fixture(settings):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = f"http://127.0.0.1:{_free_port()}"
     settings.STRIPE_MAX_NETWORK_RETRIES = 0
+
+
+@pytest.fixture(name="reset_language", autouse=True)
+def reset_language_fixture():
+    """A request to an /en/ page leaves English active in this thread: put the default back so
+    later tests that build URLs with reverse() get the unprefixed Indonesian ones."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def signed(event: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None):

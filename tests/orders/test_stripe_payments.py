@@ -14,6 +14,7 @@ from tests.orders.stripe_server import (  # noqa: F401 (fixtures)
     PUBLISHABLE_KEY,
     fake_stripe_fixture,
     localstripe_server_fixture,
+    reset_language_fixture,
 )
 
 pytestmark = pytest.mark.django_db

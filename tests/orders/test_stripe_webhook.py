@@ -10,7 +10,11 @@ from orders import services
 from orders.models import CardRefund, Order, Payment, PaymentMethod, StripeEvent, SubOrder
 from tests.factories import make_product, make_user
 from tests.orders.conftest import ADDRESS
-from tests.orders.stripe_server import signed, stripe_keys_fixture  # noqa: F401 (fixture)
+from tests.orders.stripe_server import (  # noqa: F401 (fixtures)
+    reset_language_fixture,
+    signed,
+    stripe_keys_fixture,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_keys")]
 

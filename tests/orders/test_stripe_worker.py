@@ -12,6 +12,7 @@ from tests.orders.conftest import address_post
 from tests.orders.stripe_server import (  # noqa: F401 (fixtures)
     fake_stripe_fixture,
     localstripe_server_fixture,
+    reset_language_fixture,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
