@@ -420,3 +420,29 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- payments ---
+# Card payments through Stripe; the card option appears at checkout only when the secret key is set.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
+# The signing secret of the webhook endpoint (whsec_...): unsigned events are refused.
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+# Another API host (a local fake Stripe in tests); empty means Stripe itself.
+STRIPE_API_BASE = env("STRIPE_API_BASE").rstrip("/")
+# Stripe.js must be loaded from Stripe in production; tests point it at the fake server's copy.
+STRIPE_JS_URL = env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# Retries with backoff on network errors; our own idempotency keys make them safe.
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# Webhooks signed longer ago than this are refused (replays).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+if not DEBUG and STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is.")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Every 15 minutes: send card refunds that are due but whose task message was lost.
+        "orders-refund-due": {
+            "task": "orders.tasks.refund_due_suborders_task",
+            "schedule": timedelta(minutes=15),
+        },
+    }
+)

@@ -9,12 +9,15 @@ from django.urls import include, path
 
 from catalog.sitemaps import SITEMAPS
 from core import views as core_views
+from orders import card_views as order_card_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("robots.txt", core_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Outside i18n_patterns: Stripe posts to one fixed address.
+    path("stripe/webhook/", order_card_views.stripe_webhook, name="stripe-webhook"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 from . import services
 from .models import (
     Address,
+    CardRefund,
     Order,
     OrderLine,
     Payment,
     PaymentMethod,
     ShippingProfile,
+    StripeEvent,
     SubOrder,
     SubOrderEvent,
 )
@@ -37,7 +39,7 @@ class PaymentInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["method", "status", "amount", "provider_reference", "proof", "proof_uploaded_at",
-              "paid_at", "confirmed_by"]  # fmt: skip
+              "paid_at", "confirmed_by", "refunded_amount", "failure_message"]  # fmt: skip
     readonly_fields = fields
 
 
@@ -171,3 +173,32 @@ class AddressAdmin(admin.ModelAdmin):
     list_display = ["__str__", "user", "kabupaten", "province"]
     list_select_related = ["user"]
     search_fields = ["recipient", "user__email"]
+
+
+@admin.register(CardRefund)
+class CardRefundAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "payment", "suborder", "amount", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["payment__order", "suborder"]
+    search_fields = ["provider_reference", "idempotency_key", "payment__order__reference"]
+    readonly_fields = ["payment", "suborder", "amount", "status", "idempotency_key",
+                       "provider_reference", "created_at"]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    """Every webhook event Stripe sent, once each, with what handling it did."""
+
+    list_display = ["event_id", "type", "received_at", "processed_at", "outcome"]
+    list_filter = ["type"]
+    search_fields = ["event_id"]
+    readonly_fields = ["event_id", "type", "payload", "received_at", "processed_at", "outcome"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

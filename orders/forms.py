@@ -89,6 +89,8 @@ class CheckoutForm(forms.Form):
         methods = [(PaymentMethod.BANK_TRANSFER, PaymentMethod.BANK_TRANSFER.label)]
         if cod_allowed:
             methods.append((PaymentMethod.COD, PaymentMethod.COD.label))
+        if settings.STRIPE_SECRET_KEY:
+            methods.append((PaymentMethod.CARD, PaymentMethod.CARD.label))
         self.fields["payment_method"].choices = methods
         self.fields["payment_method"].initial = PaymentMethod.BANK_TRANSFER
         self.fields["pickup_shops"].choices = pickup_choices

@@ -384,6 +384,10 @@ class Payment(models.Model):
     )
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     refunded_amount = models.PositiveIntegerField(_("refunded (Rp)"), default=0)
+    # Cards: the idempotency key we sent when creating the PaymentIntent, and the last decline.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, blank=True)
+    failure_message = models.TextField(_("last failure"), blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -429,3 +433,76 @@ class SubOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suborder_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class CardRefund(models.Model):
+    """Money sent back to a card: for one sub-order (ours), or made in Stripe's dashboard."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Cancelled")
+
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="card_refunds"
+    )
+    suborder = models.ForeignKey(
+        SubOrder,
+        verbose_name=_("sub-order"),
+        on_delete=models.PROTECT,
+        related_name="card_refunds",
+        null=True,
+        blank=True,
+    )
+    amount = models.PositiveIntegerField(_("amount (Rp)"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    # The key we send Stripe, so that a task run twice refunds once; empty for outside refunds.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, blank=True)
+    # Stripe's refund id (re_...).
+    provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("card refund")
+        verbose_name_plural = _("card refunds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="card_refund_idempotency_key_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["provider_reference"],
+                condition=~Q(provider_reference=""),
+                name="card_refund_provider_reference_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_reference or self.idempotency_key} · {self.get_status_display()}"
+
+
+class StripeEvent(models.Model):
+    """A webhook event from Stripe, kept once per event id so a redelivery changes nothing."""
+
+    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100, db_index=True)
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # What handling did: "paid", "failure recorded", "ignored: ...".
+    outcome = models.CharField(_("outcome"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} · {self.type}"

@@ -347,6 +347,11 @@ def mark_order_paid(*, order: Order, payment: Payment, by=None) -> bool:
         if order.status in (Order.Status.EXPIRED, Order.Status.CANCELLED):
             # Money arrived for an order whose stock was already given back: refund it.
             order.suborders.update(is_refund_due=True)
+            if payment.method == PaymentMethod.CARD:
+                from .card_payments import enqueue_card_refund
+
+                for suborder_id in order.suborders.values_list("pk", flat=True):
+                    enqueue_card_refund(suborder_id)
         return True
 
 
@@ -592,6 +597,10 @@ def transition_suborder(*, suborder: SubOrder, to: str, by, **details) -> SubOrd
             if suborder.order.paid_at is not None:
                 suborder.is_refund_due = True
                 fields += ["is_refund_due"]
+                if suborder.order.payment_method == PaymentMethod.CARD:
+                    from .card_payments import enqueue_card_refund
+
+                    enqueue_card_refund(suborder.pk)
         suborder.status = to
         suborder.save(update_fields=fields)
         event = SubOrderEvent.objects.create(

@@ -4,7 +4,8 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import services
-from .models import Order, SubOrderEvent
+from .models import Order, SubOrder, SubOrderEvent
+from .payments import PaymentError
 
 
 @shared_task(
@@ -55,3 +56,28 @@ def notify_suborder_event_task(event_id: int) -> None:
     )
     if event is not None:
         notify_of_suborder_event(event=event)
+
+
+@shared_task(
+    autoretry_for=(OperationalError, ConnectionError, PaymentError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def refund_suborder_task(suborder_id: int) -> str:
+    """Refund a declined or cancelled card sub-order through Stripe; a no-op once refunded."""
+    from .card_payments import refund_card_payment
+
+    suborder = SubOrder.objects.filter(pk=suborder_id).first()
+    if suborder is None:
+        return ""
+    refund = refund_card_payment(suborder=suborder)
+    return refund.provider_reference if refund is not None else ""
+
+
+@shared_task
+def refund_due_suborders_task() -> int:
+    """Re-enqueue card refunds that are due but were never sent (a lost message)."""
+    from .card_payments import refund_due_suborders
+
+    return refund_due_suborders()

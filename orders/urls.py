@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import card_views, views
 
 app_name = "orders"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("lacak/<str:token>/", views.order_track, name="track"),
     path("lacak/<str:token>/bukti-transfer/", views.upload_proof, name="track-proof"),
+    path("lacak/<str:token>/bayar/", card_views.pay_by_card, name="track-pay-card"),
     path("lacak/<str:token>/batal/<int:suborder_id>/", views.cancel_suborder, name="track-cancel"),
     path(
         "lacak/<str:token>/diterima/<int:suborder_id>/",
@@ -20,6 +21,7 @@ urlpatterns = [
     ),
     path("<str:reference>/", views.order_detail, name="detail"),
     path("<str:reference>/bukti-transfer/", views.upload_proof, name="proof"),
+    path("<str:reference>/bayar/", card_views.pay_by_card, name="pay-card"),
     path("<str:reference>/batal/<int:suborder_id>/", views.cancel_suborder, name="cancel"),
     path("<str:reference>/diterima/<int:suborder_id>/", views.confirm_delivered, name="delivered"),
 ]

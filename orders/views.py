@@ -142,6 +142,8 @@ def checkout(request):
                     request,
                     _("Thank you! Your order %(ref)s is placed.") % {"ref": order.reference},
                 )
+                if order.payment_method == PaymentMethod.CARD:
+                    return redirect(f"{buyer_order_url(order)}bayar/")
                 return redirect(buyer_order_url(order))
     return render(
         request,

@@ -1,0 +1,329 @@
+"""Writes for card payments: the order's PaymentIntent, Stripe's webhook events, and refunds.
+
+Stripe is reached only through `orders.payments`. Every function here is safe to call again with
+the same input: events are kept once per id, an order is paid once (through
+`services.mark_order_paid`), and each refund carries our own idempotency key.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import payments, services
+from .models import CardRefund, Order, Payment, PaymentMethod, StripeEvent, SubOrder
+
+logger = logging.getLogger(__name__)
+
+_REFUND_STATUSES = {
+    "succeeded": CardRefund.Status.SUCCEEDED,
+    "failed": CardRefund.Status.FAILED,
+    "canceled": CardRefund.Status.CANCELED,
+}
+
+
+def card_payment_for(order: Order) -> Payment | None:
+    """The order's card payment row, made at placement."""
+    return order.payments.filter(method=PaymentMethod.CARD).order_by("pk").first()
+
+
+def start_card_payment(*, order: Order) -> payments.Intent:
+    """The PaymentIntent the buyer pays this order with: the one already made, or a new one."""
+    if order.payment_method != PaymentMethod.CARD:
+        raise ValidationError(_("This order is not paid by card."), code="not_card")
+    if order.status != Order.Status.AWAITING_PAYMENT or order.paid_at is not None:
+        raise ValidationError(_("This order is not waiting for a payment."), code="not_due")
+    payment = card_payment_for(order)
+    if payment is None:
+        raise ValidationError(_("This order is not paid by card."), code="no_payment")
+    attempt = 1
+    if payment.provider_reference:
+        intent = payments.retrieve_intent(payment.provider_reference)
+        if intent.status != "canceled":
+            return intent
+        attempt = _attempt_of(payment.idempotency_key) + 1
+    previous = payment.provider_reference
+    key = payments.intent_idempotency_key(order.pk, attempt)
+    # Called outside a transaction: Stripe answers a repeated key with the same intent, so two
+    # tabs opening the payment page at once end up with one intent, and no row is locked meanwhile.
+    intent = payments.create_intent(
+        order_id=order.pk, reference=order.reference, amount=payment.amount, idempotency_key=key
+    )
+    saved = Payment.objects.filter(pk=payment.pk, provider_reference=previous).update(
+        provider_reference=intent.id, idempotency_key=key, updated_at=timezone.now()
+    )
+    if not saved:  # Another request stored its intent first: use that one.
+        payment.refresh_from_db(fields=["provider_reference"])
+        return payments.retrieve_intent(payment.provider_reference)
+    return intent
+
+
+def _attempt_of(key: str) -> int:
+    tail = key.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 1
+
+
+def sync_card_payment(*, order: Order) -> str:
+    """Ask Stripe how the order's intent stands (the buyer came back before the webhook did).
+
+    Goes through the same idempotent paths as the webhook; returns the intent's status.
+    """
+    payment = card_payment_for(order)
+    if payment is None or not payment.provider_reference:
+        return ""
+    intent = payments.retrieve_intent(payment.provider_reference)
+    if intent.status == "succeeded":
+        _apply_succeeded(intent)
+    elif intent.failure_message:
+        _apply_failed(intent)
+    return intent.status
+
+
+# --- Webhook events ----------------------------------------------------------------------------
+
+
+def handle_stripe_event(*, event: dict) -> str:
+    """Keep a verified event once and act on it; a redelivered event id changes nothing.
+
+    Returns what was done, e.g. "paid", "already paid", "duplicate", "ignored: ...".
+    """
+    event_id, event_type = str(event["id"]), str(event["type"])
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                StripeEvent.objects.create(event_id=event_id, type=event_type, payload=event)
+        except IntegrityError:
+            pass  # Delivered before (or right now by a parallel request): the lock below decides.
+        record = StripeEvent.objects.select_for_update().get(event_id=event_id)
+        if record.processed_at is not None:
+            return "duplicate"
+        handler = EVENT_HANDLERS.get(event_type)
+        outcome = handler(payments.event_object(event)) if handler else "ignored: type"
+        record.processed_at = timezone.now()
+        record.outcome = outcome[:255]
+        record.save(update_fields=["processed_at", "outcome"])
+    return outcome
+
+
+def _payment_for_intent(intent: payments.Intent) -> Payment | None:
+    payment = (
+        Payment.objects.select_related("order")
+        .filter(method=PaymentMethod.CARD, provider_reference=intent.id)
+        .first()
+    )
+    if payment is None and intent.order_id:
+        # The intent was made but saving its id was lost: the order id in its metadata finds it.
+        payment = (
+            Payment.objects.select_related("order")
+            .filter(method=PaymentMethod.CARD, order_id=intent.order_id, provider_reference="")
+            .first()
+        )
+        if payment is not None:
+            Payment.objects.filter(pk=payment.pk, provider_reference="").update(
+                provider_reference=intent.id
+            )
+            payment.provider_reference = intent.id
+    return payment
+
+
+def _apply_succeeded(intent: payments.Intent) -> str:
+    payment = _payment_for_intent(intent)
+    if payment is None:
+        logger.warning("Stripe says %s succeeded but no card payment has it.", intent.id)
+        return "ignored: unknown payment intent"
+    if intent.status != "succeeded":
+        return "ignored: intent not succeeded"
+    if intent.currency != payments.CURRENCY or intent.amount != payment.amount:
+        logger.error(
+            "PaymentIntent %s paid %s %s, but order %s costs Rp %s: not marked paid.",
+            intent.id, intent.amount, intent.currency, payment.order.reference, payment.amount,
+        )  # fmt: skip
+        return "ignored: amount differs"
+    if payment.order.paid_at is not None and payment.status != Payment.Status.PENDING:
+        return "already paid"  # Also keeps a refunded payment from turning "paid" again.
+    paid_now = services.mark_order_paid(order=payment.order, payment=payment)
+    return "paid" if paid_now else "already paid"
+
+
+def _apply_failed(intent: payments.Intent) -> str:
+    payment = _payment_for_intent(intent)
+    if payment is None:
+        return "ignored: unknown payment intent"
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status in (Payment.Status.PAID, Payment.Status.REFUNDED):
+            return "ignored: already paid"  # A late failure never un-pays an order.
+        payment.status = Payment.Status.FAILED
+        payment.failure_message = intent.failure_message or str(_("The card was declined."))
+        payment.failed_at = timezone.now()
+        payment.save(update_fields=["status", "failure_message", "failed_at", "updated_at"])
+    return "failure recorded"
+
+
+def _on_intent_succeeded(obj: dict) -> str:
+    return _apply_succeeded(payments.intent_from_event_object(obj))
+
+
+def _on_intent_failed(obj: dict) -> str:
+    return _apply_failed(payments.intent_from_event_object(obj))
+
+
+def _on_refund(obj: dict) -> str:
+    recorded = [record_card_refund(refund=r) for r in payments.refunds_from_event_object(obj)]
+    return f"refunds recorded: {sum(1 for r in recorded if r is not None)}"
+
+
+EVENT_HANDLERS: dict[str, Callable[[dict], str]] = {
+    "payment_intent.succeeded": _on_intent_succeeded,
+    "payment_intent.payment_failed": _on_intent_failed,
+    "charge.refunded": _on_refund,
+    "charge.refund.updated": _on_refund,
+    "refund.created": _on_refund,
+    "refund.updated": _on_refund,
+}
+
+
+# --- Refunds -----------------------------------------------------------------------------------
+
+
+def record_card_refund(*, refund: payments.Refund) -> CardRefund | None:
+    """Record a refund Stripe told us about (ours or one made in its dashboard), once per id."""
+    payment = Payment.objects.filter(
+        method=PaymentMethod.CARD, provider_reference=refund.payment_intent_id
+    ).first()
+    if payment is None or not refund.payment_intent_id:
+        logger.warning("Refund %s is for no known card payment.", refund.id)
+        return None
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        match = Q(provider_reference=refund.id)
+        if refund.idempotency_key:
+            match |= Q(idempotency_key=refund.idempotency_key)
+        card_refund = CardRefund.objects.select_for_update().filter(match).first()
+        if card_refund is None:
+            card_refund = CardRefund(payment=payment, amount=refund.amount)
+        card_refund.provider_reference = refund.id
+        card_refund.status = _REFUND_STATUSES.get(refund.status, CardRefund.Status.PENDING)
+        card_refund.save()
+        _settle_refunds(payment, card_refund)
+    return card_refund
+
+
+def _settle_refunds(payment: Payment, card_refund: CardRefund) -> None:
+    """Bring the payment's refunded total and the sub-order's refund date up to date."""
+    refunded = (
+        payment.card_refunds.filter(status=CardRefund.Status.SUCCEEDED).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+    payment.refunded_amount = min(refunded, payment.amount)
+    if refunded >= payment.amount and payment.status == Payment.Status.PAID:
+        payment.status = Payment.Status.REFUNDED
+    payment.save(update_fields=["refunded_amount", "status", "updated_at"])
+    if card_refund.suborder_id and card_refund.status == CardRefund.Status.SUCCEEDED:
+        SubOrder.objects.filter(pk=card_refund.suborder_id, refunded_at__isnull=True).update(
+            refunded_at=timezone.now()
+        )
+
+
+def refund_card_payment(*, suborder: SubOrder) -> CardRefund | None:
+    """Send a paid card sub-order's money back, exactly once; None when nothing is due.
+
+    The sub-order and payment rows stay locked during the call to Stripe, so a second run of the
+    task waits and then finds the refund recorded; our idempotency key covers a crash between
+    Stripe's answer and our commit.
+    """
+    with transaction.atomic():
+        suborder = (
+            SubOrder.objects.select_for_update(of=("self",) if _has_for_update_of() else ())
+            .select_related("order")
+            .get(pk=suborder.pk)
+        )
+        order = suborder.order
+        if (
+            not suborder.is_refund_due
+            or order.payment_method != PaymentMethod.CARD
+            or order.paid_at is None
+        ):
+            return None
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(order=order, method=PaymentMethod.CARD)
+            .filter(status__in=[Payment.Status.PAID, Payment.Status.REFUNDED])
+            .exclude(provider_reference="")
+            .first()
+        )
+        if payment is None:
+            return None
+        key = payments.refund_idempotency_key(order.pk, suborder.pk)
+        card_refund, _created = CardRefund.objects.get_or_create(
+            idempotency_key=key,
+            defaults={"payment": payment, "suborder": suborder, "amount": suborder.total},
+        )
+        if card_refund.provider_reference:
+            return card_refund  # Sent before; the second run of a task stops here.
+        result = payments.refund(
+            intent_id=payment.provider_reference,
+            amount=card_refund.amount,
+            idempotency_key=key,
+            metadata={"order_id": str(order.pk), "suborder_id": str(suborder.pk)},
+        )
+        card_refund.provider_reference = result.id
+        card_refund.status = _REFUND_STATUSES.get(result.status, CardRefund.Status.PENDING)
+        card_refund.save(update_fields=["provider_reference", "status", "updated_at"])
+        _settle_refunds(payment, card_refund)
+    return card_refund
+
+
+def _has_for_update_of() -> bool:
+    from django.db import connection
+
+    return connection.features.has_select_for_update_of
+
+
+def enqueue_card_refund(suborder_id: int) -> None:
+    """After commit, ask the worker to refund the sub-order; the sweep retries a lost message."""
+
+    def send() -> None:
+        from .tasks import refund_suborder_task
+
+        try:
+            refund_suborder_task.apply_async((suborder_id,), retry=False)
+        except Exception:
+            logger.warning(
+                "Could not enqueue the refund of sub-order %s; the sweep will.",
+                suborder_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(send)
+
+
+def refund_due_suborders() -> int:
+    """Enqueue refunds for paid card sub-orders due one that was never sent; return how many."""
+    due = list(
+        SubOrder.objects.filter(
+            is_refund_due=True,
+            refunded_at__isnull=True,
+            order__payment_method=PaymentMethod.CARD,
+            order__paid_at__isnull=False,
+        )
+        .exclude(card_refunds__provider_reference__gt="")
+        .values_list("pk", flat=True)
+    )
+    from .tasks import refund_suborder_task
+
+    for suborder_id in due:
+        try:
+            refund_suborder_task.apply_async((suborder_id,), retry=False)
+        except Exception:
+            logger.warning(
+                "Could not enqueue refund of sub-order %s; next sweep will.", suborder_id
+            )
+            break
+    return len(due)
