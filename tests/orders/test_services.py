@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalog.models import ProductOption
 from notifications.models import Notification
@@ -251,7 +251,14 @@ def test_sub_order_life_accept_ship_deliver(address):
     ]
 
 
-def test_illegal_transitions_are_refused(address):
+@pytest.fixture
+def english():
+    """Messages in English, so the assertions below read like the code."""
+    with translation.override("en"):
+        yield
+
+
+def test_illegal_transitions_are_refused(address, english):
     buyer = make_user()
     order, item, sub = _routed(address, buyer=buyer)
     artisan = item.shop.owner
@@ -273,7 +280,7 @@ def test_illegal_transitions_are_refused(address):
     assert sub.events.count() == 2
 
 
-def test_made_to_order_needs_a_ready_date(address):
+def test_made_to_order_needs_a_ready_date(address, english):
     order, item, sub = _routed(address, stock=0, is_made_to_order=True, lead_time_days=14)
     with pytest.raises(ValidationError, match="ready"):
         services.transition_suborder(suborder=sub, to="accepted", by=item.shop.owner)
