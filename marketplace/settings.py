@@ -420,3 +420,14 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- curation ---
+# The cooperative's app (admin home figures, impact report, staff group) and Django admin with the
+# cooperative's own AdminSite (cooperative.admin_site), in place of the stock admin config.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "cooperative.apps.CooperativeAdminConfig"
+)
+INSTALLED_APPS.append("cooperative")
+# Orders whose buyer email is at one of these domains (or a subdomain) count as institutional
+# (regency offices) in the impact report.
+INSTITUTIONAL_EMAIL_DOMAINS = env_list("INSTITUTIONAL_EMAIL_DOMAINS", "kutaitimurkab.go.id")
