@@ -1,8 +1,16 @@
 """The cooperative curates the taxonomy and can correct any listing here."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
+from .forms import HideReasonForm
 from .models import (
+    Collection,
+    CollectionItem,
     Colour,
     Fabric,
     Favourite,
@@ -80,11 +88,13 @@ class ProductAdmin(admin.ModelAdmin):
         "status",
         "is_made_to_order",
         "is_featured",
+        "is_hidden",
         "created_at",
     )
     list_filter = (
         "status",
         "is_featured",
+        "is_hidden",
         "is_made_to_order",
         "technique",
         "product_type",
@@ -98,6 +108,61 @@ class ProductAdmin(admin.ModelAdmin):
     raw_id_fields = ("shop",)
     date_hierarchy = "created_at"
     inlines = [ProductOptionInline, ProductImageInline]
+    # Hiding goes through the actions below, which record who and why and tell the artisan.
+    readonly_fields = ("is_hidden", "hidden_reason", "hidden_at", "hidden_by")
+    actions = ["mark_featured", "unmark_featured", "hide_selected", "unhide_selected"]
+
+    @admin.action(description=_("Mark as featured work"), permissions=["change"])
+    def mark_featured(self, request, queryset):
+        changed = services.set_featured(
+            product_ids=queryset.values_list("pk", flat=True), is_featured=True
+        )
+        self._report(request, changed)
+
+    @admin.action(description=_("Remove from featured work"), permissions=["change"])
+    def unmark_featured(self, request, queryset):
+        changed = services.set_featured(
+            product_ids=queryset.values_list("pk", flat=True), is_featured=False
+        )
+        self._report(request, changed)
+
+    @admin.action(
+        description=_("Hide selected listings (asks for a reason)"), permissions=["change"]
+    )
+    def hide_selected(self, request, queryset):
+        form = HideReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            changed = 0
+            for product in queryset.order_by("pk"):
+                changed += services.hide_product(
+                    product=product, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            self._report(request, changed)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hide listings"),
+            "opts": self.model._meta,
+            "products": queryset.select_related("shop"),
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/catalog/product/hide_reason.html", context)
+
+    @admin.action(description=_("Show selected hidden listings again"), permissions=["change"])
+    def unhide_selected(self, request, queryset):
+        changed = 0
+        for product in queryset.filter(is_hidden=True).order_by("pk"):
+            changed += services.unhide_product(product=product, by=request.user)
+        self._report(request, changed)
+
+    def _report(self, request, changed: int) -> None:
+        self.message_user(
+            request,
+            ngettext("%(count)d listing updated.", "%(count)d listings updated.", changed)
+            % {"count": changed},
+            messages.SUCCESS if changed else messages.WARNING,
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -119,3 +184,40 @@ class FavouriteAdmin(admin.ModelAdmin):
     list_display = ("user", "product", "created_at")
     list_select_related = ("user", "product")
     raw_id_fields = ("user", "product")
+
+
+class CollectionItemInline(admin.TabularInline):
+    model = CollectionItem
+    extra = 1
+    autocomplete_fields = ["product"]
+    fields = ["product", "position"]
+    ordering = ["position", "pk"]
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "is_published", "position", "item_count", "created_at")
+    list_editable = ("is_published", "position")
+    list_filter = ("is_published",)
+    search_fields = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [CollectionItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=models.Count("items"))
+
+    @admin.display(description=_("items"), ordering="item_count")
+    def item_count(self, collection: Collection) -> int:
+        return collection.item_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        bump_catalog_version()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_catalog_version()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_catalog_version()

@@ -12,6 +12,8 @@ from django.utils.text import slugify
 from artisans.models import District, Shop, ShopMember
 
 from .models import (
+    Collection,
+    CollectionItem,
     Colour,
     Fabric,
     Motif,
@@ -314,6 +316,50 @@ def _products(shop: Shop, maker: DemoMaker, rng: random.Random, count: int) -> i
     return created
 
 
+COLLECTIONS = [
+    (
+        "motif-paku",
+        "Motif Paku",
+        "The fern of Sangatta's riverbanks, drawn by hand: young fronds for growth and new beginnings.",
+        {"motifs__slug": "paku"},
+    ),
+    (
+        "seragam-kantor",
+        "Seragam kantor",
+        "Shirts and cloth for the regency's offices: order the same batik for a whole team, "
+        "from several makers at once.",
+        {"product_type__slug__in": ["kemeja", "kain"]},
+    ),
+]
+
+
+def _collections(per_collection: int = 8) -> int:
+    """The two demo collections, published, with their products in a fixed order; idempotent."""
+    created = 0
+    for position, (slug, title, description, products) in enumerate(COLLECTIONS):
+        collection, was_created = Collection.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "title": title,
+                "description": description,
+                "is_published": True,
+                "position": position,
+            },
+        )
+        created += was_created
+        if collection.items.exists():
+            continue
+        chosen = Product.objects.published().filter(**products).distinct().order_by("pk")
+        CollectionItem.objects.bulk_create(
+            [
+                CollectionItem(collection=collection, product=product, position=index)
+                for index, product in enumerate(chosen[:per_collection])
+            ],
+            ignore_conflicts=True,
+        )
+    return created
+
+
 @transaction.atomic
 def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
     """Create the demo community once; running it again changes nothing."""
@@ -324,6 +370,7 @@ def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
     created = 0
     for maker in MAKERS:
         created += _products(_shop(maker), maker, rng, products_per_shop)
+    collections_created = _collections()
     from .services import bump_catalog_version, rebuild_search_index
 
     rebuild_search_index()
@@ -332,4 +379,5 @@ def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
         "shops": Shop.objects.count(),
         "products": Product.objects.count(),
         "products_created": created,
+        "collections_created": collections_created,
     }

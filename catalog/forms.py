@@ -235,3 +235,13 @@ class AltTextForm(forms.Form):
         required=False,
         help_text=_("What the photo shows, for buyers who use a screen reader."),
     )
+
+
+class HideReasonForm(forms.Form):
+    """The reason the cooperative gives when it hides listings; the artisan reads it."""
+
+    reason = forms.CharField(
+        label=_("Reason (the artisan reads this)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )

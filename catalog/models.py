@@ -72,8 +72,10 @@ class Colour(Taxon):
 
 class ProductQuerySet(models.QuerySet):
     def published(self):
-        """Active products of approved shops: what the public may see."""
-        return self.filter(status=Product.Status.ACTIVE, shop__status=Shop.Status.APPROVED)
+        """Active products of approved shops not hidden by the cooperative: what the public sees."""
+        return self.filter(
+            status=Product.Status.ACTIVE, shop__status=Shop.Status.APPROVED, is_hidden=False
+        )
 
     def of_shop(self, shop):
         return self.filter(shop=shop)
@@ -82,15 +84,16 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(shop__district=district)
 
     def visible_to(self, user):
-        """Published products, plus drafts of the shops the user is a member of (for preview)."""
+        """Published products, plus drafts and hidden listings of the user's shops (preview)."""
         if not user.is_authenticated:
             return self.published()
         from artisans.models import ShopMember
 
         member = ShopMember.objects.filter(shop=OuterRef("shop_id"), user=user)
         return self.filter(
-            Q(status=Product.Status.ACTIVE, shop__status=Shop.Status.APPROVED)
+            Q(status=Product.Status.ACTIVE, shop__status=Shop.Status.APPROVED, is_hidden=False)
             | Q(Exists(member), status=Product.Status.DRAFT)
+            | Q(Exists(member), status=Product.Status.ACTIVE, is_hidden=True)
         )
 
     def for_cards(self):
@@ -174,6 +177,19 @@ class Product(models.Model):
     is_made_to_order = models.BooleanField(_("made to order"), default=False)
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
+    # Moderation: the cooperative hides a listing with a reason; hidden listings vanish from every
+    # public page (ProductQuerySet.published) and the artisan reads the reason on their listings.
+    is_hidden = models.BooleanField(_("hidden by the cooperative"), default=False, db_index=True)
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Weighted words for full-text search on PostgreSQL, kept up to date by
@@ -313,3 +329,59 @@ class Favourite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ♥ {self.product}"
+
+
+class CollectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Collection(models.Model):
+    """A curated, ordered selection of batik (e.g. "Motif Paku", "Seragam kantor")."""
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    image = models.ImageField(_("image"), upload_to="collections/", blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    products = models.ManyToManyField(
+        Product, through="CollectionItem", related_name="collections", verbose_name=_("products")
+    )
+
+    objects = CollectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:collection-detail", args=[self.slug])
+
+
+class CollectionItem(models.Model):
+    """One product in a collection, at its place in the cooperative's order."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("collection item")
+        verbose_name_plural = _("collection items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "product"], name="collection_item_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection} · {self.product}"

@@ -13,7 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import District, Shop
 
-from .models import Colour, Fabric, Motif, Product, ProductType, Technique
+from .models import (
+    Collection,
+    CollectionItem,
+    Colour,
+    Fabric,
+    Motif,
+    Product,
+    ProductType,
+    Technique,
+)
 
 PER_PAGE_CHOICES = (24, 48, 96)
 # Full-text search ranks at most this many matches: a broad word ("batik") matches nearly every
@@ -302,3 +311,33 @@ def makers_by_district():
         .order_by("district", "name")
         .only("name", "slug", "district", "is_verified", "photo")
     )
+
+
+def collections_with_products(
+    *, per_collection: int | None = None, collection: Collection | None = None
+) -> list[Collection]:
+    """Published collections with their public products in the curated order, in ONE query.
+
+    Each collection gets `cards` (a list of products with their shop); collections left with no
+    public product are dropped. Primary images are not loaded here, so that a page attaches them
+    together with its other cards in one query.
+    """
+    items = (
+        CollectionItem.objects.filter(
+            collection__is_published=True,
+            product__in=Product.objects.published().values("pk"),
+        )
+        .select_related("collection", "product__shop")
+        .order_by("collection__position", "collection__title", "collection_id", "position", "pk")
+    )
+    if collection is not None:
+        items = items.filter(collection=collection)
+    collections: dict[int, Collection] = {}
+    for item in items:
+        if item.collection_id not in collections:
+            item.collection.cards = []
+            collections[item.collection_id] = item.collection
+        cards = collections[item.collection_id].cards
+        if per_collection is None or len(cards) < per_collection:
+            cards.append(item.product)
+    return list(collections.values())

@@ -11,6 +11,7 @@ urlpatterns = [
     path("batik/favorit/", views.favourite_list, name="favourite-list"),
     path("batik/favorit/<int:pk>/", views.favourite_toggle, name="favourite-toggle"),
     path("batik/<slug:slug>/", views.product_detail, name="product-detail"),
+    path("koleksi/<slug:slug>/", views.collection_detail, name="collection-detail"),
 ]
 
 if os.environ.get("BENCH_BARE_VIEW") == "1":

@@ -26,7 +26,7 @@ from artisans.models import ShopFollow
 from core.phone import whatsapp_link
 
 from . import selectors
-from .models import Colour, Favourite, Motif, Product, ProductImage, ProductOption
+from .models import Collection, Colour, Favourite, Motif, Product, ProductImage, ProductOption
 from .services import catalog_version, toggle_favourite
 
 # The orders app owns the cart; this is its "add to cart" address when its URL is not installed.
@@ -36,6 +36,8 @@ PAGE_CACHE_SECONDS = 600
 # Stands in for the CSRF token inside cached HTML; each visitor gets their own token on the way out.
 CSRF_PLACEHOLDER = "__catalog-csrf-token__"
 PAGE_PARTS = ("title", "description", "head", "content", "scripts")
+# Products shown per curated collection on the home page; the collection page shows them all.
+HOME_COLLECTION_CARDS = 4
 
 
 @memoize
@@ -116,8 +118,11 @@ def home(request):
         if request.user.is_authenticated:
             followed = ShopFollow.objects.filter(user=request.user, shop=OuterRef("shop_id"))
             following = list(published.filter(Exists(followed))[:8])
-        _attach_primary_images([*featured, *new_arrivals, *following])
+        collections = selectors.collections_with_products(per_collection=HOME_COLLECTION_CARDS)
+        cards = [product for collection in collections for product in collection.cards]
+        _attach_primary_images([*featured, *new_arrivals, *following, *cards])
         return {
+            "collections": collections,
             "featured": featured,
             "new_arrivals": new_arrivals,
             "following": following,
@@ -126,6 +131,19 @@ def home(request):
         }
 
     return render_catalog_page(request, "catalog/home.html", build)
+
+
+def collection_detail(request, slug: str):
+    """A collection curated by the cooperative, its batik in the curated order."""
+
+    def build() -> dict:
+        collection = get_object_or_404(Collection.objects.published(), slug=slug)
+        found = selectors.collections_with_products(collection=collection)
+        products = found[0].cards if found else []
+        _attach_primary_images(products)
+        return {"collection": collection, "products": products}
+
+    return render_catalog_page(request, "catalog/collection_detail.html", build)
 
 
 def product_list(request):
@@ -272,7 +290,11 @@ def product_detail(request, slug: str):
             .select_related("shop", "technique", "fabric", "product_type"),
             slug=slug,
         )
-        is_preview = product.status != Product.Status.ACTIVE or not product.shop.is_public
+        is_preview = (
+            product.status != Product.Status.ACTIVE
+            or not product.shop.is_public
+            or product.is_hidden
+        )
         options = list(ProductOption.objects.filter(product=product))
         for option in options:
             option.product = product
@@ -333,6 +355,7 @@ def product_detail(request, slug: str):
             "max_price": prices[-1],
             "can_order": shop.accepts_orders
             and product.status == Product.Status.ACTIVE
+            and not product.is_hidden
             and (product.is_made_to_order or bool(in_stock)),
             "is_sold_out": not product.is_made_to_order and not in_stock,
             "cart_add_url": cart_add_url(),

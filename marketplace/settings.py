@@ -58,7 +58,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin with the cooperative's own AdminSite (figures on its home, impact report).
+    "cooperative.apps.CooperativeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
     "orders",
     "dashboard",
     "core",
+    # Last: it reads every domain app (admin figures, impact report, the staff group's rights).
+    "cooperative",
 ]
 
 MIDDLEWARE = [
@@ -446,3 +449,8 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- curation ---
+# Orders whose buyer email is at one of these domains (or a subdomain) count as institutional
+# (regency offices) in the impact report.
+INSTITUTIONAL_EMAIL_DOMAINS = env_list("INSTITUTIONAL_EMAIL_DOMAINS", "kutaitimurkab.go.id")

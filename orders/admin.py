@@ -2,12 +2,16 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+
+from artisans.models import District
 
 from . import services
 from .models import (
@@ -60,6 +64,22 @@ class SubOrderEventInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class ShopDistrictFilter(admin.SimpleListFilter):
+    """Orders with a sub-order from a shop in this district."""
+
+    title = _("district")
+    parameter_name = "district"
+
+    def lookups(self, request, model_admin):
+        return District.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in District.values:
+            return queryset
+        in_district = SubOrder.objects.filter(order=OuterRef("pk"), shop__district=self.value())
+        return queryset.filter(Exists(in_district))
+
+
 def _confirm_orders(request, orders) -> int:
     confirmed = 0
     for order in orders:
@@ -78,13 +98,14 @@ def _confirm_orders(request, orders) -> int:
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["reference", "created_at", "email", "status", "payment_method",
                     "total_display", "transfer_proof", "paid_at", "routed_at"]  # fmt: skip
-    list_filter = ["status", "payment_method", "created_at", "payments__status"]
+    list_filter = ["status", "payment_method", ShopDistrictFilter, "created_at", "payments__status"]
     list_select_related = ["buyer"]
     search_fields = ["reference", "email", "recipient", "phone"]
     date_hierarchy = "created_at"
     readonly_fields = ["reference", "buyer", "email", "status", "payment_method", "shipping_zone",
                        "subtotal", "shipping_total", "total", "created_at", "payment_due_at",
-                       "confirmed_at", "paid_at", "routed_at", "expired_at", "language"]  # fmt: skip
+                       "confirmed_at", "paid_at", "routed_at", "expired_at", "language",
+                       "lines_overview", "history_overview"]  # fmt: skip
     inlines = [PaymentInline, SubOrderInline]
     actions = ["confirm_transfer"]
     change_form_template = "orders/admin_order_change_form.html"
@@ -100,6 +121,51 @@ class OrderAdmin(admin.ModelAdmin):
         from core.templatetags.money import format_rupiah
 
         return format_rupiah(order.total)
+
+    @admin.display(description=_("lines"))
+    def lines_overview(self, order: Order):
+        """Every line of every sub-order, read-only (one query)."""
+        lines = OrderLine.objects.filter(suborder__order=order).select_related("suborder")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (line.suborder.shop_name, line.product_title, line.option_name or "—",
+                 line.quantity, _rupiah(line.line_total))
+                for line in lines
+            ),
+        )  # fmt: skip
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            gettext("shop"), gettext("product"), gettext("option"), gettext("quantity"),
+            gettext("total"), rows,
+        )  # fmt: skip
+
+    @admin.display(description=_("history"))
+    def history_overview(self, order: Order):
+        """The status changes of every sub-order, oldest first, read-only (one query)."""
+        events = (
+            SubOrderEvent.objects.filter(suborder__order=order)
+            .select_related("suborder", "actor")
+            .order_by("created_at", "pk")
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (localtime(event.created_at).strftime("%Y-%m-%d %H:%M"), event.suborder.shop_name,
+                 event.get_from_status_display() or "—", event.get_to_status_display(),
+                 event.actor or "—", event.note)
+                for event in events
+            ),
+        )  # fmt: skip
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "</tr></thead><tbody>{}</tbody></table>",
+            gettext("at"), gettext("shop"), gettext("from"), gettext("to"), gettext("by"),
+            gettext("note"), rows,
+        )  # fmt: skip
 
     @admin.display(description=_("proof"))
     def transfer_proof(self, order: Order):
@@ -128,6 +194,12 @@ class OrderAdmin(admin.ModelAdmin):
 
     def confirm_transfer_view(self, request, order_id: int):
         return _confirm_transfer_view(request, order_id, model_admin=self)
+
+
+def _rupiah(amount: int) -> str:
+    from core.templatetags.money import format_rupiah
+
+    return format_rupiah(amount)
 
 
 @require_POST

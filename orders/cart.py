@@ -55,7 +55,11 @@ class CartLine:
     def problem(self) -> str:
         """Why this line cannot be checked out, or an empty string."""
         shop = self.product.shop
-        if self.product.status != Product.Status.ACTIVE or not shop.is_public:
+        if (
+            self.product.status != Product.Status.ACTIVE
+            or self.product.is_hidden
+            or not shop.is_public
+        ):
             return str(_("This batik is no longer for sale."))
         if shop.is_on_vacation:
             return str(_("%(shop)s is on vacation and not taking orders.") % {"shop": shop.name})

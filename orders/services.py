@@ -91,7 +91,7 @@ def _quantities(cart) -> dict[int, int]:
 def _line_problem(option: ProductOption, quantity: int) -> str:
     product = option.product
     shop = product.shop
-    if product.status != Product.Status.ACTIVE or not shop.is_public:
+    if product.status != Product.Status.ACTIVE or product.is_hidden or not shop.is_public:
         return str(_("This batik is no longer for sale."))
     if not shop.accepts_orders:
         return str(_("%(shop)s is not taking orders right now.") % {"shop": shop.name})

@@ -55,6 +55,7 @@ def cart_add(request):
         pk=form.cleaned_data["option"],
         product__status=Product.Status.ACTIVE,
         product__shop__status=Shop.Status.APPROVED,
+        product__is_hidden=False,
     )
     get_cart(request).add(option, form.cleaned_data["quantity"])
     messages.success(request, _("Added to your cart: %(title)s") % {"title": option})

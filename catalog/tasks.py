@@ -1,0 +1,51 @@
+"""Background jobs for the catalog: telling an artisan the cooperative hid a listing."""
+
+from celery import shared_task
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from notifications.services import Message, language_of, notify
+
+from .models import Product
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def notify_product_hidden_task(product_id: int) -> None:
+    """Tell the shop's owner, on the site and by email in their language, why a listing is hidden.
+
+    Safe to run twice: the key is unique per hiding (its time), so one message is sent; returns
+    early when the listing is gone or was shown again meanwhile.
+    """
+    product = (
+        Product.objects.select_related("shop__owner")
+        .filter(pk=product_id, is_hidden=True, hidden_at__isnull=False)
+        .first()
+    )
+    if product is None:
+        return
+    owner = product.shop.owner
+    with translation.override(language_of(owner)):
+        notify(
+            key=f"product-{product.pk}-hidden-{product.hidden_at.timestamp():.0f}",
+            message=Message(
+                kind="product-hidden",
+                title=_("Your listing “%(title)s” was hidden by the cooperative")
+                % {"title": product.title},
+                body=_("Reason: %(reason)s") % {"reason": product.hidden_reason},
+                url=reverse("dashboard:listing-list"),
+                email_template="product_hidden",
+                context={
+                    "owner": str(owner),
+                    "product_title": product.title,
+                    "shop_name": product.shop.name,
+                    "reason": product.hidden_reason,
+                },
+            ),
+            recipient=owner,
+        )

@@ -1,0 +1,48 @@
+"""The "Koperasi staff" group: curate the community and confirm payments, nothing more."""
+
+from django.apps import apps as global_apps
+from django.db.models import Q
+
+STAFF_GROUP = "Koperasi staff"
+
+# Codenames per app. Apps that are not installed (yet) are skipped. No auth.* permission: the
+# staff may not change users, groups or permissions, nor the site's settings.
+STAFF_PERMISSIONS: dict[str, list[str]] = {
+    "artisans": ["view_shop", "change_shop", "view_shopevent", "view_shopmember"],
+    "catalog": [
+        "view_product", "change_product", "view_productoption", "view_productimage",
+        "view_collection", "add_collection", "change_collection", "delete_collection",
+        "view_collectionitem", "add_collectionitem", "change_collectionitem",
+        "delete_collectionitem",
+        "view_motif", "add_motif", "change_motif",
+        "view_technique", "add_technique", "change_technique",
+        "view_fabric", "add_fabric", "change_fabric",
+        "view_producttype", "add_producttype", "change_producttype",
+        "view_colour", "add_colour", "change_colour",
+    ],
+    "orders": [
+        "view_order", "change_order", "view_payment", "change_payment",
+        "view_suborder", "view_orderline", "view_suborderevent",
+    ],
+    "reviews": ["view_review", "change_review"],
+}  # fmt: skip
+
+
+def sync_staff_group(*, apps=global_apps):
+    """Create the group if missing and give it every listed permission that exists; idempotent.
+
+    Only adds: a permission the cooperative removed by hand from the group is added back, but
+    nothing else the group was given is taken away.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _created = Group.objects.get_or_create(name=STAFF_GROUP)
+    wanted = Q(pk__in=[])
+    for app_label, codenames in STAFF_PERMISSIONS.items():
+        wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    group.permissions.add(*Permission.objects.filter(wanted))
+    return group
+
+
+def sync_staff_group_after_migrate(*, using="default", **kwargs) -> None:
+    sync_staff_group()

@@ -1,0 +1,158 @@
+"""The cooperative hides a listing with a reason: it vanishes from public pages, the artisan is told."""
+
+import pytest
+from django.core import mail
+
+from catalog.models import Product
+from catalog.tasks import notify_product_hidden_task
+from notifications.models import Notification
+from tests.conftest import wait_for
+from tests.curation.conftest import post_action
+from tests.factories import make_product, make_shop, make_user
+
+CHANGELIST = "/en/admin/catalog/product/"
+
+
+def _hide(client, products, reason="Foto bukan batik tulis asli.", capture=None):
+    if capture is None:
+        return post_action(client, CHANGELIST, "hide_selected", products, reason=reason)
+    with capture(execute=True):
+        return post_action(client, CHANGELIST, "hide_selected", products, reason=reason)
+
+
+@pytest.mark.django_db
+def test_hide_asks_for_a_reason_first(admin_client):
+    product = make_product()
+    page = admin_client.post(
+        CHANGELIST, {"action": "hide_selected", "_selected_action": [product.pk]}
+    )
+    assert page.status_code == 200
+    assert b"Hide with this reason" in page.content
+    product.refresh_from_db()
+    assert not product.is_hidden
+
+
+@pytest.mark.django_db
+def test_a_hidden_listing_vanishes_from_every_public_page(
+    admin_client, client, superuser, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    shop = make_shop(name="Batik Paku Sangatta")
+    hidden = make_product(shop=shop, title="Kain Paku Tersembunyi", slug="kain-paku-tersembunyi")
+    kept = make_product(shop=shop, title="Kain Paku Terlihat", slug="kain-paku-terlihat")
+    visitor = Client()
+    assert b"Kain Paku Tersembunyi" in visitor.get("/batik/").content
+
+    response = _hide(admin_client, [hidden], capture=django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    hidden.refresh_from_db()
+    assert hidden.is_hidden and hidden.hidden_by == superuser and hidden.hidden_at is not None
+    assert hidden.hidden_reason == "Foto bukan batik tulis asli."
+    listing = visitor.get("/batik/").content
+    assert b"Kain Paku Tersembunyi" not in listing and b"Kain Paku Terlihat" in listing
+    assert b"Kain Paku Tersembunyi" not in visitor.get("/batik/?q=tersembunyi").content
+    assert b"Kain Paku Tersembunyi" not in visitor.get("/").content
+    assert b"Kain Paku Tersembunyi" not in visitor.get(shop.get_absolute_url()).content
+    assert visitor.get(hidden.get_absolute_url()).status_code == 404
+    assert visitor.get(kept.get_absolute_url()).status_code == 200
+    assert not Product.objects.published().filter(pk=hidden.pk).exists()
+    # Nobody can put it in a cart any more.
+    option = hidden.options.get()
+    visitor.post("/pesanan/keranjang/tambah/", {"option": option.pk, "quantity": 1})
+    assert b"Kain Paku Tersembunyi" not in visitor.get("/pesanan/keranjang/").content
+    # The artisan is told by the task the hide enqueued (run here directly).
+    notify_product_hidden_task(hidden.pk)
+    notification = Notification.objects.get(recipient=shop.owner)
+    assert notification.kind == "product-hidden"
+    assert "Foto bukan batik tulis asli." in notification.body
+    assert len(mail.outbox) == 1 and "Foto bukan batik tulis asli." in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_the_artisan_sees_the_hidden_state_and_reason_on_their_listings(
+    admin_client, client, django_capture_on_commit_callbacks
+):
+    shop = make_shop()
+    product = make_product(shop=shop)
+    _hide(admin_client, [product], reason="Harga tidak wajar.")
+
+    client.force_login(shop.owner)
+    page = client.get("/en/dasbor/produk/")
+    assert b"Hidden by the cooperative:" in page.content
+    assert b"Harga tidak wajar." in page.content
+    # The member may still preview it; buyers get a 404.
+    assert client.get(product.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_unhide_puts_the_listing_back(admin_client, client):
+    product = make_product(title="Kain Kembali", slug="kain-kembali")
+    _hide(admin_client, [product])
+    assert client.get(product.get_absolute_url()).status_code == 404
+
+    post_action(admin_client, CHANGELIST, "unhide_selected", [product])
+
+    product.refresh_from_db()
+    assert not product.is_hidden and product.hidden_reason == ""
+    assert client.get(product.get_absolute_url()).status_code == 200
+    assert b"Kain Kembali" in client.get("/batik/").content
+
+
+@pytest.mark.django_db
+def test_the_task_sends_once_in_the_artisans_language_and_skips_shown_listings(mailoutbox):
+    owner = make_user(preferred_language="en")
+    product = make_product(shop=make_shop(owner=owner), title="Selendang Sawit")
+    from catalog import services
+
+    services.hide_product(product=product, by=None, reason="Blurry photos.")
+
+    notify_product_hidden_task(product.pk)
+    notify_product_hidden_task(product.pk)
+
+    assert Notification.objects.filter(recipient=owner).count() == 1
+    assert len(mailoutbox) == 1
+    assert "The cooperative has hidden your listing" in mailoutbox[0].body
+    assert "Selendang Sawit" in mailoutbox[0].subject
+
+    services.unhide_product(product=product, by=None)
+    Notification.objects.all().delete()
+    notify_product_hidden_task(product.pk)
+    notify_product_hidden_task(999_999)
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_hiding_without_a_reason_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from catalog import services
+
+    product = make_product()
+    with pytest.raises(ValidationError):
+        services.hide_product(product=product, by=None, reason="  ")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_artisan_is_told_through_the_real_worker(celery_worker, tmp_path):
+    shop = make_shop(name="Batik Wakaroros")
+    product = make_product(shop=shop, title="Kain Wakaroros Biru")
+    admin = make_user(is_staff=True, is_superuser=True)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+
+    _hide(client, [product], reason="Motif tidak sesuai judul.")
+
+    notification = wait_for(
+        lambda: Notification.objects.filter(
+            recipient=shop.owner, email_sent_at__isnull=False
+        ).first(),
+        timeout=30,
+    )
+    assert notification.kind == "product-hidden"
+    sent = wait_for(lambda: list((tmp_path / "emails").glob("*.log")), timeout=10)
+    assert "Motif tidak sesuai judul." in sent[0].read_text()
