@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "artisans",
     "catalog",
     "orders",
+    "reviews",
     "dashboard",
     "core",
 ]
