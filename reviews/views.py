@@ -47,8 +47,8 @@ def to_review(request):
             }
         )
     written = [
-        *ProductReview.objects.filter(buyer=user).select_related("product"),
-        *ShopReview.objects.filter(buyer=user).select_related("shop"),
+        *ProductReview.objects.filter(buyer=user).select_related("product", "buyer"),
+        *ShopReview.objects.filter(buyer=user).select_related("shop", "buyer"),
     ]
     written.sort(key=lambda review: review.created_at, reverse=True)
     return render(request, "reviews/to_review.html", {"deliveries": deliveries, "written": written})

@@ -295,3 +295,21 @@ def test_the_ratings_are_stored_where_the_cards_read_them():
     _review(product, 4)
     product.refresh_from_db()
     assert product.rating_average == Decimal("3.50")
+
+
+def test_the_to_review_page_query_count_does_not_grow(client, django_assert_max_num_queries):
+    shop = make_shop()
+    buyer = make_user()
+    from .conftest import make_suborder
+
+    for _ in range(8):
+        products = [make_product(shop=shop), make_product(shop=shop)]
+        make_suborder(buyer=buyer, products=products)
+        services.create_product_review(buyer=buyer, product=products[0], rating=5, text="Oke")
+    services.create_shop_review(buyer=buyer, shop=shop, rating=4)
+    client.force_login(buyer)
+
+    with django_assert_max_num_queries(10):
+        html = client.get(english_url("reviews:to-review")).content.decode()
+    assert html.count("Review this batik") == 8
+    assert "Review the shop" not in html
