@@ -90,6 +90,11 @@ class Shop(models.Model):
     is_on_vacation = models.BooleanField(_("on vacation"), default=False)
     vacation_until = models.DateField(_("back on"), null=True, blank=True)
     vacation_message = models.CharField(_("vacation message"), max_length=200, blank=True)
+    # Kept by reviews.services from the visible shop reviews, in the same transaction as each change.
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)

@@ -190,6 +190,11 @@ class Product(models.Model):
         blank=True,
         related_name="+",
     )
+    # Kept by reviews.services from the visible reviews, in the same transaction as each change.
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Weighted words for full-text search on PostgreSQL, kept up to date by

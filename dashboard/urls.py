@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import home, listings, orders, shop
+from . import home, listings, orders, reviews, shop
 
 app_name = "dashboard"
 urlpatterns = [
@@ -50,4 +50,6 @@ urlpatterns = [
     path("pesanan/<int:suborder_id>/terima/", orders.order_accept, name="order-accept"),
     path("pesanan/<int:suborder_id>/tolak/", orders.order_decline, name="order-decline"),
     path("pesanan/<int:suborder_id>/kirim/", orders.order_ship, name="order-ship"),
+    path("ulasan/", reviews.review_list, name="review-list"),
+    path("ulasan/<str:kind>/<int:pk>/balas/", reviews.review_reply, name="review-reply"),
 ]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "artisans",
     "catalog",
     "orders",
+    "reviews",
     "dashboard",
     "core",
     # Last: it reads every domain app (admin figures, impact report, the staff group's rights).

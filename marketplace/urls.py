@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("toko/", include("artisans.urls")),
     path("pesanan/", include("orders.urls")),
     path("dasbor/", include("dashboard.urls")),
+    path("ulasan/", include("reviews.urls")),
     path("", include("catalog.urls")),
     prefix_default_language=False,
 )
