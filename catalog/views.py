@@ -3,7 +3,6 @@
 import hashlib
 import json
 from collections.abc import Callable
-from functools import cache as memoize
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -29,8 +28,6 @@ from . import selectors
 from .models import Collection, Colour, Favourite, Motif, Product, ProductImage, ProductOption
 from .services import catalog_version, toggle_favourite
 
-# The orders app owns the cart; this is its "add to cart" address when its URL is not installed.
-CART_ADD_PATH = "/pesanan/keranjang/tambah/"
 # Cached page parts live this long at most; any listing edit makes them stale at once anyway.
 PAGE_CACHE_SECONDS = 600
 # Stands in for the CSRF token inside cached HTML; each visitor gets their own token on the way out.
@@ -38,14 +35,6 @@ CSRF_PLACEHOLDER = "__catalog-csrf-token__"
 PAGE_PARTS = ("title", "description", "head", "content", "scripts")
 # Products shown per curated collection on the home page; the collection page shows them all.
 HOME_COLLECTION_CARDS = 4
-
-
-@memoize
-def cart_add_url() -> str:
-    try:
-        return reverse("orders:cart-add")
-    except NoReverseMatch:
-        return CART_ADD_PATH
 
 
 def _page_cache_key(request) -> str:
@@ -358,7 +347,6 @@ def product_detail(request, slug: str):
             and not product.is_hidden
             and (product.is_made_to_order or bool(in_stock)),
             "is_sold_out": not product.is_made_to_order and not in_stock,
-            "cart_add_url": cart_add_url(),
             "default_option": in_stock[0] if in_stock else (options[0] if options else None),
             "max_stock": max((option.stock for option in options), default=0),
         }
