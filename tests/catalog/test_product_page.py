@@ -82,7 +82,7 @@ def test_options_show_stock_price_difference_and_sold_out_is_disabled(client):
     assert re.search(rf'value="{sold_out.pk}" required disabled', html)
     assert "(+Rp 25.000)" in html
     assert "3 left" in html
-    assert 'action="/pesanan/keranjang/tambah/"' in html
+    assert 'action="/en/pesanan/keranjang/tambah/"' in html
     assert 'name="quantity"' in html
 
 
