@@ -17,6 +17,14 @@ from tests.factories import make_product, make_shop, make_user
 
 from .conftest import jpeg_file, make_suborder, verified_buyer
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' messages in English, so the assertions read like the code."""
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 
