@@ -8,6 +8,7 @@ a real secret key and allowed hosts.
 import os
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "artisans",
     "catalog",
     "orders",
+    "ledger",
     "dashboard",
     "core",
 ]
@@ -416,6 +418,21 @@ CELERY_BEAT_SCHEDULE.update(
         # Hourly: sub-orders shipped long ago count as delivered, delivered ones complete.
         "orders-auto-deliver": {
             "task": "orders.tasks.auto_deliver_suborders_task",
+            "schedule": timedelta(hours=1),
+        },
+    }
+)
+
+# --- ledger ---
+# The cooperative's commission on each completed sub-order's goods (not shipping), in percent;
+# a shop may have its own rate (ledger.ShopCommission). Rounded half up to whole rupiah.
+COOPERATIVE_COMMISSION_PERCENT = Decimal(env("COOPERATIVE_COMMISSION_PERCENT", "5"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Hourly: credit completed sub-orders whose ledger entries were not written when they
+        # completed (a crash between the status change and the ledger); a sale is late, never lost.
+        "ledger-record-missing-sales": {
+            "task": "ledger.tasks.record_missing_sales_task",
             "schedule": timedelta(hours=1),
         },
     }
