@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import home, listings, orders, shop
+from . import finance, home, listings, orders, shop
 
 app_name = "dashboard"
 urlpatterns = [
@@ -50,4 +50,9 @@ urlpatterns = [
     path("pesanan/<int:suborder_id>/terima/", orders.order_accept, name="order-accept"),
     path("pesanan/<int:suborder_id>/tolak/", orders.order_decline, name="order-decline"),
     path("pesanan/<int:suborder_id>/kirim/", orders.order_ship, name="order-ship"),
+    path("keuangan/", finance.finance, name="finance"),
+    path("keuangan/pencairan/", finance.payout_request, name="payout-request"),
+    path("keuangan/pencairan/<int:pk>/", finance.payout_detail, name="payout-detail"),
+    path("keuangan/rekening/", finance.payout_account, name="payout-account"),
+    path("keuangan/buku-kas.csv", finance.ledger_csv, name="ledger-csv"),
 ]

@@ -63,9 +63,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         for suborder in SubOrder.objects.filter(pk__in=suborder_ids).select_related("shop"):
             if services.record_suborder_refunded(suborder=suborder, by=request.user):
                 refunded += 1
-        messages.success(
-            request, gettext("Refunds written: %(count)d.") % {"count": refunded}
-        )
+        messages.success(request, gettext("Refunds written: %(count)d.") % {"count": refunded})
 
     def get_urls(self):
         return [

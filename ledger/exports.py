@@ -41,30 +41,60 @@ def _reference(entry: LedgerEntry) -> str:
 def write_shop_ledger(writer, entries: Iterable[LedgerEntry]) -> None:
     """One shop's ledger, oldest first, with the balance after each entry."""
     writer.writerow(
-        [_("Date (WITA)"), _("Kind"), _("Order"), _("Payout"), _("Note"), _("Amount (Rp)"),
-         _("Balance (Rp)")]  # fmt: skip
+        [
+            _("Date (WITA)"),
+            _("Kind"),
+            _("Order"),
+            _("Payout"),
+            _("Note"),
+            _("Amount (Rp)"),
+            _("Balance (Rp)"),
+        ]  # fmt: skip
     )
     balance = 0
     for entry in entries:
         balance += entry.amount
         writer.writerow(
-            [_local(entry.created_at), entry.get_kind_display(), _reference(entry),
-             entry.payout_id or "", entry.note, entry.amount, balance]  # fmt: skip
+            [
+                _local(entry.created_at),
+                entry.get_kind_display(),
+                _reference(entry),
+                entry.payout_id or "",
+                entry.note,
+                entry.amount,
+                balance,
+            ]  # fmt: skip
         )
 
 
 def write_period(writer, entries: Iterable[LedgerEntry]) -> None:
     """Every shop's entries of a period, for the cooperative's books."""
     writer.writerow(
-        [_("Date (WITA)"), _("Shop"), _("District"), _("Kind"), _("Order"), _("Payout"),
-         _("Transfer reference"), _("Note"), _("Amount (Rp)")]  # fmt: skip
+        [
+            _("Date (WITA)"),
+            _("Shop"),
+            _("District"),
+            _("Kind"),
+            _("Order"),
+            _("Payout"),
+            _("Transfer reference"),
+            _("Note"),
+            _("Amount (Rp)"),
+        ]  # fmt: skip
     )
     for entry in entries:
         writer.writerow(
-            [_local(entry.created_at), entry.shop.name, entry.shop.get_district_display(),
-             entry.get_kind_display(), _reference(entry), entry.payout_id or "",
-             entry.payout.transfer_reference if entry.payout_id else "", entry.note,
-             entry.amount]  # fmt: skip
+            [
+                _local(entry.created_at),
+                entry.shop.name,
+                entry.shop.get_district_display(),
+                entry.get_kind_display(),
+                _reference(entry),
+                entry.payout_id or "",
+                entry.payout.transfer_reference if entry.payout_id else "",
+                entry.note,
+                entry.amount,
+            ]  # fmt: skip
         )
 
 

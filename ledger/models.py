@@ -109,7 +109,8 @@ class Payout(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
             models.CheckConstraint(
-                condition=~Q(status="paid") | (~Q(transfer_reference="") & Q(paid_at__isnull=False)),
+                condition=~Q(status="paid")
+                | (~Q(transfer_reference="") & Q(paid_at__isnull=False)),
                 name="payout_paid_has_reference",
             ),
         ]

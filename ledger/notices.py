@@ -17,7 +17,8 @@ def notify_payout_paid(*, payout: Payout) -> int:
         with translation.override(language_of(user)):
             message = Message(
                 kind="payout-paid",
-                title=_("Payout of %(amount)s transferred") % {"amount": format_rupiah(payout.amount)},
+                title=_("Payout of %(amount)s transferred")
+                % {"amount": format_rupiah(payout.amount)},
                 body=_(
                     "The cooperative transferred %(amount)s to %(bank)s %(number)s "
                     "(%(holder)s). Transfer reference: %(reference)s."

@@ -163,9 +163,7 @@ def request_payout(*, shop: Shop, by, amount: int | None = None) -> Payout:
         if amount <= 0:
             raise ValidationError(_("There is no balance to pay out."), code="no_balance")
         if amount > balance:
-            raise ValidationError(
-                _("You can ask for at most your balance."), code="over_balance"
-            )
+            raise ValidationError(_("You can ask for at most your balance."), code="over_balance")
         payout = Payout.objects.create(
             shop=shop,
             amount=amount,
