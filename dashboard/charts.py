@@ -47,7 +47,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, bars: list[Bar]) -
     )
     return format_html(
         '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="none">'
+        'aria-labelledby="{id}-title {id}-desc">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
         '<line class="chart-axis" x1="0" y1="{base}" x2="{w}" y2="{base}"></line>{body}</svg>',
         id=chart_id,

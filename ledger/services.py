@@ -57,27 +57,25 @@ def record_suborder_completed(*, suborder: SubOrder) -> bool:
     """Credit a completed sub-order: its goods, less commission, plus shipping; once only."""
     with transaction.atomic():
         _lock_shop(suborder.shop)
-        suborder = SubOrder.objects.select_related("order").get(pk=suborder.pk)
+        suborder = SubOrder.objects.get(pk=suborder.pk)
         if suborder.status != SubOrder.Status.COMPLETED:
             return False
         if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.SALE).exists():
             return False
         percent = commission_percent_for(suborder.shop)
-        reference = suborder.order.reference
         entries = [
             LedgerEntry(
                 shop_id=suborder.shop_id,
                 kind=Kind.SALE,
                 amount=suborder.subtotal,
                 suborder=suborder,
-                note=str(_("Order %(reference)s") % {"reference": reference}),
             ),
             LedgerEntry(
                 shop_id=suborder.shop_id,
                 kind=Kind.COMMISSION,
                 amount=-commission_for(suborder.subtotal, percent),
                 suborder=suborder,
-                note=f"{percent.normalize():f}% · {reference}",
+                note=f"{percent.normalize():f}%",
             ),
         ]
         if suborder.shipping_cost:
@@ -87,7 +85,6 @@ def record_suborder_completed(*, suborder: SubOrder) -> bool:
                     kind=Kind.SHIPPING,
                     amount=suborder.shipping_cost,
                     suborder=suborder,
-                    note=reference,
                 )
             )
         for entry in entries:
