@@ -1,7 +1,7 @@
 """The cooperative's money in admin: the read-only ledger, the payout queue, commission rates."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.money import format_rupiah
+from orders.models import SubOrder
 
 from . import exports, services
 from .forms import MarkPaidForm, PeriodForm
@@ -58,8 +59,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         suborder_ids = set(
             queryset.filter(suborder__isnull=False).values_list("suborder", flat=True)
         )
-        from orders.models import SubOrder
-
         for suborder in SubOrder.objects.filter(pk__in=suborder_ids).select_related("shop"):
             if services.record_suborder_refunded(suborder=suborder, by=request.user):
                 refunded += 1
@@ -78,8 +77,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     def export_view(self, request):
         """All shops' sales, commission, refunds and payouts of a period, as CSV."""
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         form = PeriodForm(request.GET or None)
         if form.is_valid():
@@ -150,8 +147,6 @@ class PayoutAdmin(admin.ModelAdmin):
         """Ask for the bank's transfer reference, then mark the payout paid and tell the artisan."""
         payout = get_object_or_404(Payout.objects.select_related("shop"), pk=pk)
         if not self.has_change_permission(request, payout):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         form = MarkPaidForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
