@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import home, listings, orders, reviews, shop
+from . import finance, home, listings, orders, reviews, shop
 
 app_name = "dashboard"
 urlpatterns = [
@@ -52,4 +52,9 @@ urlpatterns = [
     path("pesanan/<int:suborder_id>/kirim/", orders.order_ship, name="order-ship"),
     path("ulasan/", reviews.review_list, name="review-list"),
     path("ulasan/<str:kind>/<int:pk>/balas/", reviews.review_reply, name="review-reply"),
+    path("keuangan/", finance.finance, name="finance"),
+    path("keuangan/pencairan/", finance.payout_request, name="payout-request"),
+    path("keuangan/pencairan/<int:pk>/", finance.payout_detail, name="payout-detail"),
+    path("keuangan/rekening/", finance.payout_account, name="payout-account"),
+    path("keuangan/buku-kas.csv", finance.ledger_csv, name="ledger-csv"),
 ]

@@ -8,6 +8,7 @@ a real secret key and allowed hosts.
 import os
 import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "reviews",
+    "ledger",
     "dashboard",
     "core",
     # Last: it reads every domain app (admin figures, impact report, the staff group's rights).
@@ -455,3 +457,18 @@ CELERY_BEAT_SCHEDULE.update(
 # Orders whose buyer email is at one of these domains (or a subdomain) count as institutional
 # (regency offices) in the impact report.
 INSTITUTIONAL_EMAIL_DOMAINS = env_list("INSTITUTIONAL_EMAIL_DOMAINS", "kutaitimurkab.go.id")
+
+# --- ledger ---
+# The cooperative's commission on each completed sub-order's goods (not shipping), in percent;
+# a shop may have its own rate (ledger.ShopCommission). Rounded half up to whole rupiah.
+COOPERATIVE_COMMISSION_PERCENT = Decimal(env("COOPERATIVE_COMMISSION_PERCENT", "5"))
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Hourly: credit completed sub-orders whose ledger entries were not written when they
+        # completed (a crash between the status change and the ledger); a sale is late, never lost.
+        "ledger-record-missing-sales": {
+            "task": "ledger.tasks.record_missing_sales_task",
+            "schedule": timedelta(hours=1),
+        },
+    }
+)

@@ -29,6 +29,7 @@ from .models import (
     SubOrder,
     SubOrderEvent,
 )
+from .signals import suborder_status_changed
 
 logger = logging.getLogger(__name__)
 
@@ -623,6 +624,11 @@ def transition_suborder(*, suborder: SubOrder, to: str, by, **details) -> SubOrd
                 logger.warning("Could not enqueue the notice of sub-order event %s.", event_id)
 
         transaction.on_commit(send)
+        transaction.on_commit(
+            lambda: suborder_status_changed.send(
+                sender=SubOrder, suborder=suborder, from_status=from_status, to_status=to
+            )
+        )
     return suborder
 
 

@@ -1,6 +1,13 @@
-"""Reactions to allauth: a guest's cart follows them into their account when they log in."""
+"""Signals orders sends, and its reactions to allauth (a guest's cart follows them on login)."""
+
+from django.dispatch import Signal
 
 from .cart import merge_session_cart
+
+# Sent after the commit of every sub-order status change made by `transition_suborder`, with
+# `suborder`, `from_status` and `to_status`: apps above orders (the ledger) react without orders
+# importing them.
+suborder_status_changed = Signal()
 
 
 def merge_cart_on_login(sender, request, user, **kwargs) -> None:

@@ -1,0 +1,201 @@
+"""The cooperative's money in admin: the read-only ledger, the payout queue, commission rates."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.templatetags.money import format_rupiah
+from orders.models import SubOrder
+
+from . import exports, services
+from .forms import MarkPaidForm, PeriodForm
+from .models import LedgerEntry, Payout, PayoutAccount, ShopCommission
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(admin.ModelAdmin):
+    """Entries are only ever added by the services: nobody adds, changes or deletes one here."""
+
+    list_display = ["created_at", "shop", "kind", "amount_display", "order_reference", "payout",
+                    "note"]  # fmt: skip
+    list_filter = ["kind", "created_at", "shop"]
+    list_select_related = ["shop", "suborder__order", "payout__shop"]
+    search_fields = ["shop__name", "suborder__order__reference", "note"]
+    date_hierarchy = "created_at"
+    actions = ["refund_suborders"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_refund_permission(self, request) -> bool:
+        return request.user.has_perm("ledger.add_ledgerentry")
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, entry: LedgerEntry) -> str:
+        return format_rupiah(entry.amount)
+
+    @admin.display(description=_("order"), ordering="suborder__order__reference")
+    def order_reference(self, entry: LedgerEntry) -> str:
+        return entry.suborder.order.reference if entry.suborder_id else ""
+
+    @admin.action(
+        description=_("Refund the sub-orders of the selected entries"),
+        permissions=["refund"],
+    )
+    def refund_suborders(self, request, queryset):
+        refunded = 0
+        suborder_ids = set(
+            queryset.filter(suborder__isnull=False).values_list("suborder", flat=True)
+        )
+        for suborder in SubOrder.objects.filter(pk__in=suborder_ids).select_related("shop"):
+            if services.record_suborder_refunded(suborder=suborder, by=request.user):
+                refunded += 1
+        messages.success(request, gettext("Refunds written: %(count)d.") % {"count": refunded})
+
+    def get_urls(self):
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="ledger_ledgerentry_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        """All shops' sales, commission, refunds and payouts of a period, as CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = PeriodForm(request.GET or None)
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            response, writer = exports.csv_response(f"batik-kutim-ledger-{start}-{end}.csv")
+            exports.write_period(writer, exports.period_entries(start, end))
+            return response
+        if not request.GET:
+            today = timezone.localdate()
+            form = PeriodForm(initial={"start": today.replace(day=1), "end": today})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Export sales and payouts"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/ledger/ledgerentry/export.html", context)
+
+
+@admin.register(Payout)
+class PayoutAdmin(admin.ModelAdmin):
+    """The queue of requested payouts, oldest first; each is marked paid with the bank reference."""
+
+    list_display = ["__str__", "shop", "amount_display", "status", "requested_at", "bank_name",
+                    "account_number", "account_holder", "paid_at", "transfer_reference",
+                    "mark_paid_link"]  # fmt: skip
+    list_filter = ["status", "requested_at"]
+    list_select_related = ["shop"]
+    search_fields = ["shop__name", "transfer_reference", "account_number"]
+    # "requested" sorts after "paid": descending puts the queue first, oldest request on top.
+    ordering = ["-status", "requested_at", "pk"]
+    readonly_fields = ["shop", "amount", "status", "bank_name", "account_number",
+                       "account_holder", "requested_at", "requested_by", "paid_at", "paid_by",
+                       "transfer_reference"]  # fmt: skip
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, payout: Payout) -> str:
+        return format_rupiah(payout.amount)
+
+    @admin.display(description=_("transfer"))
+    def mark_paid_link(self, payout: Payout) -> str:
+        if payout.status != Payout.Status.REQUESTED:
+            return "✓"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:ledger_payout_mark_paid", args=[payout.pk]),
+            gettext("Mark paid"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/mark-paid/",
+                self.admin_site.admin_view(self.mark_paid_view),
+                name="ledger_payout_mark_paid",
+            ),
+            *super().get_urls(),
+        ]
+
+    def mark_paid_view(self, request, pk: int):
+        """Ask for the bank's transfer reference, then mark the payout paid and tell the artisan."""
+        payout = get_object_or_404(Payout.objects.select_related("shop"), pk=pk)
+        if not self.has_change_permission(request, payout):
+            raise PermissionDenied
+        form = MarkPaidForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.mark_payout_paid(
+                    payout=payout,
+                    by=request.user,
+                    transfer_reference=form.cleaned_data["transfer_reference"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    gettext("%(payout)s marked paid; the artisan is told.") % {"payout": payout},
+                )
+                return redirect("admin:ledger_payout_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": payout,
+            "payout": payout,
+            "title": gettext("Mark payout paid"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/ledger/payout/mark_paid.html", context)
+
+
+@admin.register(ShopCommission)
+class ShopCommissionAdmin(admin.ModelAdmin):
+    list_display = ["shop", "percent", "note", "updated_at"]
+    list_select_related = ["shop"]
+    raw_id_fields = ["shop"]
+    search_fields = ["shop__name"]
+
+
+@admin.register(PayoutAccount)
+class PayoutAccountAdmin(admin.ModelAdmin):
+    """Artisans keep their own account in the dashboard; the cooperative only reads it."""
+
+    list_display = ["shop", "bank_name", "account_number", "account_holder", "updated_at"]
+    list_select_related = ["shop"]
+    search_fields = ["shop__name", "account_holder", "account_number"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

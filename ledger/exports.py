@@ -1,0 +1,115 @@
+"""CSV files of the ledger: whole rupiah, UTF-8 with a BOM so Excel reads it, times in WITA."""
+
+import csv
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import LedgerEntry
+
+MAKASSAR = ZoneInfo("Asia/Makassar")
+BOM = "\ufeff"
+
+
+def _local(moment: datetime) -> str:
+    return timezone.localtime(moment, MAKASSAR).strftime("%Y-%m-%d %H:%M")
+
+
+def csv_response(filename: str) -> tuple[HttpResponse, "csv._writer"]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write(BOM)
+    return response, csv.writer(response)
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """From the start of `start` to the end of `end`, both days in Asia/Makassar."""
+    return (
+        datetime.combine(start, time.min, tzinfo=MAKASSAR),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=MAKASSAR),
+    )
+
+
+def _reference(entry: LedgerEntry) -> str:
+    return entry.suborder.order.reference if entry.suborder_id else ""
+
+
+def write_shop_ledger(writer, entries: Iterable[LedgerEntry]) -> None:
+    """One shop's ledger, oldest first, with the balance after each entry."""
+    writer.writerow(
+        [
+            _("Date (WITA)"),
+            _("Kind"),
+            _("Order"),
+            _("Payout"),
+            _("Note"),
+            _("Amount (Rp)"),
+            _("Balance (Rp)"),
+        ]  # fmt: skip
+    )
+    balance = 0
+    for entry in entries:
+        balance += entry.amount
+        writer.writerow(
+            [
+                _local(entry.created_at),
+                entry.get_kind_display(),
+                _reference(entry),
+                entry.payout_id or "",
+                entry.note,
+                entry.amount,
+                balance,
+            ]  # fmt: skip
+        )
+
+
+def write_period(writer, entries: Iterable[LedgerEntry]) -> None:
+    """Every shop's entries of a period, for the cooperative's books."""
+    writer.writerow(
+        [
+            _("Date (WITA)"),
+            _("Shop"),
+            _("District"),
+            _("Kind"),
+            _("Order"),
+            _("Payout"),
+            _("Transfer reference"),
+            _("Note"),
+            _("Amount (Rp)"),
+        ]  # fmt: skip
+    )
+    for entry in entries:
+        writer.writerow(
+            [
+                _local(entry.created_at),
+                entry.shop.name,
+                entry.shop.get_district_display(),
+                entry.get_kind_display(),
+                _reference(entry),
+                entry.payout_id or "",
+                entry.payout.transfer_reference if entry.payout_id else "",
+                entry.note,
+                entry.amount,
+            ]  # fmt: skip
+        )
+
+
+def shop_entries(shop):
+    return (
+        LedgerEntry.objects.of_shop(shop)
+        .select_related("suborder__order")
+        .order_by("created_at", "pk")
+    )
+
+
+def period_entries(start: date, end: date):
+    since, until = period_bounds(start, end)
+    return (
+        LedgerEntry.objects.filter(created_at__gte=since, created_at__lt=until)
+        .select_related("shop", "suborder__order", "payout")
+        .order_by("created_at", "pk")
+    )

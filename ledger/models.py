@@ -1,0 +1,205 @@
+"""The cooperative's money per shop: an append-only ledger, payouts and the bank account to pay."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from artisans.models import Shop
+from orders.models import SubOrder
+
+
+class ShopCommission(models.Model):
+    """A shop's own commission rate, in place of the cooperative-wide one."""
+
+    shop = models.OneToOneField(
+        Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="commission"
+    )
+    percent = models.DecimalField(
+        _("commission (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    note = models.CharField(_("why"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("shop commission")
+        verbose_name_plural = _("shop commissions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100),
+                name="shop_commission_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop}: {self.percent}%"
+
+
+class PayoutAccount(models.Model):
+    """The bank account a shop's payouts are transferred to."""
+
+    shop = models.OneToOneField(
+        Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="payout_account"
+    )
+    bank_name = models.CharField(_("bank"), max_length=80)
+    account_number = models.CharField(_("account number"), max_length=34)
+    account_holder = models.CharField(_("account holder"), max_length=120)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payout account")
+        verbose_name_plural = _("payout accounts")
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} {self.account_number} a.n. {self.account_holder}"
+
+
+class Payout(models.Model):
+    """Money a shop asked for; its ledger entry is written when asked, the transfer later."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        PAID = "paid", _("Paid")
+
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="payouts"
+    )
+    amount = models.PositiveBigIntegerField(_("amount (Rp)"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        db_index=True,
+    )
+    # The account as it was when asked, so a later edit never redirects a requested transfer.
+    bank_name = models.CharField(_("bank"), max_length=80)
+    account_number = models.CharField(_("account number"), max_length=34)
+    account_holder = models.CharField(_("account holder"), max_length=120)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paid by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    transfer_reference = models.CharField(_("transfer reference"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="paid")
+                | (~Q(transfer_reference="") & Q(paid_at__isnull=False)),
+                name="payout_paid_has_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.shop} Rp {self.amount:,}".replace(",", ".")
+
+
+class LedgerEntryQuerySet(models.QuerySet):
+    def of_shop(self, shop):
+        return self.filter(shop=shop)
+
+    def balance(self) -> int:
+        """The sum of the entries: the only balance there is."""
+        return self.aggregate(total=Sum("amount"))["total"] or 0
+
+
+class LedgerEntry(models.Model):
+    """One movement of a shop's money; written once, never changed or deleted."""
+
+    class Kind(models.TextChoices):
+        SALE = "sale", _("Sale")
+        COMMISSION = "commission", _("Cooperative commission")
+        SHIPPING = "shipping", _("Shipping passed through")
+        REFUND = "refund", _("Refund")
+        PAYOUT = "payout", _("Payout")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    # Signed whole rupiah: money for the shop is positive, money out of its balance negative.
+    amount = models.BigIntegerField(_("amount (Rp)"))
+    suborder = models.ForeignKey(
+        SubOrder,
+        verbose_name=_("sub-order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+    )
+    payout = models.ForeignKey(
+        Payout,
+        verbose_name=_("payout"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        indexes = [models.Index(fields=["shop", "created_at"])]
+        constraints = [
+            # A sub-order adds its sale, commission, shipping and refund once each.
+            models.UniqueConstraint(
+                fields=["kind", "suborder"],
+                condition=Q(suborder__isnull=False),
+                name="ledger_entry_once_per_suborder",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "payout"],
+                condition=Q(payout__isnull=False),
+                name="ledger_entry_once_per_payout",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop} · {self.get_kind_display()} · {self.amount}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("Ledger entries are never changed; add a new entry instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Ledger entries are never deleted; add a new entry instead."))

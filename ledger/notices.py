@@ -1,0 +1,37 @@
+"""What the ledger tells artisans, each message in its reader's language, sent once per key."""
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.templatetags.money import format_rupiah
+from notifications.services import Message, language_of, notify
+
+from .models import Payout
+
+
+def notify_payout_paid(*, payout: Payout) -> int:
+    """One notification (and email) per member of the shop; return how many members."""
+    members = [membership.user for membership in payout.shop.memberships.select_related("user")]
+    for user in members:
+        with translation.override(language_of(user)):
+            message = Message(
+                kind="payout-paid",
+                title=_("Payout of %(amount)s transferred")
+                % {"amount": format_rupiah(payout.amount)},
+                body=_(
+                    "The cooperative transferred %(amount)s to %(bank)s %(number)s "
+                    "(%(holder)s). Transfer reference: %(reference)s."
+                )
+                % {
+                    "amount": format_rupiah(payout.amount),
+                    "bank": payout.bank_name,
+                    "number": payout.account_number,
+                    "holder": payout.account_holder,
+                    "reference": payout.transfer_reference,
+                },
+                url=reverse("dashboard:payout-detail", args=[payout.pk]),
+                email_template="payout_paid",
+            )
+            notify(key=f"payout-paid-{payout.pk}-{user.pk}", message=message, recipient=user)
+    return len(members)

@@ -1,0 +1,208 @@
+"""Writes for the cooperative's money: sales, commission, refunds and payouts, all in the ledger."""
+
+import logging
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from artisans.models import Shop
+from orders.models import SubOrder
+
+from .models import LedgerEntry, Payout, PayoutAccount, ShopCommission
+
+logger = logging.getLogger(__name__)
+
+Kind = LedgerEntry.Kind
+# The kinds a completed sub-order adds; a refund takes back exactly their sum.
+SUBORDER_KINDS = (Kind.SALE, Kind.COMMISSION, Kind.SHIPPING)
+
+
+def cooperative_percent() -> Decimal:
+    return Decimal(str(settings.COOPERATIVE_COMMISSION_PERCENT))
+
+
+def commission_percent_for(shop: Shop) -> Decimal:
+    """The shop's own rate when the cooperative set one, else the cooperative-wide rate."""
+    rate = ShopCommission.objects.filter(shop=shop).values_list("percent", flat=True).first()
+    return cooperative_percent() if rate is None else Decimal(rate)
+
+
+def commission_for(amount: int, percent: Decimal) -> int:
+    """The commission on `amount` rupiah, rounded half up to a whole rupiah (Rp 0,5 → Rp 1)."""
+    exact = Decimal(int(amount)) * Decimal(percent) / Decimal(100)
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def maker_share(amount: int, percent: Decimal) -> int:
+    """What the maker keeps of a price: the price less the commission, never rounded twice."""
+    return int(amount) - commission_for(amount, percent)
+
+
+def balance_of(shop: Shop) -> int:
+    """The shop's balance: the sum of its ledger."""
+    return LedgerEntry.objects.of_shop(shop).balance()
+
+
+def _lock_shop(shop: Shop) -> Shop:
+    """Lock the shop's row: every write to its ledger holds it, so balance checks cannot race."""
+    return Shop.objects.select_for_update().get(pk=shop.pk)
+
+
+def record_suborder_completed(*, suborder: SubOrder) -> bool:
+    """Credit a completed sub-order: its goods, less commission, plus shipping; once only."""
+    with transaction.atomic():
+        _lock_shop(suborder.shop)
+        suborder = SubOrder.objects.get(pk=suborder.pk)
+        if suborder.status != SubOrder.Status.COMPLETED:
+            return False
+        if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.SALE).exists():
+            return False
+        percent = commission_percent_for(suborder.shop)
+        entries = [
+            LedgerEntry(
+                shop_id=suborder.shop_id,
+                kind=Kind.SALE,
+                amount=suborder.subtotal,
+                suborder=suborder,
+            ),
+            LedgerEntry(
+                shop_id=suborder.shop_id,
+                kind=Kind.COMMISSION,
+                amount=-commission_for(suborder.subtotal, percent),
+                suborder=suborder,
+                note=f"{percent.normalize():f}%",
+            ),
+        ]
+        if suborder.shipping_cost:
+            entries.append(
+                LedgerEntry(
+                    shop_id=suborder.shop_id,
+                    kind=Kind.SHIPPING,
+                    amount=suborder.shipping_cost,
+                    suborder=suborder,
+                )
+            )
+        for entry in entries:
+            entry.save()
+    return True
+
+
+def record_suborder_refunded(*, suborder: SubOrder, by=None, note: str = "") -> int:
+    """Take back exactly what the sub-order added to the ledger; return that amount (0 if none)."""
+    with transaction.atomic():
+        _lock_shop(suborder.shop)
+        entries = LedgerEntry.objects.filter(suborder_id=suborder.pk)
+        if entries.filter(kind=Kind.REFUND).exists():
+            return 0
+        added = entries.filter(kind__in=SUBORDER_KINDS).aggregate(total=Sum("amount"))["total"]
+        if not added:
+            # Declined or cancelled before completion: nothing was credited, nothing to take back.
+            return 0
+        reference = SubOrder.objects.filter(pk=suborder.pk).values_list(
+            "order__reference", flat=True
+        )[0]
+        LedgerEntry(
+            shop_id=suborder.shop_id,
+            kind=Kind.REFUND,
+            amount=-added,
+            suborder_id=suborder.pk,
+            created_by=by,
+            note=note or str(_("Refund of order %(reference)s") % {"reference": reference}),
+        ).save()
+    return added
+
+
+def record_missing_sales() -> int:
+    """Credit completed sub-orders the ledger missed (a lost signal); return how many."""
+    missing = SubOrder.objects.filter(status=SubOrder.Status.COMPLETED).exclude(
+        ledger_entries__kind=Kind.SALE
+    )
+    recorded = 0
+    for suborder in missing.select_related("shop"):
+        if record_suborder_completed(suborder=suborder):
+            recorded += 1
+    return recorded
+
+
+def save_payout_account(*, shop: Shop, bank_name: str, account_number: str, account_holder: str):
+    """Create or change the shop's payout bank account."""
+    account, _created = PayoutAccount.objects.update_or_create(
+        shop=shop,
+        defaults={
+            "bank_name": bank_name.strip(),
+            "account_number": "".join(account_number.split()),
+            "account_holder": account_holder.strip(),
+        },
+    )
+    return account
+
+
+def request_payout(*, shop: Shop, by, amount: int | None = None) -> Payout:
+    """Ask for `amount` (the whole balance when None); never more than the balance.
+
+    The shop row stays locked from the balance check to the payout's ledger entry, so two
+    requests at once are served one after the other and the second sees the lower balance.
+    """
+    with transaction.atomic():
+        shop = _lock_shop(shop)
+        account = PayoutAccount.objects.filter(shop=shop).first()
+        if account is None:
+            raise ValidationError(
+                _("Add the bank account to pay into first."), code="no_payout_account"
+            )
+        balance = balance_of(shop)
+        amount = balance if amount is None else int(amount)
+        if amount <= 0:
+            raise ValidationError(_("There is no balance to pay out."), code="no_balance")
+        if amount > balance:
+            raise ValidationError(_("You can ask for at most your balance."), code="over_balance")
+        payout = Payout.objects.create(
+            shop=shop,
+            amount=amount,
+            requested_by=by,
+            bank_name=account.bank_name,
+            account_number=account.account_number,
+            account_holder=account.account_holder,
+        )
+        LedgerEntry(
+            shop=shop,
+            kind=Kind.PAYOUT,
+            amount=-amount,
+            payout=payout,
+            created_by=by,
+            note=str(_("Payout #%(number)s") % {"number": payout.pk}),
+        ).save()
+    return payout
+
+
+def mark_payout_paid(*, payout: Payout, by, transfer_reference: str) -> Payout:
+    """The cooperative transferred the money; record the reference and tell the artisan."""
+    reference = transfer_reference.strip()
+    if not reference:
+        raise ValidationError(_("Give the bank's transfer reference."), code="reference")
+    with transaction.atomic():
+        payout = Payout.objects.select_for_update().get(pk=payout.pk)
+        if payout.status == Payout.Status.PAID:
+            raise ValidationError(_("This payout is already paid."), code="already_paid")
+        payout.status = Payout.Status.PAID
+        payout.paid_at = timezone.now()
+        payout.paid_by = by
+        payout.transfer_reference = reference
+        payout.save(update_fields=["status", "paid_at", "paid_by", "transfer_reference"])
+        payout_id = payout.pk
+
+        def send() -> None:
+            from .tasks import notify_payout_paid_task
+
+            try:
+                notify_payout_paid_task.apply_async((payout_id,), retry=False)
+            except Exception:
+                logger.warning("Could not enqueue the notice of paid payout %s.", payout_id)
+
+        transaction.on_commit(send)
+    return payout

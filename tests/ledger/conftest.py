@@ -1,0 +1,72 @@
+"""Ledger fixtures: a sub-order moved through its real life by the orders services."""
+
+import pytest
+from django.utils import translation
+
+from marketplace.celery import app as celery_app
+from orders import services as orders
+from orders.models import PaymentMethod, SubOrder
+from tests.orders.conftest import ADDRESS, set_shipping
+
+S = SubOrder.Status
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_first():
+    """A request under /en/ leaves English active; start every test from the default language."""
+    translation.activate("id")
+    yield
+    translation.activate("id")
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run enqueued tasks in this process (notices after each transition), not through a broker."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(scope="session")
+def broker_env(broker_env):
+    """Drop the pool the shared fixture closed, so this process can publish again."""
+    from kombu import pools
+
+    pools.reset()
+    celery_app._pool = None
+    celery_app.__dict__.get("amqp") and setattr(celery_app.amqp, "_producer_pool", None)
+    return broker_env
+
+
+def place_routed(*, buyer, cart: dict, shipping: int = 15_000):
+    """A cash-on-delivery order from one shop, confirmed and routed to the artisan."""
+    for option in cart:
+        set_shipping(option.product.shop, offers_cod=True, rate_local=shipping)
+    order = orders.place_order(
+        buyer_or_email=buyer,
+        cart={option.pk: quantity for option, quantity in cart.items()},
+        address=ADDRESS,
+        payment_method=PaymentMethod.COD,
+    )
+    orders.route_order(order=order)
+    return order
+
+
+def move(suborder, *steps, capture) -> SubOrder:
+    """Run transitions (to, by, details) as their users would, firing the after-commit hooks."""
+    for to, by, details in steps:
+        with capture(execute=True):
+            suborder = orders.transition_suborder(suborder=suborder, to=to, by=by, **details)
+    return suborder
+
+
+def complete(suborder, *, artisan, buyer, capture) -> SubOrder:
+    """Accept, ship, deliver and complete a sub-order through the orders services."""
+    return move(
+        suborder,
+        (S.ACCEPTED, artisan, {}),
+        (S.SHIPPED, artisan, {"courier": "JNE", "tracking_number": "JNE123"}),
+        (S.DELIVERED, buyer, {}),
+        (S.COMPLETED, None, {}),
+        capture=capture,
+    )

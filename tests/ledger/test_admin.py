@@ -1,0 +1,173 @@
+"""The cooperative's money in admin: a read-only ledger, the period export, the payout queue."""
+
+import csv
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from ledger import services
+from ledger.models import LedgerEntry, Payout
+from notifications.models import Notification
+from orders.models import SubOrder
+from tests.conftest import wait_for
+from tests.factories import make_shop, make_user
+from tests.ledger.factories import make_suborder
+
+Kind = LedgerEntry.Kind
+MAKASSAR = ZoneInfo("Asia/Makassar")
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    return client
+
+
+def _requested_payout(amount: int = 250_000) -> Payout:
+    shop = make_shop()
+    LedgerEntry(shop=shop, kind=Kind.ADJUSTMENT, amount=amount).save()
+    services.save_payout_account(
+        shop=shop, bank_name="BRI", account_number="0123456789", account_holder="Siti Aminah"
+    )
+    return services.request_payout(shop=shop, by=shop.owner)
+
+
+@pytest.mark.django_db
+def test_the_admin_offers_no_way_to_add_change_or_delete_an_entry(admin_client):
+    entry = LedgerEntry(shop=make_shop(), kind=Kind.ADJUSTMENT, amount=1_000)
+    entry.save()
+    changelist = admin_client.get(reverse("admin:ledger_ledgerentry_changelist")).content.decode()
+    assert reverse("admin:ledger_ledgerentry_add") not in changelist
+    assert 'value="delete_selected"' not in changelist
+    assert admin_client.get(reverse("admin:ledger_ledgerentry_add")).status_code == 403
+    change = admin_client.get(reverse("admin:ledger_ledgerentry_change", args=[entry.pk]))
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+    response = admin_client.post(
+        reverse("admin:ledger_ledgerentry_change", args=[entry.pk]), {"amount": 9_999_999}
+    )
+    assert response.status_code == 403
+    delete = admin_client.post(
+        reverse("admin:ledger_ledgerentry_delete", args=[entry.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    assert LedgerEntry.objects.get().amount == 1_000
+
+
+@pytest.mark.django_db
+def test_ledger_and_payout_lists_keep_their_query_count(admin_client):
+    def add(count: int) -> None:
+        for _ in range(count):
+            suborder = make_suborder(shop=make_shop(), status=SubOrder.Status.COMPLETED)
+            services.record_suborder_completed(suborder=suborder)
+            _requested_payout(1_000)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert admin_client.get(url).status_code == 200
+        return len(context)
+
+    urls = [
+        reverse("admin:ledger_ledgerentry_changelist"),
+        reverse("admin:ledger_payout_changelist"),
+    ]
+    add(2)
+    few = [queries(url) for url in urls]
+    add(10)
+    assert [queries(url) for url in urls] == few
+
+
+@pytest.mark.django_db
+def test_the_period_export_holds_every_shops_sales_and_payouts_of_the_period(admin_client):
+    payout = _requested_payout(120_000)
+    services.mark_payout_paid(payout=payout, by=None, transfer_reference="TRX-77")
+    suborder = make_suborder(shop=make_shop(name="Batik Paku"), status=SubOrder.Status.COMPLETED)
+    services.record_suborder_completed(suborder=suborder)
+    # an entry at 23:30 WITA on the last day of the previous month stays out
+    LedgerEntry(
+        shop=suborder.shop,
+        kind=Kind.ADJUSTMENT,
+        amount=-5,
+        created_at=datetime(2026, 10, 31, 23, 30, tzinfo=MAKASSAR),
+    ).save()
+    form = admin_client.get(reverse("admin:ledger_ledgerentry_export"))
+    assert form.status_code == 200 and 'type="date"' in form.content.decode()
+
+    response = admin_client.get(
+        reverse("admin:ledger_ledgerentry_export"),
+        {"start": "2026-11-01", "end": date.today().isoformat()},
+    )
+
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff") and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    amounts = sorted(int(row[-1]) for row in rows[1:])
+    assert amounts == sorted([120_000, -120_000, 350_000, -17_500, 15_000])
+    paid = next(row for row in rows if row[-1] == "-120000")
+    assert paid[5] == str(payout.pk) and paid[6] == "TRX-77"
+    assert any(row[1] == "Batik Paku" and row[4] == suborder.order.reference for row in rows)
+
+    wrong = admin_client.get(
+        reverse("admin:ledger_ledgerentry_export"), {"start": "2026-11-02", "end": "2026-11-01"}
+    )
+    assert wrong.status_code == 200 and "ends before it starts" in wrong.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_refund_action_takes_back_a_completed_suborder(admin_client):
+    suborder = make_suborder(shop=make_shop(), status=SubOrder.Status.COMPLETED)
+    services.record_suborder_completed(suborder=suborder)
+    sale = LedgerEntry.objects.get(kind=Kind.SALE)
+    response = admin_client.post(
+        reverse("admin:ledger_ledgerentry_changelist"),
+        {"action": "refund_suborders", "_selected_action": [sale.pk]},
+    )
+    assert response.status_code == 302
+    assert services.balance_of(suborder.shop) == 0
+    assert LedgerEntry.objects.get(kind=Kind.REFUND).amount == -347_500
+
+
+@pytest.mark.django_db
+def test_staff_without_payout_rights_cannot_mark_paid(client):
+    payout = _requested_payout()
+    client.force_login(make_user(is_staff=True))
+    url = reverse("admin:ledger_payout_mark_paid", args=[payout.pk])
+    assert client.post(url, {"transfer_reference": "X"}).status_code == 403
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.REQUESTED
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_mark_paid_in_admin_tells_the_artisan_through_the_worker(admin_client, celery_worker):
+    # given a payout waiting in the queue
+    payout = _requested_payout(250_000)
+    queue = admin_client.get(reverse("admin:ledger_payout_changelist")).content.decode()
+    mark_url = reverse("admin:ledger_payout_mark_paid", args=[payout.pk])
+    assert mark_url in queue
+    assert "0123456789" in admin_client.get(mark_url).content.decode()
+
+    # when the admin gives the transfer reference
+    response = admin_client.post(mark_url, {"transfer_reference": "BRI-20261128-0042"})
+
+    # then the payout is paid and the artisan hears of it from the worker, once
+    assert response.status_code == 302
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.PAID and payout.transfer_reference == "BRI-20261128-0042"
+    owner = payout.shop.owner
+    notice = wait_for(
+        lambda: Notification.objects.filter(recipient=owner, kind="payout-paid").first()
+    )
+    assert "BRI-20261128-0042" in notice.body
+    assert wait_for(lambda: Notification.objects.get(pk=notice.pk).email_sent_at)
+    assert reverse("dashboard:payout-detail", args=[payout.pk]).split("/", 2)[2] in notice.url
+    # marking it again changes nothing
+    again = admin_client.post(mark_url, {"transfer_reference": "OTHER"})
+    assert again.status_code == 200
+    payout.refresh_from_db()
+    assert payout.transfer_reference == "BRI-20261128-0042"
+    assert Notification.objects.filter(kind="payout-paid").count() == 1
