@@ -14,9 +14,9 @@ class CooperativeConfig(AppConfig):
     def ready(self) -> None:
         from .staff import sync_staff_group_after_migrate
 
-        # Listed last in INSTALLED_APPS, so every app's permissions exist when this runs: an app
-        # merged later (reviews) gets its curation permissions into the staff group on deploy.
-        post_migrate.connect(sync_staff_group_after_migrate, sender=self)
+        # After every app's migrations (this app has no models, so no post_migrate of its own):
+        # an app added later gets its curation permissions into the staff group on deploy.
+        post_migrate.connect(sync_staff_group_after_migrate, dispatch_uid="cooperative-staff-group")
 
 
 class CooperativeAdminConfig(admin_apps.AdminConfig):

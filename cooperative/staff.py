@@ -24,7 +24,8 @@ STAFF_PERMISSIONS: dict[str, list[str]] = {
         "view_order", "change_order", "view_payment", "change_payment",
         "view_suborder", "view_orderline", "view_suborderevent",
     ],
-    "reviews": ["view_review", "change_review"],
+    "reviews": ["view_productreview", "change_productreview", "view_shopreview", "change_shopreview"],
+    "ledger": ["view_ledgerentry", "view_payout", "change_payout", "view_payoutaccount"],
 }  # fmt: skip
 
 

@@ -78,6 +78,15 @@ def test_staff_can_curate_collections_and_hide_listings(staff_client):
     assert product.is_hidden
 
 
+def test_staff_can_moderate_reviews_and_open_the_payout_queue(staff_client):
+    assert staff_client.get("/en/admin/reviews/productreview/").status_code == 200
+    assert staff_client.get("/en/admin/reviews/shopreview/").status_code == 200
+    assert staff_client.get("/en/admin/ledger/payout/").status_code == 200
+    assert staff_client.get("/en/admin/ledger/ledgerentry/").status_code == 200
+    # The ledger is append-only, for staff as for everyone.
+    assert staff_client.get("/en/admin/ledger/ledgerentry/add/").status_code == 403
+
+
 def test_staff_cannot_touch_users_groups_or_sites(staff_client):
     other = make_user()
     group = Group.objects.get(name=STAFF_GROUP)
