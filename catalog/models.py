@@ -1,10 +1,13 @@
 """The batik catalog: curated taxonomy, products, their options (with stock) and images."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
@@ -201,7 +204,10 @@ class Product(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:product-detail", args=[self.slug])
+        prefix, suffix = _product_url_parts(
+            get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+        )
+        return f"{prefix}{self.slug}{suffix}"
 
     @property
     def card_image(self) -> "ProductImage | None":
@@ -210,6 +216,17 @@ class Product(models.Model):
         if images is None:
             images = sorted(self.images.all(), key=lambda image: not image.is_primary)[:1]
         return images[0] if images else None
+
+
+_SLUG_MARK = "slug-placeholder"
+
+
+@lru_cache(maxsize=64)
+def _product_url_parts(language: str | None, script_prefix: str, urlconf) -> tuple[str, str]:
+    """The product URL around its slug: reversed once per language, not once per card."""
+    url = reverse("catalog:product-detail", args=[_SLUG_MARK], urlconf=urlconf)
+    prefix, _mark, suffix = url.partition(_SLUG_MARK)
+    return prefix, suffix
 
 
 class ProductOption(models.Model):
@@ -268,13 +285,18 @@ class ProductImage(models.Model):
         return self.alt_text or self.image.name
 
     def thumbnail_urls(self) -> list[tuple[int, str]]:
-        """(width, url) of the WebP thumbnails, narrowest first."""
+        """(width, url) of the WebP thumbnails, narrowest first (worked out once per instance)."""
+        cached = self.__dict__.get("_thumbnail_urls")
+        if cached is not None and cached[0] == self.thumbnails:
+            return cached[1]
         storage = self.image.storage
         pairs = []
         for width, name in (self.thumbnails or {}).items():
             if str(width).isdigit() and name:
                 pairs.append((int(width), storage.url(name)))
-        return sorted(pairs)
+        pairs.sort()
+        self.__dict__["_thumbnail_urls"] = (dict(self.thumbnails or {}), pairs)
+        return pairs
 
     def srcset(self) -> str:
         """A `srcset` value from the thumbnails, or "" when none were made yet."""
