@@ -73,6 +73,25 @@ class Colour(Taxon):
         verbose_name_plural = _("colours")
 
 
+# What a product card reads; loading only these keeps a 96-card page from parsing descriptions
+# and search vectors it never shows.
+CARD_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "price",
+    "is_made_to_order",
+    "created_at",
+    "shop_id",
+    "shop__id",
+    "shop__name",
+    "shop__slug",
+    "shop__district",
+    "shop__is_verified",
+)
+CARD_IMAGE_FIELDS = ("id", "product_id", "image", "width", "height", "alt_text", "thumbnails")
+
+
 class ProductQuerySet(models.QuerySet):
     def published(self):
         """Active products of approved shops: what the public may see."""
@@ -99,9 +118,13 @@ class ProductQuerySet(models.QuerySet):
     def for_cards(self):
         """What a product card shows, in two queries whatever the page size."""
         primary = ProductImage.objects.filter(is_primary=True)
-        return self.select_related("shop").prefetch_related(
+        return self.card_fields().prefetch_related(
             models.Prefetch("images", queryset=primary, to_attr="primary_images")
         )
+
+    def card_fields(self):
+        """The shop joined, and only the columns a card shows (no description, no search words)."""
+        return self.select_related("shop").only(*CARD_FIELDS)
 
     def with_favourite_flag(self, user):
         """Annotate `is_favourite` for the signed-in user (False for everybody else)."""
@@ -130,10 +153,8 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(shop__is_verified=True)
 
     def popular_first(self):
-        """Most saved first; `favourite_count` counts the wishlists a product is on."""
-        return self.annotate(favourite_count=models.Count("favourited_by")).order_by(
-            "-favourite_count", "-created_at", "-pk"
-        )
+        """Most saved first, by the stored `favourite_count` (an index, not a count per request)."""
+        return self.order_by("-favourite_count", "-created_at", "-pk")
 
 
 class Product(models.Model):
@@ -177,6 +198,9 @@ class Product(models.Model):
     is_made_to_order = models.BooleanField(_("made to order"), default=False)
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), null=True, blank=True)
     is_featured = models.BooleanField(_("featured"), default=False)
+    # How many wishlists hold this product, kept by catalog.services.toggle_favourite() so the
+    # "most loved" sort reads an index instead of counting every favourite on every request.
+    favourite_count = models.PositiveIntegerField(_("saved by"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Weighted words for full-text search on PostgreSQL, kept up to date by
@@ -192,6 +216,11 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="product_newest"),
             models.Index(fields=["price", "id"], name="product_price"),
+            models.Index(fields=["-favourite_count", "-created_at", "-id"], name="product_popular"),
+            # Counting the catalog reads this narrow index only, not every listing's row.
+            models.Index(
+                fields=["shop"], condition=Q(status="active"), name="product_active_shop"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -26,7 +26,15 @@ from artisans.models import ShopFollow
 from core.phone import whatsapp_link
 
 from . import selectors
-from .models import Colour, Favourite, Motif, Product, ProductImage, ProductOption
+from .models import (
+    CARD_IMAGE_FIELDS,
+    Colour,
+    Favourite,
+    Motif,
+    Product,
+    ProductImage,
+    ProductOption,
+)
 from .services import catalog_version, toggle_favourite
 
 # The orders app owns the cart; this is its "add to cart" address when its URL is not installed.
@@ -99,7 +107,7 @@ def _attach_primary_images(products) -> None:
         list(products),
         Prefetch(
             "images",
-            queryset=ProductImage.objects.filter(is_primary=True),
+            queryset=ProductImage.objects.filter(is_primary=True).only(*CARD_IMAGE_FIELDS),
             to_attr="primary_images",
         ),
     )
@@ -109,7 +117,7 @@ def home(request):
     """Hero, featured work, new arrivals, motifs with their stories, makers by district."""
 
     def build() -> dict:
-        published = Product.objects.published().select_related("shop")
+        published = Product.objects.published().card_fields()
         featured = list(published.filter(is_featured=True)[:8])
         new_arrivals = list(published[:12])
         following = []
@@ -135,7 +143,7 @@ def product_list(request):
         query = selectors.CatalogQuery.from_querydict(request.GET)
         facets = selectors.taxonomy_facets()
         result = selectors.search_with_fallback(query)
-        products = result.products.select_related("shop").with_favourite_flag(request.user)
+        products = result.products.card_fields().with_favourite_flag(request.user)
         page = Paginator(products, query.per_page).get_page(request.GET.get("page"))
         _attach_primary_images(page.object_list)
         chips = _filter_chips(query, facets)
@@ -300,7 +308,7 @@ def product_detail(request, slug: str):
             Product.objects.published()
             .filter(Q(shop_id=product.shop_id) | Q(Exists(same_motif)))
             .exclude(pk=product.pk)
-            .select_related("shop")
+            .card_fields()
             .with_favourite_flag(request.user)[:8]
         )
         _attach_primary_images(related)
