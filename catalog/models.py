@@ -218,9 +218,7 @@ class Product(models.Model):
             models.Index(fields=["price", "id"], name="product_price"),
             models.Index(fields=["-favourite_count", "-created_at", "-id"], name="product_popular"),
             # Counting the catalog reads this narrow index only, not every listing's row.
-            models.Index(
-                fields=["shop"], condition=Q(status="active"), name="product_active_shop"
-            ),
+            models.Index(fields=["shop"], condition=Q(status="active"), name="product_active_shop"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -113,9 +113,7 @@ def recount_favourites() -> int:
     """Set every product's `favourite_count` from its wishlist rows (after admin deletions)."""
     counted = Favourite.objects.filter(product=OuterRef("pk")).order_by().values("product")
     return Product.objects.update(
-        favourite_count=Coalesce(
-            Subquery(counted.annotate(n=Count("pk")).values("n")), Value(0)
-        )
+        favourite_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), Value(0))
     )
 
 
