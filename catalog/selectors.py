@@ -148,6 +148,24 @@ class Facets:
         return slug
 
 
+# The taxonomy of the current catalog version, kept in each process: taxonomy edits in the
+# admin bump the version, so a page reads it without a query or a render of its own.
+_facets_by_version: dict[int, Facets] = {}
+
+
+def current_taxonomy_facets() -> Facets:
+    """taxonomy_facets() of the current catalog version, loaded once per process and version."""
+    from .services import catalog_version
+
+    version = catalog_version()
+    facets = _facets_by_version.get(version)
+    if facets is None:
+        facets = taxonomy_facets()
+        _facets_by_version.clear()
+        _facets_by_version[version] = facets
+    return facets
+
+
 def taxonomy_facets() -> Facets:
     """Every motif, technique, fabric, type and colour, in ONE query (a UNION ALL)."""
     parts = []

@@ -8,6 +8,7 @@ vacation) call `refresh_search_vector(product_ids=[...])` and `bump_catalog_vers
 keeps full-text search right, the second makes every cached catalog page stale.
 """
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -72,12 +73,19 @@ def rebuild_search_index(*, batch_size: int = 5000) -> int:
     return total
 
 
+def _fresh_version() -> int:
+    # Started from the clock (microseconds), so a version never repeats after the cache is
+    # cleared: what a process remembers of an old version can never pass for the new one.
+    return time.time_ns() // 1000
+
+
 def catalog_version() -> int:
     """The current version of the public catalog; part of every cached page's key."""
     version = cache.get(CATALOG_VERSION_KEY)
     if version is None:
-        cache.add(CATALOG_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CATALOG_VERSION_KEY, 1)
+        fresh = _fresh_version()
+        cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
+        version = cache.get(CATALOG_VERSION_KEY, fresh)
     return int(version)
 
 
@@ -87,8 +95,9 @@ def bump_catalog_version() -> int:
         return int(cache.incr(CATALOG_VERSION_KEY))
     except ValueError:
         # The key was missing (cache cleared or evicted): start again above any old version.
-        cache.add(CATALOG_VERSION_KEY, 2, timeout=None)
-        return int(cache.get(CATALOG_VERSION_KEY, 2))
+        fresh = _fresh_version()
+        cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
+        return int(cache.get(CATALOG_VERSION_KEY, fresh))
 
 
 @transaction.atomic

@@ -184,7 +184,7 @@ def product_list(request):
 
     def build() -> dict:
         query = selectors.CatalogQuery.from_querydict(request.GET)
-        facets = selectors.taxonomy_facets()
+        facets = selectors.current_taxonomy_facets()
         result = selectors.search_with_fallback(query)
         products = result.products.card_fields().with_favourite_flag(request.user)
         page = Paginator(products, query.per_page).get_page(request.GET.get("page"))
