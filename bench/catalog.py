@@ -329,8 +329,11 @@ def search_timings(vocabulary: list[str], rounds: int = 40) -> dict:
         for i in range(rounds):
             query = selectors.CatalogQuery.from_querydict(QueryDict(f"q={terms[i % len(terms)]}"))
             started = time.perf_counter()
-            found = selectors.search_with_fallback(query).products.select_related("shop")
-            page = Paginator(found, 24).get_page(1)
+            result = selectors.search_with_fallback(query)
+            paginator = Paginator(result.products.card_fields(), 24)
+            if result.count is not None:
+                paginator.count = result.count  # as the catalog view does
+            page = paginator.get_page(1)
             list(page.object_list)
             times.append((time.perf_counter() - started) * 1000)
         times.sort()

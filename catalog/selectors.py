@@ -288,6 +288,8 @@ def simple_matches(queryset: QuerySet, words: list[str]) -> QuerySet:
 class SearchResult:
     products: QuerySet
     is_fuzzy: bool = False
+    # The number of matches when already counted (at most SEARCH_CANDIDATES), for the paginator.
+    count: int | None = None
 
 
 def browse(query: CatalogQuery, *, base: QuerySet | None = None) -> QuerySet:
@@ -306,11 +308,15 @@ def search_with_fallback(
     if connection.vendor != "postgresql":
         return SearchResult(sort_products(simple_matches(filtered, words), query.sort))
     matches = full_text_matches(filtered, words)
-    if count_first and not matches.exists():
+    if not count_first:
+        return SearchResult(sort_products(matches, query.sort))
+    # One count serves both the choice of a typo fallback and the paginator.
+    count = matches.count()
+    if not count:
         fuzzy = similar_matches(filtered, words)
         sort = "newest" if query.sort == "relevance" else query.sort
         return SearchResult(sort_products(fuzzy, sort), is_fuzzy=True)
-    return SearchResult(sort_products(matches, query.sort))
+    return SearchResult(sort_products(matches, query.sort), count=count)
 
 
 def makers_by_district():

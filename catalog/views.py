@@ -187,7 +187,10 @@ def product_list(request):
         facets = selectors.current_taxonomy_facets()
         result = selectors.search_with_fallback(query)
         products = result.products.card_fields().with_favourite_flag(request.user)
-        page = Paginator(products, query.per_page).get_page(request.GET.get("page"))
+        paginator = Paginator(products, query.per_page)
+        if result.count is not None:
+            paginator.count = result.count  # counted already: no second COUNT query
+        page = paginator.get_page(request.GET.get("page"))
         _attach_primary_images(page.object_list)
         chips = _filter_chips(query, facets)
         context = {
