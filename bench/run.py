@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/run.py [--products 10000] [--search-products 100000] [--quick]
 
-Runs on PostgreSQL + Redis on this machine (databases batik_bench and batik_bench_search are
-created when missing, and refused when they hold shops the benchmark did not make), runs each
+Runs on PostgreSQL + Redis on this machine (databases batik_bench, batik_bench_search and
+batik_bench_orders are created when missing, and refused when they hold shops the benchmark did not make), runs each
 script that is present, then prints ONE table: each figure, its target, its ratio to the bare
 Django view measured in the same run, and pass/fail. All figures go to
 bench/results/summary.json.
@@ -183,8 +183,8 @@ def main() -> None:
     if has_orders:
         stage(step, steps, f"orders: {args.orders} placed and routed by one worker")
         orders_ok = run_script(
-            ["bench/orders.py", "--orders", str(args.orders), "--database-url", args.database_url,
-             *common]
+            ["bench/orders.py", "--orders", str(args.orders), "--database-url",
+             args.database_url + "_orders", *common]
         )  # fmt: skip
         step += 1
     stage(step, steps, "page weight in headless Chromium")
