@@ -16,13 +16,13 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; \
 	done)
 
-.PHONY: help install run test lint format messages bench bench-catalog bench-orders clean
+.PHONY: help install run test lint format messages bench bench-catalog bench-orders bench-weight clean
 
 help:
 	@echo "make run    install, migrate, load demo data, start web + worker + beat"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff check and format check"
-	@echo "make bench  run the catalog and order benchmarks (PostgreSQL + Redis)"
+	@echo "make bench  run every benchmark (PostgreSQL + Redis) and print one table with targets"
 
 $(STAMP): pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -61,13 +61,17 @@ messages: install
 	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
-bench: bench-catalog bench-orders
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 bench-catalog: install
 	$(PY) bench/catalog.py
 
 bench-orders: install
 	$(PY) bench/orders.py
+
+bench-weight: install
+	$(PY) bench/pageweight.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -1,10 +1,13 @@
 """The batik catalog: curated taxonomy, products, their options (with stock) and images."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
@@ -70,6 +73,27 @@ class Colour(Taxon):
         verbose_name_plural = _("colours")
 
 
+# What a product card reads; loading only these keeps a 96-card page from parsing descriptions
+# and search vectors it never shows.
+CARD_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "price",
+    "is_made_to_order",
+    "created_at",
+    "shop_id",
+    "shop__id",
+    "shop__name",
+    "shop__slug",
+    "shop__district",
+    "shop__is_verified",
+    "rating_average",
+    "rating_count",
+)
+CARD_IMAGE_FIELDS = ("id", "product_id", "image", "width", "height", "alt_text", "thumbnails")
+
+
 class ProductQuerySet(models.QuerySet):
     def published(self):
         """Active products of approved shops not hidden by the cooperative: what the public sees."""
@@ -99,9 +123,13 @@ class ProductQuerySet(models.QuerySet):
     def for_cards(self):
         """What a product card shows, in two queries whatever the page size."""
         primary = ProductImage.objects.filter(is_primary=True)
-        return self.select_related("shop").prefetch_related(
+        return self.card_fields().prefetch_related(
             models.Prefetch("images", queryset=primary, to_attr="primary_images")
         )
+
+    def card_fields(self):
+        """The shop joined, and only the columns a card shows (no description, no search words)."""
+        return self.select_related("shop").only(*CARD_FIELDS)
 
     def with_favourite_flag(self, user):
         """Annotate `is_favourite` for the signed-in user (False for everybody else)."""
@@ -130,10 +158,8 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(shop__is_verified=True)
 
     def popular_first(self):
-        """Most saved first; `favourite_count` counts the wishlists a product is on."""
-        return self.annotate(favourite_count=models.Count("favourited_by")).order_by(
-            "-favourite_count", "-created_at", "-pk"
-        )
+        """Most saved first, by the stored `favourite_count` (an index, not a count per request)."""
+        return self.order_by("-favourite_count", "-created_at", "-pk")
 
 
 class Product(models.Model):
@@ -195,6 +221,9 @@ class Product(models.Model):
         _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
     )
     rating_count = models.PositiveIntegerField(_("reviews"), default=0, editable=False)
+    # How many wishlists hold this product, kept by catalog.services.toggle_favourite() so the
+    # "most loved" sort reads an index instead of counting every favourite on every request.
+    favourite_count = models.PositiveIntegerField(_("saved by"), default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Weighted words for full-text search on PostgreSQL, kept up to date by
@@ -210,6 +239,9 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="product_newest"),
             models.Index(fields=["price", "id"], name="product_price"),
+            models.Index(fields=["-favourite_count", "-created_at", "-id"], name="product_popular"),
+            # Counting the catalog reads this narrow index only, not every listing's row.
+            models.Index(fields=["shop"], condition=Q(status="active"), name="product_active_shop"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -222,7 +254,10 @@ class Product(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("catalog:product-detail", args=[self.slug])
+        prefix, suffix = _product_url_parts(
+            get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+        )
+        return f"{prefix}{self.slug}{suffix}"
 
     @property
     def card_image(self) -> "ProductImage | None":
@@ -231,6 +266,17 @@ class Product(models.Model):
         if images is None:
             images = sorted(self.images.all(), key=lambda image: not image.is_primary)[:1]
         return images[0] if images else None
+
+
+_SLUG_MARK = "slug-placeholder"
+
+
+@lru_cache(maxsize=64)
+def _product_url_parts(language: str | None, script_prefix: str, urlconf) -> tuple[str, str]:
+    """The product URL around its slug: reversed once per language, not once per card."""
+    url = reverse("catalog:product-detail", args=[_SLUG_MARK], urlconf=urlconf)
+    prefix, _mark, suffix = url.partition(_SLUG_MARK)
+    return prefix, suffix
 
 
 class ProductOption(models.Model):
@@ -289,13 +335,18 @@ class ProductImage(models.Model):
         return self.alt_text or self.image.name
 
     def thumbnail_urls(self) -> list[tuple[int, str]]:
-        """(width, url) of the WebP thumbnails, narrowest first."""
+        """(width, url) of the WebP thumbnails, narrowest first (worked out once per instance)."""
+        cached = self.__dict__.get("_thumbnail_urls")
+        if cached is not None and cached[0] == self.thumbnails:
+            return cached[1]
         storage = self.image.storage
         pairs = []
         for width, name in (self.thumbnails or {}).items():
             if str(width).isdigit() and name:
                 pairs.append((int(width), storage.url(name)))
-        return sorted(pairs)
+        pairs.sort()
+        self.__dict__["_thumbnail_urls"] = (dict(self.thumbnails or {}), pairs)
+        return pairs
 
     def srcset(self) -> str:
         """A `srcset` value from the thumbnails, or "" when none were made yet."""

@@ -157,6 +157,24 @@ class Facets:
         return slug
 
 
+# The taxonomy of the current catalog version, kept in each process: taxonomy edits in the
+# admin bump the version, so a page reads it without a query or a render of its own.
+_facets_by_version: dict[int, Facets] = {}
+
+
+def current_taxonomy_facets() -> Facets:
+    """taxonomy_facets() of the current catalog version, loaded once per process and version."""
+    from .services import catalog_version
+
+    version = catalog_version()
+    facets = _facets_by_version.get(version)
+    if facets is None:
+        facets = taxonomy_facets()
+        _facets_by_version.clear()
+        _facets_by_version[version] = facets
+    return facets
+
+
 def taxonomy_facets() -> Facets:
     """Every motif, technique, fabric, type and colour, in ONE query (a UNION ALL)."""
     parts = []
@@ -279,6 +297,8 @@ def simple_matches(queryset: QuerySet, words: list[str]) -> QuerySet:
 class SearchResult:
     products: QuerySet
     is_fuzzy: bool = False
+    # The number of matches when already counted (at most SEARCH_CANDIDATES), for the paginator.
+    count: int | None = None
 
 
 def browse(query: CatalogQuery, *, base: QuerySet | None = None) -> QuerySet:
@@ -297,11 +317,15 @@ def search_with_fallback(
     if connection.vendor != "postgresql":
         return SearchResult(sort_products(simple_matches(filtered, words), query.sort))
     matches = full_text_matches(filtered, words)
-    if count_first and not matches.exists():
+    if not count_first:
+        return SearchResult(sort_products(matches, query.sort))
+    # One count serves both the choice of a typo fallback and the paginator.
+    count = matches.count()
+    if not count:
         fuzzy = similar_matches(filtered, words)
         sort = "newest" if query.sort == "relevance" else query.sort
         return SearchResult(sort_products(fuzzy, sort), is_fuzzy=True)
-    return SearchResult(sort_products(matches, query.sort))
+    return SearchResult(sort_products(matches, query.sort), count=count)
 
 
 def makers_by_district():

@@ -8,6 +8,7 @@ vacation) call `refresh_search_vector(product_ids=[...])` and `bump_catalog_vers
 keeps full-text search right, the second makes every cached catalog page stale.
 """
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -71,12 +74,19 @@ def rebuild_search_index(*, batch_size: int = 5000) -> int:
     return total
 
 
+def _fresh_version() -> int:
+    # Started from the clock (microseconds), so a version never repeats after the cache is
+    # cleared: what a process remembers of an old version can never pass for the new one.
+    return time.time_ns() // 1000
+
+
 def catalog_version() -> int:
     """The current version of the public catalog; part of every cached page's key."""
     version = cache.get(CATALOG_VERSION_KEY)
     if version is None:
-        cache.add(CATALOG_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CATALOG_VERSION_KEY, 1)
+        fresh = _fresh_version()
+        cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
+        version = cache.get(CATALOG_VERSION_KEY, fresh)
     return int(version)
 
 
@@ -86,17 +96,35 @@ def bump_catalog_version() -> int:
         return int(cache.incr(CATALOG_VERSION_KEY))
     except ValueError:
         # The key was missing (cache cleared or evicted): start again above any old version.
-        cache.add(CATALOG_VERSION_KEY, 2, timeout=None)
-        return int(cache.get(CATALOG_VERSION_KEY, 2))
+        fresh = _fresh_version()
+        cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
+        return int(cache.get(CATALOG_VERSION_KEY, fresh))
 
 
+@transaction.atomic
 def toggle_favourite(*, user, product: Product) -> bool:
-    """Save the product to the user's wishlist, or remove it; returns True when now saved."""
+    """Save the product to the user's wishlist, or remove it; returns True when now saved.
+
+    Keeps `Product.favourite_count` in step, in the same transaction, for the popular sort.
+    """
     deleted, _ = Favourite.objects.filter(user=user, product=product).delete()
     if deleted:
+        Product.objects.filter(pk=product.pk, favourite_count__gt=0).update(
+            favourite_count=F("favourite_count") - 1
+        )
         return False
-    Favourite.objects.get_or_create(user=user, product=product)
+    _favourite, created = Favourite.objects.get_or_create(user=user, product=product)
+    if created:
+        Product.objects.filter(pk=product.pk).update(favourite_count=F("favourite_count") + 1)
     return True
+
+
+def recount_favourites() -> int:
+    """Set every product's `favourite_count` from its wishlist rows (after admin deletions)."""
+    counted = Favourite.objects.filter(product=OuterRef("pk")).order_by().values("product")
+    return Product.objects.update(
+        favourite_count=Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), Value(0))
+    )
 
 
 # --- product writes ----------------------------------------------------------------------

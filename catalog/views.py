@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value, prefetch_related_objects
@@ -25,21 +26,53 @@ from artisans.models import ShopFollow
 from core.phone import whatsapp_link
 
 from . import selectors
-from .models import Collection, Colour, Favourite, Motif, Product, ProductImage, ProductOption
-from .services import catalog_version, toggle_favourite
+from .models import (
+    CARD_IMAGE_FIELDS,
+    Collection,
+    Colour,
+    Favourite,
+    Motif,
+    Product,
+    ProductImage,
+    ProductOption,
+)
+from .services import CATALOG_VERSION_KEY, catalog_version, toggle_favourite
 
 # Cached page parts live this long at most; any listing edit makes them stale at once anyway.
 PAGE_CACHE_SECONDS = 600
 # Stands in for the CSRF token inside cached HTML; each visitor gets their own token on the way out.
 CSRF_PLACEHOLDER = "__catalog-csrf-token__"
+CSRF_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 PAGE_PARTS = ("title", "description", "head", "content", "scripts")
 # Products shown per curated collection on the home page; the collection page shows them all.
 HOME_COLLECTION_CARDS = 4
 
 
-def _page_cache_key(request) -> str:
+def _page_cache_key(request, version: int) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"catalog:page:{catalog_version()}:{get_language()}:{digest}"
+    return f"catalog:page:{version}:{get_language()}:{digest}"
+
+
+def _response_cache_key(request) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"catalog:response:{get_language()}:{digest}"
+
+
+def _is_first_visit(request) -> bool:
+    """No session and no pending messages: the whole page, header included, is the same for all.
+
+    Such a visitor has an empty cart, no messages and is signed out, and checking costs no query.
+    """
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def _with_csrf_token(request, content: bytes) -> bytes:
+    if CSRF_PLACEHOLDER_BYTES in content:
+        return content.replace(CSRF_PLACEHOLDER_BYTES, get_token(request).encode())
+    return content
 
 
 def render_catalog_page(
@@ -47,16 +80,32 @@ def render_catalog_page(
 ) -> HttpResponse:
     """Render a page whose parts (template partials) are cached for anonymous visitors.
 
-    The header, messages and cart count are rendered fresh for every request by catalog/page.html;
-    only the page's own parts are cached, per full URL and language, under the catalog version that
-    `catalog.services.bump_catalog_version()` moves on every listing edit.
+    Two levels, both under the catalog version that `catalog.services.bump_catalog_version()`
+    moves on every listing edit, per full URL and language:
+    - a first-time visitor (no session, no messages) gets the whole response from ONE cache read
+      (the version and the page together), with their own CSRF token put in;
+    - other signed-out visitors get the page's parts from the cache, and the header, messages
+      and cart count rendered fresh by catalog/page.html.
     """
     use_cache = (
         settings.CATALOG_PAGE_CACHE
         and request.method == "GET"
         and not request.user.is_authenticated
     )
-    key = _page_cache_key(request) if use_cache else ""
+    whole = use_cache and _is_first_visit(request)
+    version = None
+    if whole:
+        response_key = _response_cache_key(request)
+        found = cache.get_many([CATALOG_VERSION_KEY, response_key])
+        version, stored = found.get(CATALOG_VERSION_KEY), found.get(response_key)
+        if version is not None and stored is not None and stored[0] == version:
+            _version, content, content_type = stored
+            response = HttpResponse(_with_csrf_token(request, content), content_type=content_type)
+            response["X-Catalog-Cache"] = "hit"
+            return response
+    if use_cache and version is None:
+        version = catalog_version()
+    key = _page_cache_key(request, version) if use_cache else ""
     parts = cache.get(key) if use_cache else None
     state = "hit"
     if parts is None:
@@ -70,16 +119,19 @@ def render_catalog_page(
         }
         if use_cache:
             cache.set(key, parts, PAGE_CACHE_SECONDS)
-    if use_cache and any(CSRF_PLACEHOLDER in part for part in parts.values()):
-        token = get_token(request)
-        parts = {name: part.replace(CSRF_PLACEHOLDER, token) for name, part in parts.items()}
-    response = render(
-        request,
-        "catalog/page.html",
-        {"parts": {name: mark_safe(part) for name, part in parts.items()}},  # noqa: S308
-        status=status,
-    )
+    page_context = {"parts": {name: mark_safe(part) for name, part in parts.items()}}  # noqa: S308
+    if whole:
+        # The header's forms get the placeholder too, so the stored page holds no one's token.
+        page_context["csrf_token"] = CSRF_PLACEHOLDER
+    response = render(request, "catalog/page.html", page_context, status=status)
+    if whole and status == 200:
+        cache.set(
+            response_key,
+            (version, response.content, response["Content-Type"]),
+            PAGE_CACHE_SECONDS,
+        )
     if use_cache:
+        response.content = _with_csrf_token(request, response.content)
         response["X-Catalog-Cache"] = state
     return response
 
@@ -90,7 +142,7 @@ def _attach_primary_images(products) -> None:
         list(products),
         Prefetch(
             "images",
-            queryset=ProductImage.objects.filter(is_primary=True),
+            queryset=ProductImage.objects.filter(is_primary=True).only(*CARD_IMAGE_FIELDS),
             to_attr="primary_images",
         ),
     )
@@ -100,7 +152,7 @@ def home(request):
     """Hero, featured work, new arrivals, motifs with their stories, makers by district."""
 
     def build() -> dict:
-        published = Product.objects.published().select_related("shop")
+        published = Product.objects.published().card_fields()
         featured = list(published.filter(is_featured=True)[:8])
         new_arrivals = list(published[:12])
         following = []
@@ -140,10 +192,13 @@ def product_list(request):
 
     def build() -> dict:
         query = selectors.CatalogQuery.from_querydict(request.GET)
-        facets = selectors.taxonomy_facets()
+        facets = selectors.current_taxonomy_facets()
         result = selectors.search_with_fallback(query)
-        products = result.products.select_related("shop").with_favourite_flag(request.user)
-        page = Paginator(products, query.per_page).get_page(request.GET.get("page"))
+        products = result.products.card_fields().with_favourite_flag(request.user)
+        paginator = Paginator(products, query.per_page)
+        if result.count is not None:
+            paginator.count = result.count  # counted already: no second COUNT query
+        page = paginator.get_page(request.GET.get("page"))
         _attach_primary_images(page.object_list)
         chips = _filter_chips(query, facets)
         context = {
@@ -311,7 +366,7 @@ def product_detail(request, slug: str):
             Product.objects.published()
             .filter(Q(shop_id=product.shop_id) | Q(Exists(same_motif)))
             .exclude(pk=product.pk)
-            .select_related("shop")
+            .card_fields()
             .with_favourite_flag(request.user)[:8]
         )
         _attach_primary_images(related)

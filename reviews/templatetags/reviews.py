@@ -7,14 +7,13 @@ nothing is queried at all when there are no reviews.
 """
 
 import json
-from decimal import Decimal
 
 from django import template
 from django.core.paginator import Paginator
-from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+
+from core.stars import stars_html
 
 from ..models import ProductReview, ShopReview
 
@@ -37,25 +36,10 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
-def rating_label(value) -> str:
-    """ "4.5 out of 5" in the active language ("4,5 dari 5" in Indonesian)."""
-    value = Decimal(value)
-    shown = str(int(value)) if value == value.to_integral() else number_format(value, 1)
-    return _("%(rating)s out of 5") % {"rating": shown}
-
-
-@register.inclusion_tag("reviews/includes/_stars.html")
+@register.simple_tag
 def stars(value, css_class: str = ""):
     """Five stars filled to `value` (1–5), read out by screen readers as "4.5 out of 5"."""
-    if value is None:
-        return {"value": None}
-    percent = max(0, min(100, round(Decimal(value) * 20)))
-    return {
-        "value": value,
-        "percent": percent,
-        "label": rating_label(value),
-        "css_class": css_class,
-    }
+    return stars_html(value, css_class)
 
 
 def _reviews_page(request, subject, queryset):

@@ -6,6 +6,7 @@ import pytest
 
 from artisans.models import District
 from catalog.models import Colour, Fabric, Favourite, ProductType, Technique
+from catalog.services import recount_favourites, toggle_favourite
 from tests.factories import make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +110,30 @@ def test_popular_sort_puts_most_saved_first(client):
     loved = make_product(title="Loved")
     make_product(title="Newer but unloved")
     for _ in range(2):
-        Favourite.objects.create(user=make_user(), product=loved)
+        toggle_favourite(user=make_user(), product=loved)
     assert titles(client.get("/en/batik/?sort=popular"))[0] == "Loved"
+
+
+def test_popular_sort_follows_a_removed_favourite(client):
+    # A heart click does not make every cached page stale; the pages are read fresh here.
+    from django.core.cache import cache
+
+    first = make_product(title="First")
+    second = make_product(title="Second")
+    buyer, other = make_user(), make_user()
+    toggle_favourite(user=buyer, product=first)
+    toggle_favourite(user=other, product=second)
+    toggle_favourite(user=buyer, product=second)
+    assert titles(client.get("/en/batik/?sort=popular"))[:2] == ["Second", "First"]
+    toggle_favourite(user=buyer, product=second)
+    toggle_favourite(user=other, product=second)
+    cache.clear()
+    assert titles(client.get("/en/batik/?sort=popular"))[:2] == ["First", "Second"]
+    Favourite.objects.create(user=other, product=second)
+    Favourite.objects.create(user=make_user(), product=second)
+    recount_favourites()
+    cache.clear()
+    assert titles(client.get("/en/batik/?sort=popular"))[:2] == ["Second", "First"]
 
 
 def test_pagination_keeps_filters_and_per_page(client):

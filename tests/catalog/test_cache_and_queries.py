@@ -119,3 +119,31 @@ def test_search_query_count(client, django_assert_max_num_queries):
         assert client.get("/batik/?q=paku&per_page=96").status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get("/batik/?q=pakk").status_code == 200
+
+
+def test_a_first_visit_is_served_whole_without_a_query(client, django_assert_num_queries):
+    from django.test import Client
+
+    product = make_product(title="Kain Sawit")
+    Client().get(product.get_absolute_url())
+    with django_assert_num_queries(0):
+        response = Client().get(product.get_absolute_url())
+    assert response["X-Catalog-Cache"] == "hit"
+    assert product.title in response.content.decode()
+    assert "__catalog-csrf-token__" not in response.content.decode()
+
+
+def test_a_visitor_with_a_cart_never_gets_someone_elses_header(client):
+    from django.test import Client
+
+    from orders.cart import SESSION_KEY
+
+    product = make_product(title="Kain Sawit")
+    option = product.options.first()
+    Client().get("/batik/")  # a first-time visitor fills the whole-page cache (empty cart)
+    session = client.session
+    session[SESSION_KEY] = {str(option.pk): {"q": 2, "p": option.price, "s": option.stock}}
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    html = client.get("/batik/").content.decode()
+    assert 'data-testid="cart-count">2<' in html
