@@ -171,7 +171,7 @@ def test_home_shows_what_to_do_low_stock_sales_and_balance(artisan_client):
     assert "Last 12 months · Rp 1.850.000" in page
     assert page.count('data-testid="top-product"') >= 1 and "Rp 1.050.000" in page
     assert 'data-testid="balance">Rp 110.000' in page  # 100.000 − 5.000 + 15.000
-    assert "No reviews yet" in page
+    assert "No shop reviews yet" in page
     for name in ["dashboard:listing-list", "dashboard:order-list", "dashboard:shop-profile",
                  "dashboard:shop-vacation", "dashboard:finance"]:  # fmt: skip
         assert f'href="{en(name)}"' in page
