@@ -1,9 +1,6 @@
 """Browser journeys: Debian's Chromium, driven by Playwright, against Django's live server.
 
-Playwright's sync API runs an event loop in the test's thread, so Django would refuse ORM calls
-made beside it (SynchronousOnlyOperation). This conftest is imported only when tests/e2e is
-collected, so the switch below reaches the test process of a run that includes browser tests and
-nothing else. The live server is a thread of this process, so allauth's email lands in
+The live server is a thread of this process, so allauth's email lands in
 `django.core.mail.outbox`; the Celery worker is a real process on the same test database.
 """
 
@@ -15,8 +12,7 @@ from collections.abc import Callable
 import pytest
 from django.utils import translation
 from PIL import Image
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,6 +26,59 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
+
+
+_running: dict = {}
+
+
+def _stop_playwright() -> None:
+    """Close the browser and stop Playwright (once), then forbid ORM calls beside a loop again."""
+    browser = _running.pop("browser", None)
+    if browser is not None:
+        browser.close()
+    instance = _running.pop("playwright", None)
+    if instance is not None:
+        instance.stop()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="session")
+def playwright(_pw_api_request_contexts):
+    """pytest-playwright's Playwright, allowing the ORM beside it for as long as it runs.
+
+    Playwright's sync API keeps an event loop running in the test's thread until it stops, and
+    Django refuses ORM calls made while a loop runs (SynchronousOnlyOperation) unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set. pytest runs the browser tests first (their browser is a
+    session parameter), so Playwright is stopped and the variable removed right after the last
+    one (see pytest_runtest_teardown): later tests, and processes they start (`check --deploy`
+    rejects the variable), never see either.
+    """
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    instance = sync_playwright().start()
+    if _pw_api_request_contexts:
+        _pw_api_request_contexts.instrument(instance)
+    _running["playwright"] = instance
+    yield instance
+    _stop_playwright()
+
+
+@pytest.fixture(scope="session")
+def browser(launch_browser):
+    _running["browser"] = launch_browser()
+    yield _running["browser"]
+    _stop_playwright()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last test that uses Playwright, stop it instead of waiting for the session end."""
+    result = yield
+    if _running:
+        items = item.session.items
+        later = items[items.index(item) + 1 :]
+        if not any("playwright" in getattr(other, "fixturenames", ()) for other in later):
+            _stop_playwright()
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,13 @@ GUEST_ADDRESS = {
 }
 
 
+def assert_fits_width(page: Page) -> None:
+    """The page does not scroll sideways at the browser's width (a phone's 360 px included)."""
+    width = page.viewport_size["width"]
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width} px wide in a {width} px window"
+
+
 def open_menu(page: Page) -> None:
     """The account menu in the header (a <details>), opened if it is closed."""
     menu = page.locator("header details.menu")
@@ -76,6 +83,7 @@ def checkout(page: Page, *, email: str | None, payment: str = "bank_transfer") -
     if email is not None:
         page.locator("#id_email").fill(email)
     fill_address(page)
+    assert_fits_width(page)
     page.locator(f"input[name=payment_method][value={payment}]").check()
     page.locator("form.checkout-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/pesanan/(lacak/[^/]+|[A-Z0-9-]+)/$"))

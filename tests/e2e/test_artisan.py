@@ -57,6 +57,7 @@ def _apply_for_a_shop(page: Page, taxonomy: dict) -> None:
     page.locator("#id_address").fill("Jl. Soekarno-Hatta Gg. Melati No. 4, Sangatta Utara")
     page.locator("#id_whatsapp").fill("0813 5000 1234")
     page.locator("#id_story").fill("Saya membatik motif telapak tangan sejak 2009.")
+    steps.assert_fits_width(page)
     page.locator(f"input[name=motifs][value='{taxonomy['motif'].pk}']").check()
     page.locator(f"input[name=techniques][value='{taxonomy['technique'].pk}']").check()
     page.locator("main form button[type=submit]").click()
@@ -77,6 +78,7 @@ def _list_a_batik_with_two_photos(page: Page, taxonomy: dict) -> Product:
     page.locator("#id_width_cm").fill("115")
     page.locator("#id_price").fill("450.000")
     page.locator("#id_options-0-stock").fill("2")
+    steps.assert_fits_width(page)
     page.locator("form.product-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/dasbor/produk/\d+/foto/$"))
 
@@ -93,11 +95,13 @@ def _list_a_batik_with_two_photos(page: Page, taxonomy: dict) -> Product:
     )
     page.get_by_test_id("upload-form").locator("button[type=submit]").click()
     expect(page.locator("ol.photo-list > li")).to_have_count(2)
+    steps.assert_fits_width(page)
 
     page.goto("/dasbor/produk/")
     listing = page.get_by_test_id("listing").filter(has_text=TITLE)
     listing.locator("form[action$='/terbitkan/'] button").click()
     expect(listing.locator(".status-badge.status-active")).to_be_visible()
+    steps.assert_fits_width(page)
     product = Product.objects.get(title=TITLE)
     assert product.status == Product.Status.ACTIVE and product.images.count() == 2
     return product
@@ -124,7 +128,8 @@ def _wait_for_unread_badge(page: Page, timeout: float = 20.0) -> None:
 def test_artisan_joins_lists_a_batik_and_ships_a_routed_order(open_browser, celery_worker):
     taxonomy = _taxonomy()
     superuser = make_user(email="admin@koperasi.example", is_staff=True, is_superuser=True)
-    artisan = open_browser(DESKTOP)
+    # Makers work from their phones too: the whole journey runs at 360 px.
+    artisan = open_browser(PHONE)
 
     # given a maker who signs up, confirms her email and applies for a shop
     _sign_up_and_verify(artisan)
@@ -167,6 +172,7 @@ def test_artisan_joins_lists_a_batik_and_ships_a_routed_order(open_browser, cele
     artisan.locator("form[action$='/terima/'] button[type=submit]").click()
     artisan.wait_for_load_state()
     ship = artisan.locator("form[action$='/kirim/']")
+    steps.assert_fits_width(artisan)
     ship.locator("#id_courier").fill("JNE")
     ship.locator("#id_tracking_number").fill("JNE0123456789")
     ship.locator("button[type=submit]").click()

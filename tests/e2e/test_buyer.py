@@ -56,6 +56,7 @@ def test_guest_finds_batik_from_two_makers_and_orders_by_bank_transfer(open_brow
     page.locator(".hero a.button").click()
     page.wait_for_url("**/batik/")
     steps.open_filters(page)
+    steps.assert_fits_width(page)
     page.locator("#filters input[name=motif][value=paku]").check()
     page.locator(f"#filters input[name=district][value={District.SANGATTA_UTARA}]").check()
     page.locator("#filters .filter-actions button[type=submit]").click()
@@ -84,6 +85,7 @@ def test_guest_finds_batik_from_two_makers_and_orders_by_bank_transfer(open_brow
     # then the cart holds both makers' batik
     expect(page.get_by_test_id("cart-shop")).to_have_count(2)
     expect(page.get_by_test_id("cart-total")).to_have_text("Rp 885.000")
+    steps.assert_fits_width(page)
 
     # when they check out as a guest with an address in Kutai Timur, paying by bank transfer
     steps.checkout(page, email="siti.aminah@example.com")
@@ -102,6 +104,7 @@ def test_guest_finds_batik_from_two_makers_and_orders_by_bank_transfer(open_brow
         expect(suborders.nth(index).locator(".status-new")).to_be_visible()
 
     # when they upload a photo of the transfer receipt
+    steps.assert_fits_width(page)
     steps.upload_transfer_proof(page)
 
     # then the cooperative has it to check
