@@ -114,7 +114,7 @@ def _offer_cash_on_delivery(page: Page) -> None:
     page.wait_for_load_state()
 
 
-def _wait_for_unread_badge(page: Page, timeout: float = 20.0) -> None:
+def _wait_for_unread_badge(page: Page, timeout: float = 30.0) -> None:
     """Reload the dashboard until the bell shows an unread notification (the worker is async)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -146,7 +146,14 @@ def test_artisan_joins_lists_a_batik_and_ships_a_routed_order(open_browser, cele
     shop.refresh_from_db()
     assert shop.status == Shop.Status.APPROVED
 
-    # then she lists a batik with two photos, publishes it, and offers cash on delivery
+    # then the worker tells her, and she reads it
+    _wait_for_unread_badge(artisan)
+    artisan.locator("header a.icon-link[href$='/notifikasi/']").click()
+    expect(artisan.locator(".notification.is-unread")).to_have_count(1)
+    artisan.locator("main form[action$='/baca-semua/'] button").click()
+    expect(artisan.get_by_test_id("unread-count")).to_have_count(0)
+
+    # when she lists a batik with two photos, publishes it, and offers cash on delivery
     product = _list_a_batik_with_two_photos(artisan, taxonomy)
     _offer_cash_on_delivery(artisan)
 
