@@ -1,10 +1,11 @@
 """The cooperative's admin approves a maker, confirms a bank transfer and pays a maker out."""
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from artisans.models import Shop
+from ledger import services as ledger_services
+from ledger.models import LedgerEntry, Payout
 from notifications.models import Notification
 from orders.models import Order, Payment, SubOrder
 from tests.conftest import wait_for
@@ -66,24 +67,28 @@ def test_admin_approves_a_maker_and_confirms_a_bank_transfer(open_browser, celer
     expect(buyer.get_by_test_id("order-status")).to_have_text(str(Order.Status.CONFIRMED.label))
 
 
-@pytest.mark.skipif(not apps.is_installed("ledger"), reason="ledger app not merged")
 def test_admin_marks_a_payout_paid(open_browser, celery_worker):
-    """Written ahead of the ledger app: the integrator removes the skip and adjusts the names."""
-    from ledger.models import Payout  # importable once the app is merged
-
+    # given an artisan who asked to be paid out her balance
     shop = make_shop(name="Batik Paku Sangatta")
+    LedgerEntry(shop=shop, kind=LedgerEntry.Kind.ADJUSTMENT, amount=500_000).save()
+    ledger_services.save_payout_account(
+        shop=shop, bank_name="BRI", account_number="0123456789", account_holder="Siti Aminah"
+    )
+    payout = ledger_services.request_payout(shop=shop, by=shop.owner)
     superuser = make_user(email="bendahara@koperasi.example", is_staff=True, is_superuser=True)
-    payout = Payout.objects.create(shop=shop, amount=500_000)
 
+    # when the cooperative's treasurer marks it paid from the payout queue
     admin = open_browser(DESKTOP)
     steps.admin_log_in(admin, superuser.email)
-    admin.goto(f"/admin/ledger/payout/{payout.pk}/change/")
-    transfer_reference = admin.locator("input[name=transfer_reference]")
-    if transfer_reference.count():
-        transfer_reference.fill("TRF-20261128-001")
-    admin.locator(".object-tools form[action*='paid'] button, input[name*='paid']").first.click()
+    admin.goto("/admin/ledger/payout/")
+    admin.locator(f"a[href$='/admin/ledger/payout/{payout.pk}/mark-paid/']").click()
+    admin.locator("input[name=transfer_reference]").fill("TRF-20261128-001")
+    admin.locator("form input[type=submit]").click()
     expect(admin.locator("ul.messagelist li.success")).to_be_visible()
 
+    # then the payout is paid, the balance is zero, and the worker tells the artisan
     payout.refresh_from_db()
     assert payout.status == Payout.Status.PAID
-    wait_for(lambda: Notification.objects.filter(recipient=shop.owner).exists())
+    assert payout.transfer_reference == "TRF-20261128-001"
+    assert ledger_services.balance_of(shop) == 0
+    wait_for(lambda: Notification.objects.filter(recipient=shop.owner).exists(), timeout=30)
