@@ -1,4 +1,7 @@
-"""Demo data: the makers, motifs and batik of Kutai Timur, with images drawn by Pillow."""
+"""Demo data: the makers, motifs and batik of Kutai Timur, with images drawn by Pillow.
+
+What makers write (stories, descriptions) is in Bahasa Indonesia, as they would write it.
+"""
 
 import random
 from dataclasses import dataclass
@@ -34,33 +37,37 @@ MOTIFS = [
     (
         "paku",
         "Paku",
-        "The fern that grows along the rivers of Sangatta: its curled young fronds stand for growth and new beginnings.",
+        "Pakis yang tumbuh di tepi sungai Sangatta: pucuknya yang melingkar melambangkan pertumbuhan dan awal yang baru.",
     ),
     (
         "telapak-tangan",
         "Telapak Tangan",
-        "The palm of the hand: the mark of the maker's own work and of hands joined in the community.",
+        "Telapak tangan: tanda karya tangan sang pembatik sendiri dan tangan-tangan yang bergandeng dalam komunitas.",
     ),
     (
         "daun-singkong",
         "Daun Singkong",
-        "The cassava leaf from the gardens of Rantau Pulung: a plant that feeds families, drawn with its long lobes.",
+        "Daun singkong dari kebun Rantau Pulung: tanaman yang menghidupi keluarga, digambar dengan helai daunnya yang panjang.",
     ),
     (
         "wakaroros",
         "Wakaroros",
-        "A rosette flower of the Kutai forests, drawn with radiating petals and dotted rays.",
+        "Bunga roset dari hutan Kutai, digambar dengan kelopak yang memancar dan titik-titik bercahaya.",
     ),
     (
         "sawit",
         "Sawit",
-        "The oil palm that shapes the land and work of Kutai Timur: arching fronds and clusters of fruit.",
+        "Kelapa sawit yang membentuk tanah dan kerja Kutai Timur: pelepah yang melengkung dan tandan buahnya.",
     ),
 ]
 TECHNIQUES = [
-    ("tulis", "Tulis", "Drawn by hand with a canting: every line is unique; takes weeks."),
-    ("cap", "Cap", "Stamped with a copper block: even repeats at a friendlier price."),
-    ("kombinasi", "Kombinasi", "Stamped base with hand-drawn details."),
+    (
+        "tulis",
+        "Tulis",
+        "Digambar tangan dengan canting: setiap garis unik; dikerjakan berminggu-minggu.",
+    ),
+    ("cap", "Cap", "Dicap dengan cap tembaga: pola berulang yang rapi dengan harga lebih ramah."),
+    ("kombinasi", "Kombinasi", "Dasar dicap, detailnya digambar tangan."),
 ]
 FABRICS = [
     ("katun-primisima", "Katun Primisima"),
@@ -104,7 +111,7 @@ MAKERS = [
         "+6281250001001",
         ("paku",),
         True,
-        "Sari has drawn the paku fern for twelve years in her workshop in Sangatta Utara, with four women from her street.",
+        "Sari sudah dua belas tahun membatik motif paku di rumah produksinya di Sangatta Utara, bersama empat ibu dari jalan tempat tinggalnya.",
     ),
     DemoMaker(
         "rahmah@batik-kutim.id",
@@ -114,7 +121,7 @@ MAKERS = [
         "+6281250001002",
         ("telapak-tangan", "paku"),
         True,
-        "Rahmah chairs the makers' community. Her telapak tangan motif is the hand of every maker who joined.",
+        "Rahmah memimpin komunitas pembatik. Motif telapak tangannya adalah tangan setiap pembatik yang bergabung.",
     ),
     DemoMaker(
         "yusuf@batik-kutim.id",
@@ -124,7 +131,7 @@ MAKERS = [
         "+6281250001003",
         ("daun-singkong", "wakaroros", "sawit"),
         True,
-        "From the gardens of Rantau Pulung: cassava leaves, wakaroros flowers and oil palms, in tulis and cap.",
+        "Dari kebun Rantau Pulung: daun singkong, bunga wakaroros, dan sawit, dalam batik tulis dan cap.",
     ),
     DemoMaker(
         "dewi@batik-kutim.id",
@@ -134,7 +141,7 @@ MAKERS = [
         "+6281250001004",
         ("sawit", "daun-singkong"),
         False,
-        "A young workshop on the coast road in Bengalon, known for bright colours on katun primisima.",
+        "Rumah batik muda di jalan pesisir Bengalon, dikenal dengan warna-warna cerah di atas katun primisima.",
     ),
     DemoMaker(
         "maria@batik-kutim.id",
@@ -144,7 +151,7 @@ MAKERS = [
         "+6281250001005",
         ("wakaroros", "paku"),
         True,
-        "Maria learnt batik from her mother in Muara Wahau and draws the wakaroros flower of the Kutai forests.",
+        "Maria belajar membatik dari ibunya di Muara Wahau dan menggambar bunga wakaroros dari hutan Kutai.",
     ),
     DemoMaker(
         "andi@batik-kutim.id",
@@ -154,7 +161,7 @@ MAKERS = [
         "+6281250001006",
         ("telapak-tangan", "wakaroros"),
         False,
-        "Cap and kombinasi batik from Sangkulirang, made for office uniforms and family events.",
+        "Batik cap dan kombinasi dari Sangkulirang, untuk seragam kantor dan acara keluarga.",
     ),
 ]
 
@@ -269,8 +276,8 @@ def _products(shop: Shop, maker: DemoMaker, rng: random.Random, count: int) -> i
                 "title": title,
                 "description": (
                     f"{motifs[motif_slug].story}\n\n"
-                    f"Batik {techniques[technique].name.lower()} on {fabrics[fabric].name.lower()}, "
-                    f"made in {shop.get_district_display()}, Kutai Timur."
+                    f"Batik {techniques[technique].name.lower()} di atas {fabrics[fabric].name.lower()}, "
+                    f"dibuat di {shop.get_district_display()}, Kutai Timur."
                 ),
                 "technique": techniques[technique],
                 "fabric": fabrics[fabric],
@@ -320,14 +327,14 @@ COLLECTIONS = [
     (
         "motif-paku",
         "Motif Paku",
-        "The fern of Sangatta's riverbanks, drawn by hand: young fronds for growth and new beginnings.",
+        "Pakis dari tepi sungai Sangatta, digambar tangan: pucuk muda untuk pertumbuhan dan awal yang baru.",
         {"motifs__slug": "paku"},
     ),
     (
         "seragam-kantor",
         "Seragam kantor",
-        "Shirts and cloth for the regency's offices: order the same batik for a whole team, "
-        "from several makers at once.",
+        "Kemeja dan kain untuk kantor-kantor di kabupaten: pesan batik yang sama untuk satu tim, "
+        "dari beberapa pembatik sekaligus.",
         {"product_type__slug__in": ["kemeja", "kain"]},
     ),
 ]
