@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from catalog import selectors
 from catalog.models import Product, ProductImage
 from core.phone import whatsapp_link
 
@@ -29,14 +30,15 @@ def shop_detail(request, slug: str):
     is_member = shop.has_member(request.user)
     if not shop.is_public and not is_member:
         raise Http404
-    # Views may compose apps: the shop's products come from the catalog.
+    # Views may compose apps: the shop's products, and the catalog's filters over them.
     products = (
         Product.objects.published()
         if shop.is_public
         else Product.objects.filter(status=Product.Status.ACTIVE)
     )
+    query = selectors.CatalogQuery.from_querydict(request.GET)
     products = (
-        products.filter(shop=shop)
+        selectors.browse(query, base=products.filter(shop=shop))
         .select_related("shop")
         .prefetch_related(Prefetch("images", queryset=ProductImage.objects.filter(is_primary=True)))
     )
@@ -49,6 +51,12 @@ def shop_detail(request, slug: str):
     context = {
         "shop": shop,
         "page": page,
+        "query": query,
+        "query_string": query.query_string(),
+        "sorts": {
+            key: label for key, label in selectors.SORTS.items() if key != "relevance" or query.q
+        },
+        "availability_choices": selectors.AVAILABILITY,
         "is_member": is_member,
         "is_following": is_following,
         "motifs": shop.motifs.all(),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from artisans.models import Shop, ShopFollow
 from catalog.models import Motif, Product
+from catalog.services import refresh_search_vector
 from tests.factories import make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,32 @@ def test_the_shop_page_query_count_for_a_signed_in_buyer(
     with django_assert_max_num_queries(12):
         response = client.get(_url(shop))
     assert response.status_code == 200
+
+
+def test_the_catalog_filters_narrow_the_shop_page(client):
+    # given a shop with a paku cloth in stock and a wakaroros cloth made to order
+    shop = make_shop()
+    paku = make_product(shop=shop, motif="paku", title="Kain Paku Hijau")
+    wakaroros = make_product(
+        shop=shop,
+        motif="wakaroros",
+        title="Kain Wakaroros Ungu",
+        is_made_to_order=True,
+        lead_time_days=21,
+        stock=0,
+    )
+    shop.motifs.add(*Motif.objects.all())
+    refresh_search_vector(product_ids=[paku.pk, wakaroros.pk])
+
+    # when the buyer filters by motif, by availability, or searches within the shop
+    by_motif = client.get(_url(shop), {"motif": "paku"}).content.decode()
+    to_order = client.get(_url(shop), {"availability": "made-to-order"}).content.decode()
+    searched = client.get(_url(shop), {"q": "wakaroros"}).content.decode()
+    nothing = client.get(_url(shop), {"q": "sutra"}).content.decode()
+
+    # then only the matching batik show, and an empty result says why
+    assert paku.title in by_motif and wakaroros.title not in by_motif
+    assert wakaroros.title in to_order and paku.title not in to_order
+    assert wakaroros.title in searched and paku.title not in searched
+    assert paku.title not in nothing and wakaroros.title not in nothing
+    assert 'name="motif"' in by_motif
