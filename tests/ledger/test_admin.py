@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from ledger import services
 from ledger.models import LedgerEntry, Payout
@@ -111,9 +112,9 @@ def test_the_period_export_holds_every_shops_sales_and_payouts_of_the_period(adm
     assert paid[5] == str(payout.pk) and paid[6] == "TRX-77"
     assert any(row[1] == "Batik Paku" and row[4] == suborder.order.reference for row in rows)
 
-    wrong = admin_client.get(
-        reverse("admin:ledger_ledgerentry_export"), {"start": "2026-11-02", "end": "2026-11-01"}
-    )
+    with translation.override("en"):
+        export_url = reverse("admin:ledger_ledgerentry_export")
+    wrong = admin_client.get(export_url, {"start": "2026-11-02", "end": "2026-11-01"})
     assert wrong.status_code == 200 and "ends before it starts" in wrong.content.decode()
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
 
 from ledger import services
 from ledger.models import LedgerEntry, Payout, ShopCommission
@@ -138,7 +139,7 @@ def test_payout_needs_an_account_and_never_exceeds_the_balance():
     product = make_product()
     shop = product.shop
     LedgerEntry(shop=shop, kind=Kind.ADJUSTMENT, amount=50_000, note="Opening").save()
-    with pytest.raises(ValidationError, match="bank account"):
+    with translation.override("en"), pytest.raises(ValidationError, match="bank account"):
         services.request_payout(shop=shop, by=shop.owner)
     services.save_payout_account(
         shop=shop, bank_name="Mandiri", account_number="1234567", account_holder="Ani"
