@@ -1,42 +1,14 @@
 """Ten payout requests at once for the same balance, each on its own connection (PostgreSQL)."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from ledger import services
 from ledger.models import LedgerEntry, Payout
+from tests.concurrency import all_at_once, requires_row_locks
 from tests.factories import make_shop
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite serialises)"
-    ),
-]
-
-
-def _at_once(count: int, work) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported by the assertions
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+pytestmark = [pytest.mark.django_db(transaction=True), requires_row_locks]
 
 
 def _shop_with_balance(amount: int):
@@ -51,7 +23,7 @@ def _shop_with_balance(amount: int):
 def test_ten_requests_for_the_whole_balance_pay_it_once():
     shop = _shop_with_balance(347_500)
 
-    results = _at_once(10, lambda index: services.request_payout(shop=shop, by=shop.owner))
+    results = all_at_once(10, lambda index: services.request_payout(shop=shop, by=shop.owner))
 
     paid = [result for result in results if isinstance(result, Payout)]
     refused = [result for result in results if isinstance(result, ValidationError)]
@@ -64,7 +36,7 @@ def test_ten_requests_for_the_whole_balance_pay_it_once():
 def test_ten_requests_of_a_part_never_take_more_than_the_balance():
     shop = _shop_with_balance(100_000)
 
-    results = _at_once(
+    results = all_at_once(
         10, lambda index: services.request_payout(shop=shop, by=shop.owner, amount=30_000)
     )
 

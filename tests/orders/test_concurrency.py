@@ -1,43 +1,16 @@
 """Many buyers at once on PostgreSQL: stock never oversold, no deadlock, no error page."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from orders import services
 from orders.models import Order, PaymentMethod
+from tests.concurrency import requires_row_locks, run_at_once
 from tests.factories import make_product
 from tests.orders.conftest import ADDRESS, address_post, english_url
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite serialises)"
-    ),
-]
-
-
-def _run_at_once(count: int, work) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            results[index] = work(index, barrier)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+pytestmark = [pytest.mark.django_db(transaction=True), requires_row_locks]
 
 
 def test_fifty_buyers_for_the_last_five_units():
@@ -58,7 +31,7 @@ def test_fifty_buyers_for_the_last_five_units():
         )
         return response.status_code, response["Location"]
 
-    results = _run_at_once(50, checkout)
+    results = run_at_once(50, checkout)
     assert all(isinstance(r, tuple) for r in results), results
     assert all(status == 302 for status, _location in results)  # never a 500
     sold = [location for _status, location in results if "/lacak/" in location]
@@ -83,6 +56,6 @@ def test_opposite_carts_at_once_do_not_deadlock():
             payment_method=PaymentMethod.BANK_TRANSFER,
         )
 
-    results = _run_at_once(8, place)
+    results = run_at_once(8, place)
     assert all(isinstance(r, Order) for r in results), results
     assert first.options.get().stock == 92 and second.options.get().stock == 92

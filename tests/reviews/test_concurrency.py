@@ -1,46 +1,19 @@
 """Reviews written and hidden at the same moment on PostgreSQL: the averages never drift."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from catalog.models import Product
 from reviews import services
 from reviews.models import ProductReview
+from tests.concurrency import all_at_once, requires_row_locks
 from tests.factories import make_product, make_user
 
 from .conftest import verified_buyer
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite serialises)"
-    ),
-]
-
-
-def _run_at_once(count: int, work) -> list:
-    results: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported by the assertions
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+pytestmark = [pytest.mark.django_db(transaction=True), requires_row_locks]
 
 
 def test_ten_buyers_reviewing_at_once_leave_an_exact_average():
@@ -48,7 +21,7 @@ def test_ten_buyers_reviewing_at_once_leave_an_exact_average():
     buyers = [verified_buyer(product) for _ in range(10)]
     ratings = [5, 4, 3, 5, 5, 2, 4, 4, 1, 5]
 
-    results = _run_at_once(
+    results = all_at_once(
         10,
         lambda i: services.create_product_review(
             buyer=buyers[i], product=product, rating=ratings[i]
@@ -65,7 +38,7 @@ def test_one_buyer_submitting_twice_at_once_gets_one_review():
     product = make_product()
     buyer = verified_buyer(product)
 
-    results = _run_at_once(
+    results = all_at_once(
         2, lambda i: services.create_product_review(buyer=buyer, product=product, rating=5 - i)
     )
 
@@ -87,7 +60,7 @@ def test_hiding_while_others_review_keeps_the_average_exact():
             return services.hide_review(review=hidden, by=admin, reason="Spam")
         return services.create_product_review(buyer=buyers[index], product=product, rating=4)
 
-    results = _run_at_once(6, work)
+    results = all_at_once(6, work)
 
     assert not any(isinstance(result, Exception) for result in results), results
     product.refresh_from_db()
