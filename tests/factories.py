@@ -10,6 +10,18 @@ from artisans.models import District, Shop, ShopMember
 from catalog.models import Fabric, Motif, Product, ProductOption, ProductType, Technique
 
 _sequence = itertools.count(1)
+# A buyer's address in Kutai Timur, as the checkout form takes it.
+ADDRESS = {
+    "recipient": "Siti Aminah",
+    "phone": "0812-3456-7890",
+    "street": "Jl. Pendidikan No. 12",
+    "kelurahan": "Swarga Bara",
+    "kecamatan": "Sangatta Utara",
+    "kabupaten": "Kutai Timur",
+    "province": "Kalimantan Timur",
+    "postal_code": "75683",
+}
+
 PASSWORD = "kain-panjang-2026"
 
 

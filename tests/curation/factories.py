@@ -2,7 +2,7 @@
 
 from orders import services
 from orders.models import Order, PaymentMethod
-from tests.orders.conftest import ADDRESS
+from tests.factories import ADDRESS
 
 
 def paid_order(lines, *, email: str, paid_at) -> Order:

@@ -14,8 +14,7 @@ from orders import services
 from orders.models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from tests.curation.conftest import post_action
 from tests.curation.factories import paid_order
-from tests.factories import make_product, make_shop, make_user
-from tests.orders.conftest import ADDRESS
+from tests.factories import ADDRESS, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 

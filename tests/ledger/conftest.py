@@ -6,7 +6,8 @@ from django.utils import translation
 from marketplace.celery import app as celery_app
 from orders import services as orders
 from orders.models import PaymentMethod, SubOrder
-from tests.orders.conftest import ADDRESS, set_shipping
+from tests.factories import ADDRESS
+from tests.orders.conftest import set_shipping
 
 S = SubOrder.Status
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from orders.models import Order, OrderLine, PaymentMethod, SubOrder
-from tests.orders.conftest import ADDRESS
+from tests.factories import ADDRESS
 
 _numbers = itertools.count(1)
 

@@ -3,17 +3,7 @@
 import pytest
 
 from orders.models import ShippingProfile
-
-ADDRESS = {
-    "recipient": "Siti Aminah",
-    "phone": "0812-3456-7890",
-    "street": "Jl. Pendidikan No. 12",
-    "kelurahan": "Swarga Bara",
-    "kecamatan": "Sangatta Utara",
-    "kabupaten": "Kutai Timur",
-    "province": "Kalimantan Timur",
-    "postal_code": "75683",
-}
+from tests.factories import ADDRESS
 
 
 @pytest.fixture

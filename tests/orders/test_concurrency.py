@@ -7,8 +7,8 @@ from django.urls import reverse
 from orders import services
 from orders.models import Order, PaymentMethod
 from tests.concurrency import requires_row_locks, run_at_once
-from tests.factories import make_product
-from tests.orders.conftest import ADDRESS, address_post, english_url
+from tests.factories import ADDRESS, make_product
+from tests.orders.conftest import address_post, english_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), requires_row_locks]
 

@@ -8,8 +8,8 @@ from orders import card_payments, payments, services
 from orders.models import CardRefund, Order, Payment, PaymentMethod, SubOrder
 from orders.tasks import refund_suborder_task
 from tests.conftest import wait_for
-from tests.factories import make_product, make_user
-from tests.orders.conftest import ADDRESS, address_post
+from tests.factories import ADDRESS, make_product, make_user
+from tests.orders.conftest import address_post
 from tests.orders.stripe_server import (  # noqa: F401 (fixtures)
     PUBLISHABLE_KEY,
     fake_stripe_fixture,

@@ -8,8 +8,7 @@ from marketplace.celery import app as celery_app
 from notifications.models import Notification
 from orders import services
 from orders.models import CardRefund, Order, Payment, PaymentMethod, StripeEvent, SubOrder
-from tests.factories import make_product, make_user
-from tests.orders.conftest import ADDRESS
+from tests.factories import ADDRESS, make_product, make_user
 from tests.orders.stripe_server import (  # noqa: F401 (fixtures)
     reset_language_fixture,
     signed,

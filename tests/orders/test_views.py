@@ -11,8 +11,8 @@ from notifications.models import Notification
 from orders import services
 from orders.models import Address, Order, Payment, PaymentMethod
 from orders.notices import tracking_token
-from tests.factories import PASSWORD, make_product, make_shop, make_user
-from tests.orders.conftest import ADDRESS, address_post, english_url, set_shipping
+from tests.factories import ADDRESS, PASSWORD, make_product, make_shop, make_user
+from tests.orders.conftest import address_post, english_url, set_shipping
 
 pytestmark = pytest.mark.django_db
 

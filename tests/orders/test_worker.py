@@ -20,8 +20,8 @@ from orders import services
 from orders.models import Order, PaymentMethod
 from orders.tasks import route_overdue_orders_task
 from tests.conftest import wait_for
-from tests.factories import make_product, make_shop, make_user
-from tests.orders.conftest import ADDRESS, address_post, set_shipping
+from tests.factories import ADDRESS, make_product, make_shop, make_user
+from tests.orders.conftest import address_post, set_shipping
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 

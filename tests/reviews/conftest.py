@@ -7,18 +7,7 @@ from django.utils import timezone
 from PIL import Image
 
 from orders.models import Order, OrderLine, PaymentMethod, ShippingZone, SubOrder
-from tests.factories import make_user
-
-ADDRESS = {
-    "recipient": "Siti Aminah",
-    "phone": "0812-3456-7890",
-    "street": "Jl. Pendidikan No. 12",
-    "kelurahan": "Swarga Bara",
-    "kecamatan": "Sangatta Utara",
-    "kabupaten": "Kutai Timur",
-    "province": "Kalimantan Timur",
-    "postal_code": "75683",
-}
+from tests.factories import ADDRESS, make_user
 
 
 def make_suborder(*, buyer, products, status=SubOrder.Status.DELIVERED) -> SubOrder:
