@@ -4,7 +4,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Greatest
@@ -293,12 +295,42 @@ def simple_matches(queryset: QuerySet, words: list[str]) -> QuerySet:
     return queryset
 
 
+# How full-text candidates sort in Python, per sort: the same order as sort_products().
+_CANDIDATE_ORDER = {
+    "relevance": lambda row: (-row[1], -row[2].timestamp(), -row[0]),
+    "newest": lambda row: (-row[2].timestamp(), -row[0]),
+    "price-asc": lambda row: (row[3], row[0]),
+    "price-desc": lambda row: (-row[3], -row[0]),
+    "popular": lambda row: (-row[4], -row[2].timestamp(), -row[0]),
+}
+
+
+def ranked_matches(queryset: QuerySet, words: list[str], sort: str) -> list[int]:
+    """The ids of at most SEARCH_CANDIDATES full-text matches in `sort` order, in ONE flat query.
+
+    The matches are read straight off the GIN index with their rank and the columns every sort
+    needs, and sorted here: a flat query plans in a fraction of the time of a ranked subquery
+    plus a count, and its length is the count.
+    """
+    query = _tsquery(words)
+    rows = list(
+        queryset.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by()
+        .values_list("pk", "rank", "created_at", "price", "favourite_count")[:SEARCH_CANDIDATES]
+    )
+    rows.sort(key=_CANDIDATE_ORDER.get(sort, _CANDIDATE_ORDER["relevance"]))
+    return [row[0] for row in rows]
+
+
 @dataclass
 class SearchResult:
     products: QuerySet
     is_fuzzy: bool = False
     # The number of matches when already counted (at most SEARCH_CANDIDATES), for the paginator.
     count: int | None = None
+    # Full-text matches (PostgreSQL), in page order: a page fetches its own cards by id.
+    ids: list[int] | None = None
 
 
 def browse(query: CatalogQuery, *, base: QuerySet | None = None) -> QuerySet:
@@ -309,23 +341,48 @@ def browse(query: CatalogQuery, *, base: QuerySet | None = None) -> QuerySet:
 def search_with_fallback(
     query: CatalogQuery, *, base: QuerySet | None = None, count_first: bool = True
 ) -> SearchResult:
-    """Filters plus search; on PostgreSQL, when full-text search finds nothing, similar words."""
+    """Filters plus search; on PostgreSQL, when full-text search finds nothing, similar words.
+
+    With `count_first`, full-text matches come back as `ids` in page order (see catalog_page()).
+    """
     filtered = filter_products(base if base is not None else Product.objects.published(), query)
     words = search_words(query.q)
     if not words:
         return SearchResult(sort_products(filtered, query.sort))
     if connection.vendor != "postgresql":
         return SearchResult(sort_products(simple_matches(filtered, words), query.sort))
-    matches = full_text_matches(filtered, words)
     if not count_first:
-        return SearchResult(sort_products(matches, query.sort))
-    # One count serves both the choice of a typo fallback and the paginator.
-    count = matches.count()
-    if not count:
+        return SearchResult(sort_products(full_text_matches(filtered, words), query.sort))
+    ids = ranked_matches(filtered, words, query.sort)
+    if not ids:
         fuzzy = similar_matches(filtered, words)
         sort = "newest" if query.sort == "relevance" else query.sort
         return SearchResult(sort_products(fuzzy, sort), is_fuzzy=True)
-    return SearchResult(sort_products(matches, query.sort), count=count)
+    return SearchResult(Product.objects.filter(pk__in=ids), count=len(ids), ids=ids)
+
+
+def catalog_page(query: CatalogQuery, number, *, user=None) -> tuple[Page, SearchResult]:
+    """One page of cards (shop joined, favourite flag set; no images) for the catalog list.
+
+    Full-text matches are paged by id, then that page's cards fetched by primary key: no
+    second plan of the search, no COUNT.
+    """
+    result = search_with_fallback(query)
+    if result.ids is not None:
+        page = Paginator(result.ids, query.per_page).get_page(number)
+        by_id = {
+            product.pk: product
+            for product in Product.objects.filter(pk__in=list(page.object_list))
+            .card_fields()
+            .with_favourite_flag(user or AnonymousUser())
+        }
+        page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+        return page, result
+    products = result.products.card_fields().with_favourite_flag(user or AnonymousUser())
+    paginator = Paginator(products, query.per_page)
+    if result.count is not None:
+        paginator.count = result.count
+    return paginator.get_page(number), result
 
 
 def makers_by_district():

@@ -193,12 +193,7 @@ def product_list(request):
     def build() -> dict:
         query = selectors.CatalogQuery.from_querydict(request.GET)
         facets = selectors.current_taxonomy_facets()
-        result = selectors.search_with_fallback(query)
-        products = result.products.card_fields().with_favourite_flag(request.user)
-        paginator = Paginator(products, query.per_page)
-        if result.count is not None:
-            paginator.count = result.count  # counted already: no second COUNT query
-        page = paginator.get_page(request.GET.get("page"))
+        page, result = selectors.catalog_page(query, request.GET.get("page"), user=request.user)
         _attach_primary_images(page.object_list)
         chips = _filter_chips(query, facets)
         context = {
