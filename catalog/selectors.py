@@ -1,11 +1,13 @@
 """Reads for the public catalog: filters from the URL, search (PostgreSQL or SQLite), facets."""
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
@@ -30,6 +32,8 @@ PER_PAGE_CHOICES = (24, 48, 96)
 # Full-text search ranks at most this many matches: a broad word ("batik") matches nearly every
 # listing, and ranking 100k rows would cost far more than anyone scrolls through.
 SEARCH_CANDIDATES = 480
+# A browse count (no search words) is kept this long at most, and only for one catalog version.
+COUNT_CACHE_SECONDS = 600
 # How close a misspelt word must be to a motif name (pg_trgm word_similarity, 0..1).
 MOTIF_SIMILARITY = 0.45
 
@@ -362,7 +366,7 @@ def search_with_fallback(
 
 
 def catalog_page(query: CatalogQuery, number, *, user=None) -> tuple[Page, SearchResult]:
-    """One page of cards (shop joined, favourite flag set; no images) for the catalog list.
+    """One page of cards (shop and primary image joined, favourite flag set) for the catalog list.
 
     Full-text matches are paged by id, then that page's cards fetched by primary key: no
     second plan of the search, no COUNT.
@@ -374,15 +378,39 @@ def catalog_page(query: CatalogQuery, number, *, user=None) -> tuple[Page, Searc
             product.pk: product
             for product in Product.objects.filter(pk__in=list(page.object_list))
             .card_fields()
+            .with_card_image()
             .with_favourite_flag(user or AnonymousUser())
         }
         page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
         return page, result
-    products = result.products.card_fields().with_favourite_flag(user or AnonymousUser())
+    products = (
+        result.products.card_fields().with_card_image().with_favourite_flag(user or AnonymousUser())
+    )
     paginator = Paginator(products, query.per_page)
     if result.count is not None:
         paginator.count = result.count
+    elif not query.q and query.availability != "in-stock":
+        paginator.count = _browse_count(result.products, query)
     return paginator.get_page(number), result
+
+
+def _browse_count(products: QuerySet, query: CatalogQuery) -> int:
+    """How many products these filters match, counted once per catalog version.
+
+    Every listing edit moves the catalog version, so the count is as fresh as the cached pages
+    (stock, which orders change without a version, is left out: "in stock" is counted each time).
+    Sorting, page size and page number do not change it, so one count serves them all.
+    """
+    from .services import catalog_version
+
+    filters = urlencode([p for p in query.params() if p[0] not in ("sort", "per_page")])
+    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
+    key = f"catalog:count:{catalog_version()}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = products.count()
+        cache.set(key, count, COUNT_CACHE_SECONDS)
+    return count
 
 
 def makers_by_district():

@@ -137,9 +137,12 @@ def render_catalog_page(
 
 
 def _attach_primary_images(products) -> None:
-    """One query for the primary image of every product in these lists."""
+    """One query for the primary image of every product in these lists (unless joined in)."""
+    products = [p for p in products if "_card_image_id" not in p.__dict__]
+    if not products:
+        return
     prefetch_related_objects(
-        list(products),
+        products,
         Prefetch(
             "images",
             queryset=ProductImage.objects.filter(is_primary=True).only(*CARD_IMAGE_FIELDS),
