@@ -66,9 +66,8 @@ def _esc(value) -> str:
 
 def _picture(image, alt: str) -> str:
     """product_image(image, alt=…) for a card, as plain escaped text (the same markup)."""
-    pairs = image.thumbnail_urls()
-    src = next((url for width, url in pairs if width >= CARD_WIDTH), None) or image.url
-    srcset = ", ".join(f"{url} {width}w" for width, url in pairs)
+    src = image.url_for_width(CARD_WIDTH)
+    srcset = image.srcset()
     srcset_attr = f' srcset="{_esc(srcset)}" sizes="{_esc(CARD_SIZES)}"' if srcset else ""
     return (
         f'<img src="{_esc(src)}"{srcset_attr} width="{CARD_WIDTH}"'
