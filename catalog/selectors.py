@@ -168,11 +168,12 @@ class Facets:
 _facets_by_version: dict[int, Facets] = {}
 
 
-def current_taxonomy_facets() -> Facets:
+def current_taxonomy_facets(version: int | None = None) -> Facets:
     """taxonomy_facets() of the current catalog version, loaded once per process and version."""
     from .services import catalog_version
 
-    version = catalog_version()
+    if version is None:
+        version = catalog_version()
     facets = _facets_by_version.get(version)
     if facets is None:
         facets = taxonomy_facets()
@@ -374,8 +375,12 @@ def search_with_fallback(
     return SearchResult(None, count=len(ids), ids=ids)
 
 
-def catalog_page(query: CatalogQuery, number, *, user=None) -> tuple[Page, SearchResult]:
+def catalog_page(
+    query: CatalogQuery, number, *, user=None, version: int | None = None
+) -> tuple[Page, SearchResult]:
     """One page of cards (shop and primary image joined, favourite flag set) for the catalog list.
+
+    `version` is the catalog version when the caller has read it already (one cache read fewer).
 
     Full-text matches are paged by id, then that page's cards fetched by primary key: no
     second plan of the search, no COUNT.
@@ -400,11 +405,11 @@ def catalog_page(query: CatalogQuery, number, *, user=None) -> tuple[Page, Searc
     if result.count is not None:
         paginator.count = result.count
     elif not query.q and query.availability != "in-stock":
-        paginator.count = _browse_count(result.products, query)
+        paginator.count = _browse_count(result.products, query, version)
     return paginator.get_page(number), result
 
 
-def _browse_count(products: QuerySet, query: CatalogQuery) -> int:
+def _browse_count(products: QuerySet, query: CatalogQuery, version: int | None) -> int:
     """How many products these filters match, counted once per catalog version.
 
     Every listing edit moves the catalog version, so the count is as fresh as the cached pages
@@ -415,7 +420,9 @@ def _browse_count(products: QuerySet, query: CatalogQuery) -> int:
 
     filters = urlencode([p for p in query.params() if p[0] not in ("sort", "per_page")])
     digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
-    key = f"catalog:count:{catalog_version()}:{digest}"
+    if version is None:
+        version = catalog_version()
+    key = f"catalog:count:{version}:{digest}"
     count = cache.get(key)
     if count is None:
         count = products.count()
