@@ -390,7 +390,9 @@ def catalog_page(
         page = Paginator(result.ids, query.per_page).get_page(number)
         by_id = {
             product.pk: product
-            for product in Product.objects.filter(pk__in=list(page.object_list))
+            # published() again: a listing hidden since the search above stays hidden.
+            for product in Product.objects.published()
+            .filter(pk__in=list(page.object_list))
             .order_by()
             .card_fields()
             .with_card_image()
