@@ -14,7 +14,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value, prefetch_r
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.context import make_context
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -75,6 +76,19 @@ def _with_csrf_token(request, content: bytes) -> bytes:
     return content
 
 
+def _render_parts(request, template_name: str, context: dict) -> dict[str, str]:
+    """Every part (template partial) of the page, rendered with ONE context.
+
+    Rendering each part with render_to_string() would run every context processor once per
+    part; here they run once for them all.
+    """
+    template = get_template(template_name)
+    partials = template.template.extra_data["partials"]
+    request_context = make_context(context, request, autoescape=template.backend.engine.autoescape)
+    with request_context.bind_template(template.template):
+        return {name: str(partials[name].render(request_context)) for name in PAGE_PARTS}
+
+
 def render_catalog_page(
     request, template_name: str, build_context: Callable[[], dict], *, status: int = 200
 ) -> HttpResponse:
@@ -113,10 +127,7 @@ def render_catalog_page(
         context = build_context()
         if use_cache:
             context["csrf_token"] = CSRF_PLACEHOLDER
-        parts = {
-            name: str(render_to_string(f"{template_name}#{name}", context, request=request))
-            for name in PAGE_PARTS
-        }
+        parts = _render_parts(request, template_name, context)
         if use_cache:
             cache.set(key, parts, PAGE_CACHE_SECONDS)
     page_context = {"parts": {name: mark_safe(part) for name, part in parts.items()}}  # noqa: S308
@@ -137,9 +148,12 @@ def render_catalog_page(
 
 
 def _attach_primary_images(products) -> None:
-    """One query for the primary image of every product in these lists."""
+    """One query for the primary image of every product in these lists (unless joined in)."""
+    products = [p for p in products if "_card_image_id" not in p.__dict__]
+    if not products:
+        return
     prefetch_related_objects(
-        list(products),
+        products,
         Prefetch(
             "images",
             queryset=ProductImage.objects.filter(is_primary=True).only(*CARD_IMAGE_FIELDS),
@@ -192,13 +206,11 @@ def product_list(request):
 
     def build() -> dict:
         query = selectors.CatalogQuery.from_querydict(request.GET)
-        facets = selectors.current_taxonomy_facets()
-        result = selectors.search_with_fallback(query)
-        products = result.products.card_fields().with_favourite_flag(request.user)
-        paginator = Paginator(products, query.per_page)
-        if result.count is not None:
-            paginator.count = result.count  # counted already: no second COUNT query
-        page = paginator.get_page(request.GET.get("page"))
+        version = catalog_version()  # read once for the taxonomy and the count
+        facets = selectors.current_taxonomy_facets(version)
+        page, result = selectors.catalog_page(
+            query, request.GET.get("page"), user=request.user, version=version
+        )
         _attach_primary_images(page.object_list)
         chips = _filter_chips(query, facets)
         context = {

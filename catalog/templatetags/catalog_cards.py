@@ -5,6 +5,7 @@ millisecond, most of it variable lookups. Built here with format_html, a card co
 that and the markup stays in one place.
 """
 
+import html
 from urllib.parse import quote
 
 from django import template
@@ -19,22 +20,30 @@ from artisans.models import District
 from core.stars import stars_html
 from core.templatetags.money import format_rupiah
 
-from .catalog_images import product_image
+from .catalog_images import CARD_SIZES
 
 register = template.Library()
+
+# The width a card's image is drawn at (product_image's default).
+CARD_WIDTH = 320
 
 _DISTRICTS = dict(District.choices)
 
 
 def _labels() -> dict[str, str]:
     """The card's words in the active language, looked up once per list, not once per card."""
+    verified = _("Verified Kutai Timur maker")
     return {
-        "verified": _("Verified Kutai Timur maker"),
-        "made_to_order": _("Made to order"),
+        "verified_html": format_html(
+            ' <span class="verified" title="{}">✔<span class="visually-hidden">{}</span></span>',
+            verified,
+            verified,
+        ),
+        "made_to_order_html": format_html('\n  <p class="tag">{}</p>', _("Made to order")),
         "save": _("Save to favourites"),
         "remove": _("Remove from favourites"),
-        "login_to_save": _("Log in to save to favourites"),
-        "login_url": reverse("account_login"),
+        "login_to_save_html": _esc(_("Log in to save to favourites")),
+        "login_url_html": _esc(reverse("account_login")),
     }
 
 
@@ -50,70 +59,66 @@ def _rating(product) -> str:
     )
 
 
+def _esc(value) -> str:
+    """Django's escape() without the SafeString wrapper: one card makes a dozen of these."""
+    return html.escape(str(value), quote=True)
+
+
+def _picture(image, alt: str) -> str:
+    """product_image(image, alt=…) for a card, as plain escaped text (the same markup)."""
+    src = image.url_for_width(CARD_WIDTH)
+    srcset = image.srcset()
+    srcset_attr = f' srcset="{_esc(srcset)}" sizes="{_esc(CARD_SIZES)}"' if srcset else ""
+    return (
+        f'<img src="{_esc(src)}"{srcset_attr} width="{CARD_WIDTH}"'
+        f' height="{image.height_for(CARD_WIDTH)}" alt="{_esc(alt or image.alt_text)}"'
+        ' loading="lazy" decoding="async">'
+    )
+
+
 def render_card(product, *, labels: dict[str, str], request=None, csrf_token: str = "") -> str:
-    """The card's HTML for one product (shop prefetched, primary image attached)."""
+    """The card's HTML for one product (shop prefetched, primary image attached).
+
+    Built with f-strings, every value through _esc() (or HTML we built): a 96-card page spends
+    a third of the time that format_html's per-argument checks cost.
+    """
     url = product.get_absolute_url()
     image = product.card_image
     picture = (
-        product_image(image, alt=product.title)
+        _picture(image, product.title)
         if image
-        else mark_safe('<div class="card-placeholder" aria-hidden="true"></div>')
+        else '<div class="card-placeholder" aria-hidden="true"></div>'
     )
     shop = product.shop
-    verified = (
-        format_html(
-            ' <span class="verified" title="{}">✔<span class="visually-hidden">{}</span></span>',
-            labels["verified"],
-            labels["verified"],
-        )
-        if shop.is_verified
-        else ""
-    )
-    tag = (
-        format_html('\n  <p class="tag">{}</p>', labels["made_to_order"])
-        if product.is_made_to_order
-        else ""
-    )
+    verified = labels["verified_html"] if shop.is_verified else ""
+    tag = labels["made_to_order_html"] if product.is_made_to_order else ""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         saved = bool(getattr(product, "is_favourite", False))
-        heart = format_html(
-            '<form class="heart-form" method="post" action="{}">'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">\n'
-            '      <input type="hidden" name="next" value="{}">\n'
-            '      <button class="heart{}" type="submit" aria-pressed="{}" aria-label="{}">{}</button>\n'
-            "    </form>",
-            reverse("catalog:favourite-toggle", args=[product.pk]),
-            csrf_token,
-            request.get_full_path(),
-            " is-saved" if saved else "",
-            "true" if saved else "false",
-            labels["remove"] if saved else labels["save"],
-            "♥" if saved else "♡",
+        heart = (
+            '<form class="heart-form" method="post" action="'
+            f'{_esc(reverse("catalog:favourite-toggle", args=[product.pk]))}">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{_esc(csrf_token)}">\n'
+            f'      <input type="hidden" name="next" value="{_esc(request.get_full_path())}">\n'
+            f'      <button class="heart{" is-saved" if saved else ""}" type="submit"'
+            f' aria-pressed="{"true" if saved else "false"}"'
+            f' aria-label="{_esc(labels["remove"] if saved else labels["save"])}">'
+            f"{'♥' if saved else '♡'}</button>\n"
+            "    </form>"
         )
     else:
-        heart = format_html(
-            '<a class="heart" href="{}?next={}" aria-label="{}">♡</a>',
-            labels["login_url"],
-            quote(url, safe="/"),
-            labels["login_to_save"],
+        heart = (
+            f'<a class="heart" href="{labels["login_url_html"]}?next={_esc(quote(url, safe="/"))}"'
+            f' aria-label="{labels["login_to_save_html"]}">♡</a>'
         )
-    return format_html(
+    return (
         '<article class="card product-card">\n'
-        '  <a class="card-link" href="{}">\n    {}\n    <h3>{}</h3>\n  </a>\n'
-        '  <p class="price">{}</p>{}\n'
-        '  <p class="card-maker">{} · {}{}</p>{}\n  {}\n'
-        "</article>",
-        url,
-        picture,
-        product.title,
-        format_rupiah(product.price),
-        _rating(product),
-        shop.name,
-        _DISTRICTS.get(shop.district, shop.district),
-        verified,
-        tag,
-        heart,
+        f'  <a class="card-link" href="{_esc(url)}">\n    {picture}\n'
+        f"    <h3>{_esc(product.title)}</h3>\n  </a>\n"
+        f'  <p class="price">{_esc(format_rupiah(product.price))}</p>{_rating(product)}\n'
+        f'  <p class="card-maker">{_esc(shop.name)} · '
+        f"{_esc(_DISTRICTS.get(shop.district, shop.district))}{verified}</p>{tag}\n  {heart}\n"
+        "</article>"
     )
 
 
@@ -135,7 +140,7 @@ def product_cards(context, products) -> SafeString:
     labels = context.render_context.get(key)
     if labels is None:
         labels = context.render_context[key] = _labels()
-    return mark_safe(  # noqa: S308 - every part is escaped by format_html above
+    return mark_safe(  # noqa: S308 - render_card escapes every value it puts in
         "".join(
             render_card(product, labels=labels, request=request, csrf_token=csrf_token)
             for product in products

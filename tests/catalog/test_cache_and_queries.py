@@ -147,3 +147,23 @@ def test_a_visitor_with_a_cart_never_gets_someone_elses_header(client):
     client.cookies["sessionid"] = session.session_key
     html = client.get("/batik/").content.decode()
     assert 'data-testid="cart-count">2<' in html
+
+
+def test_signed_in_buyer_sees_the_new_count_after_a_listing_is_added(client):
+    """The browse count is kept per catalog version: a new listing moves the version on."""
+    make_product(title="Kain Satu", motif="paku")
+    client.force_login(make_user())  # signed in: no page cache, only the count is kept
+    assert "1 batik" in client.get("/en/batik/?motif=paku").content.decode()
+    make_product(title="Kain Dua", motif="paku")
+    bump_catalog_version()
+    body = client.get("/en/batik/?motif=paku&sort=price-asc").content.decode()
+    assert "2 batik" in body
+    assert "Kain Dua" in body
+
+
+def test_in_stock_count_follows_stock_without_a_new_version(client):
+    product = make_product(title="Kain Stok", stock=1)
+    client.force_login(make_user())
+    assert "1 batik" in client.get("/en/batik/?availability=in-stock").content.decode()
+    product.options.update(stock=0)  # sold out by an order: no catalog version change
+    assert "0 batik" in client.get("/en/batik/?availability=in-stock").content.decode()

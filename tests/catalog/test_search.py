@@ -92,3 +92,23 @@ def test_rebuild_search_index_command(catalog):
     call_command("rebuild_search_index", stdout=out)
     assert "4 products" in out.getvalue()
     assert not Product.objects.filter(search_vector=None).exists()
+
+
+def found_in_order(response) -> list[str]:
+    return re.findall(r"<h3>([^<]+)</h3>", response.content.decode())
+
+
+def test_search_results_follow_the_chosen_sort_across_pages(client):
+    for price in (300_000, 100_000, 500_000, 200_000, 400_000):
+        make_product(title=f"Kain Paku {price // 1000}", motif="paku", price=price)
+    rebuild_search_index()
+    cheap_first = found_in_order(client.get("/en/batik/?q=paku&sort=price-asc"))
+    assert cheap_first == [f"Kain Paku {p}" for p in (100, 200, 300, 400, 500)]
+    dear_first = found_in_order(client.get("/en/batik/?q=paku&sort=price-desc"))
+    assert dear_first == list(reversed(cheap_first))
+    newest = found_in_order(client.get("/en/batik/?q=paku&sort=newest"))
+    assert newest == [f"Kain Paku {p}" for p in (400, 200, 500, 100, 300)]
+    # Page 2 of 24 holds nothing; the count still says five.
+    response = client.get("/en/batik/?q=paku&sort=price-asc&page=2")
+    assert found_in_order(response) == cheap_first
+    assert "5 batik" in response.content.decode()
