@@ -182,6 +182,14 @@ class ShopCommissionAdmin(admin.ModelAdmin):
     raw_id_fields = ["shop"]
     search_fields = ["shop__name"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.forget_displayed_commission(obj.shop)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.forget_displayed_commission(obj.shop)
+
 
 @admin.register(PayoutAccount)
 class PayoutAccountAdmin(admin.ModelAdmin):

@@ -4,6 +4,7 @@ import logging
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -30,6 +31,28 @@ def commission_percent_for(shop: Shop) -> Decimal:
     """The shop's own rate when the cooperative set one, else the cooperative-wide rate."""
     rate = ShopCommission.objects.filter(shop=shop).values_list("percent", flat=True).first()
     return cooperative_percent() if rate is None else Decimal(rate)
+
+
+def _displayed_rate_key(shop_id: int) -> str:
+    return f"ledger:commission-percent:{shop_id}"
+
+
+def displayed_commission_percent(shop: Shop) -> Decimal:
+    """The shop's rate for showing on product pages, from the cache when possible.
+
+    Money is never computed from this: sales use commission_percent_for(), read at that moment.
+    """
+    key = _displayed_rate_key(shop.pk)
+    cached = cache.get(key)
+    if cached is None:
+        cached = str(commission_percent_for(shop))
+        cache.set(key, cached, timeout=600)
+    return Decimal(cached)
+
+
+def forget_displayed_commission(shop: Shop) -> None:
+    """Call after the shop's rate changes, so product pages show the new share at once."""
+    cache.delete(_displayed_rate_key(shop.pk))
 
 
 def commission_for(amount: int, percent: Decimal) -> int:

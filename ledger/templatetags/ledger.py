@@ -14,7 +14,7 @@ register = template.Library()
 def maker_share(product) -> str:
     """A sentence like "Rp 332.500 of Rp 350.000 goes to the maker", from the base price."""
     price = product.price
-    share = services.maker_share(price, services.commission_percent_for(product.shop))
+    share = services.maker_share(price, services.displayed_commission_percent(product.shop))
     return format_html(
         '<p class="maker-share">{}</p>',
         _("%(share)s of %(price)s goes to the maker")
