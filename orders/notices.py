@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.phone import whatsapp_link
-from notifications.services import Message, language_of, notify
+from notifications.services import Delivery, Message, language_of, notify
 
 from .models import Order, SubOrder, SubOrderEvent
 
@@ -45,54 +45,108 @@ def _notify_buyer(order: Order, *, key: str, build) -> None:
         notify(key=key, message=message, recipient=order.buyer, email=order.email)
 
 
+def new_suborder_message(*, order: Order, suborder: SubOrder) -> Message:
+    """The artisans' message about a new sub-order, in the active language."""
+    lines = list(suborder.lines.all())
+    chat = whatsapp_link(
+        order.phone,
+        _("Hello %(name)s, this is %(shop)s about your batik order %(reference)s.")
+        % {"name": order.recipient, "shop": suborder.shop_name, "reference": order.reference},
+    )
+    return Message(
+        kind="order-routed",
+        title=_("New order %(reference)s for %(shop)s")
+        % {"reference": order.reference, "shop": suborder.shop_name},
+        body=_("%(count)s item(s) for %(name)s in %(place)s. Please accept or decline it.")
+        % {
+            "count": sum(line.quantity for line in lines),
+            "name": order.recipient,
+            "place": order.kabupaten,
+        },
+        url=reverse("dashboard:order-detail", args=[suborder.pk]),
+        whatsapp_url=chat,
+        email_template="order_artisan_new",
+        context={"order": order, "suborder": suborder, "lines": lines, "whatsapp_url": chat},
+    )
+
+
+def new_suborder_key(*, order: Order, suborder: SubOrder, user) -> str:
+    return f"order-{order.pk}-suborder-{suborder.pk}-routed-user-{user.pk}"
+
+
 def notify_artisan_of_new_suborder(*, order: Order, suborder: SubOrder, user) -> None:
     """Tell one member of the shop that a sub-order is theirs to accept, with WhatsApp to the buyer."""
     with translation.override(language_of(user)):
-        lines = list(suborder.lines.all())
-        chat = whatsapp_link(
-            order.phone,
-            _("Hello %(name)s, this is %(shop)s about your batik order %(reference)s.")
-            % {"name": order.recipient, "shop": suborder.shop_name, "reference": order.reference},
-        )
-        message = Message(
-            kind="order-routed",
-            title=_("New order %(reference)s for %(shop)s")
-            % {"reference": order.reference, "shop": suborder.shop_name},
-            body=_("%(count)s item(s) for %(name)s in %(place)s. Please accept or decline it.")
-            % {
-                "count": sum(line.quantity for line in lines),
-                "name": order.recipient,
-                "place": order.kabupaten,
-            },
-            url=reverse("dashboard:order-detail", args=[suborder.pk]),
-            whatsapp_url=chat,
-            email_template="order_artisan_new",
-            context={"order": order, "suborder": suborder, "lines": lines, "whatsapp_url": chat},
-        )
         notify(
-            key=f"order-{order.pk}-suborder-{suborder.pk}-routed-user-{user.pk}",
-            message=message,
+            key=new_suborder_key(order=order, suborder=suborder, user=user),
+            message=new_suborder_message(order=order, suborder=suborder),
             recipient=user,
         )
 
 
+def routing_deliveries(*, order: Order, suborders: list[SubOrder]) -> list[Delivery]:
+    """Every notice of a routed order: each member of each shop, then the buyer's confirmation.
+
+    `suborders` come with their lines and their shop's members (with users) prefetched; a
+    message is built once per sub-order and language, however many members read it.
+    """
+    deliveries = []
+    for suborder in suborders:
+        messages: dict[str, Message] = {}
+        for membership in suborder.shop.memberships.all():
+            user = membership.user
+            language = language_of(user)
+            if language not in messages:
+                with translation.override(language):
+                    messages[language] = new_suborder_message(order=order, suborder=suborder)
+            deliveries.append(
+                Delivery(
+                    key=new_suborder_key(order=order, suborder=suborder, user=user),
+                    message=messages[language],
+                    recipient=user,
+                    language=language,
+                )
+            )
+    language = buyer_language(order)
+    with translation.override(language):
+        message = buyer_confirmation_message(order=order, suborders=suborders)
+    deliveries.append(
+        Delivery(
+            key=buyer_confirmation_key(order),
+            message=message,
+            recipient=order.buyer,
+            email=order.email,
+            language=language,
+        )
+    )
+    return deliveries
+
+
+def buyer_confirmation_message(*, order: Order, suborders: list[SubOrder]) -> Message:
+    """One combined confirmation for the whole order, in the active language."""
+    return Message(
+        kind="order-confirmed",
+        title=_("Your order %(reference)s is on its way to the makers")
+        % {"reference": order.reference},
+        body=_("%(count)s artisan(s) received your order and will confirm it soon.")
+        % {"count": len(suborders)},
+        url=buyer_order_url(order),
+        email_template="order_buyer_confirmation",
+        context={"order": order, "suborders": suborders},
+    )
+
+
+def buyer_confirmation_key(order: Order) -> str:
+    return f"order-{order.pk}-confirmed-buyer"
+
+
 def notify_buyer_of_confirmation(*, order: Order, suborders: list[SubOrder]) -> None:
     """One combined confirmation for the whole order, whatever the number of artisans."""
-
-    def build() -> Message:
-        url = buyer_order_url(order)
-        return Message(
-            kind="order-confirmed",
-            title=_("Your order %(reference)s is on its way to the makers")
-            % {"reference": order.reference},
-            body=_("%(count)s artisan(s) received your order and will confirm it soon.")
-            % {"count": len(suborders)},
-            url=url,
-            email_template="order_buyer_confirmation",
-            context={"order": order, "suborders": suborders},
-        )
-
-    _notify_buyer(order, key=f"order-{order.pk}-confirmed-buyer", build=build)
+    _notify_buyer(
+        order,
+        key=buyer_confirmation_key(order),
+        build=lambda: buyer_confirmation_message(order=order, suborders=suborders),
+    )
 
 
 def notify_buyer_of_expiry(*, order: Order) -> None:

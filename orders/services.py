@@ -9,11 +9,11 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from artisans.models import Shop
+from artisans.models import Shop, ShopMember
 from catalog.models import Product, ProductOption
 from core.phone import normalize_indonesian_phone
 
@@ -390,31 +390,38 @@ def route_order(*, order: Order) -> bool:
     The order row stays locked while routing, so two workers never route one order together,
     and notification keys are unique, so a second run sends nothing.
     """
+    from notifications.services import notify_many
+
     from . import notices
 
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(pk=order.pk).first()
+        # One lock, on the order row only; the buyer is read along for the notices.
+        order = (
+            Order.objects.select_for_update(of=("self",) if _supports_for_update_of() else ())
+            .select_related("buyer")
+            .filter(pk=order.pk)
+            .first()
+        )
         if order is None or order.status != Order.Status.CONFIRMED or order.routed_at:
             return False
         delay = float(getattr(settings, "ROUTING_TEST_DELAY_SECONDS", 0) or 0)
         if delay:
             time.sleep(delay)  # A test-only slow point, to kill a worker mid-routing.
         now = timezone.now()
+        members = ShopMember.objects.select_related("user").order_by("pk")
         suborders = list(
             order.suborders.select_related("shop").prefetch_related(
-                "lines", "shop__memberships__user"
+                "lines", Prefetch("shop__memberships", queryset=members)
             )
         )
         SubOrder.objects.filter(order=order, routed_at__isnull=True).update(routed_at=now)
+        Order.objects.filter(pk=order.pk).update(routed_at=now)
         order.routed_at = now
-        order.save(update_fields=["routed_at"])
         for suborder in suborders:
             suborder.routed_at = now
-            for membership in suborder.shop.memberships.all():
-                notices.notify_artisan_of_new_suborder(
-                    order=order, suborder=suborder, user=membership.user
-                )
-        notices.notify_buyer_of_confirmation(order=order, suborders=suborders)
+        # All notices in one insert, their emails over one connection, in this transaction:
+        # a crash before the commit leaves the order unrouted and the sweep routes it again.
+        notify_many(notices.routing_deliveries(order=order, suborders=suborders))
     return True
 
 

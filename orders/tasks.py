@@ -16,10 +16,8 @@ from .payments import PaymentError
 )
 def route_order_task(order_id: int) -> bool:
     """Route a paid (or cash-on-delivery) order to its artisans; a no-op once routed."""
-    order = Order.objects.filter(pk=order_id).first()
-    if order is None:
-        return False
-    return services.route_order(order=order)
+    # route_order reads the order itself, under its row lock (False when it is gone).
+    return services.route_order(order=Order(pk=order_id))
 
 
 @shared_task

@@ -1,0 +1,62 @@
+"""Routing an order stays cheap: a fixed number of queries, one insert for all its notices."""
+
+import pytest
+
+from notifications.models import Notification
+from notifications.services import Delivery, Message, notify_many
+from orders import services
+from orders.models import PaymentMethod
+from tests.factories import make_product, make_shop, make_user
+from tests.orders.conftest import set_shipping
+
+pytestmark = pytest.mark.django_db
+
+
+def _two_shop_order(address, *, members_per_shop: int):
+    shops = []
+    for _ in range(2):
+        shop = make_shop()
+        set_shipping(shop, offers_cod=True)
+        for _ in range(members_per_shop - 1):
+            shop.memberships.create(user=make_user(), role="staff")
+        shops.append(shop)
+    cart = {make_product(shop=shop, stock=5).options.get().pk: 1 for shop in shops}
+    return services.place_order(
+        buyer_or_email="pembeli@example.com",
+        cart=cart,
+        address=address,
+        payment_method=PaymentMethod.COD,
+    )
+
+
+@pytest.mark.parametrize("members_per_shop", [1, 3])
+def test_routing_costs_the_same_queries_however_many_members(
+    address, mailoutbox, django_assert_max_num_queries, members_per_shop
+):
+    order = _two_shop_order(address, members_per_shop=members_per_shop)
+    # 9 queries, plus the savepoint and its release (a test runs inside a transaction)
+    with django_assert_max_num_queries(11):
+        assert services.route_order(order=order) is True
+    artisans = 2 * members_per_shop
+    assert Notification.objects.filter(kind="order-routed").count() == artisans
+    assert Notification.objects.filter(kind="order-confirmed").count() == 1
+    assert len(mailoutbox) == artisans + 1
+    assert not Notification.objects.filter(email_sent_at__isnull=True).exists()
+
+
+def test_notify_many_twice_writes_and_mails_each_key_once(mailoutbox):
+    english, indonesian = make_user(preferred_language="en"), make_user(preferred_language="id")
+    message = Message(kind="test", title="Halo", email_template="order_expired", context={})
+    deliveries = [
+        Delivery(key="k-en", message=message, recipient=english, language="en"),
+        Delivery(key="k-id", message=message, recipient=indonesian, language="id"),
+    ]
+    first = notify_many(deliveries)
+    again = notify_many([*deliveries, Delivery(key="k-guest", message=message, email="g@x.id")])
+
+    assert [n.key for n in first] == ["k-en", "k-id"]
+    assert [n.pk for n in again[:2]] == [n.pk for n in first]
+    assert Notification.objects.count() == 3
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [english.email, indonesian.email, "g@x.id"]
+    )
