@@ -79,6 +79,10 @@ class ShopAdmin(admin.ModelAdmin):
         (_("Vacation"), {"fields": ["is_on_vacation", "vacation_until", "vacation_message"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.announce_shop_change([obj.pk])
+
     def has_add_permission(self, request):
         # Shops start as applications on the site, so each has an owner who confirmed an email.
         return False

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.phone import normalize_indonesian_phone
 
 from .models import Shop, ShopEvent, ShopFollow, ShopMember
+from .signals import shop_changed
 from .tasks import notify_shop_decision_task
 
 # Paths under /toko/ that a shop slug must never shadow.
@@ -109,6 +110,7 @@ def approve_shop(*, shop: Shop, by) -> Shop:
     shop.approved_at = shop.approved_at or timezone.now()
     shop.rejection_reason = ""
     shop.save(update_fields=["status", "approved_at", "rejection_reason", "updated_at"])
+    announce_shop_change([shop.pk])
     event = _record(shop, actor=by, action=ShopEvent.Action.APPROVED, from_status=from_status)
     notify_shop_decision_task.delay_on_commit(shop.pk, event.pk)
     return shop
@@ -133,6 +135,7 @@ def reject_shop(*, shop: Shop, by, reason: str) -> Shop:
     shop.status = Shop.Status.REJECTED
     shop.rejection_reason = reason
     shop.save(update_fields=["status", "rejection_reason", "updated_at"])
+    announce_shop_change([shop.pk])
     event = _record(
         shop, actor=by, action=ShopEvent.Action.REJECTED, from_status=from_status, note=reason
     )
@@ -157,6 +160,7 @@ def verify_shop(*, shop: Shop, by) -> Shop:
     shop.is_verified = True
     shop.verified_at = timezone.now()
     shop.save(update_fields=["is_verified", "verified_at", "updated_at"])
+    announce_shop_change([shop.pk])
     event = _record(shop, actor=by, action=ShopEvent.Action.VERIFIED, from_status=shop.status)
     notify_shop_decision_task.delay_on_commit(shop.pk, event.pk)
     return shop
@@ -172,6 +176,7 @@ def set_vacation(*, shop: Shop, until: datetime.date | None, message: str = "") 
     shop.vacation_until = until
     shop.vacation_message = message.strip()
     shop.save(update_fields=["is_on_vacation", "vacation_until", "vacation_message", "updated_at"])
+    announce_shop_change([shop.pk])
     return shop
 
 
@@ -181,14 +186,19 @@ def end_vacation(*, shop: Shop) -> Shop:
     shop.vacation_until = None
     shop.vacation_message = ""
     shop.save(update_fields=["is_on_vacation", "vacation_until", "vacation_message", "updated_at"])
+    announce_shop_change([shop.pk])
     return shop
 
 
 def end_past_vacations() -> int:
     """End every vacation whose return date has passed; returns how many shops reopened."""
-    return Shop.objects.filter(is_on_vacation=True, vacation_until__lt=timezone.localdate()).update(
+    returning = Shop.objects.filter(is_on_vacation=True, vacation_until__lt=timezone.localdate())
+    shop_ids = list(returning.values_list("pk", flat=True))
+    reopened = Shop.objects.filter(pk__in=shop_ids).update(
         is_on_vacation=False, vacation_until=None, vacation_message=""
     )
+    announce_shop_change(shop_ids)
+    return reopened
 
 
 def follow_shop(*, user, shop: Shop) -> ShopFollow:
@@ -201,6 +211,12 @@ def follow_shop(*, user, shop: Shop) -> ShopFollow:
 
 def unfollow_shop(*, user, shop: Shop) -> None:
     ShopFollow.objects.filter(user=user, shop=shop).delete()
+
+
+def announce_shop_change(shop_ids: list[int]) -> None:
+    """Tell listeners (the catalog's caches and search) after commit that these shops changed."""
+    if shop_ids:
+        transaction.on_commit(lambda: shop_changed.send(sender=Shop, shop_ids=list(shop_ids)))
 
 
 def _locked(shop: Shop) -> Shop:

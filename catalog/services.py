@@ -102,6 +102,13 @@ def bump_catalog_version() -> int:
 
 
 @transaction.atomic
+def refresh_shops(*, shop_ids: Iterable[int]) -> None:
+    """A shop changed (name, status, vacation...): its products' search terms and cached pages."""
+    product_ids = Product.objects.filter(shop_id__in=list(shop_ids)).values_list("pk", flat=True)
+    refresh_search_vector(product_ids=list(product_ids))
+    bump_catalog_version()
+
+
 def toggle_favourite(*, user, product: Product) -> bool:
     """Save the product to the user's wishlist, or remove it; returns True when now saved.
 

@@ -20,6 +20,7 @@ def shop_profile(request, shop):
         with transaction.atomic():
             shop = form.save()
             form.save_taxonomy(shop)
+            services.announce_shop_change([shop.pk])
         messages.success(request, _("Your shop profile has been saved."))
         return redirect("dashboard:shop-profile")
     return render(request, "dashboard/shop_profile.html", {"shop": shop, "form": form})
