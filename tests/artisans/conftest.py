@@ -35,3 +35,8 @@ def application(motif, technique):
         "motifs": [motif.pk],
         "techniques": [technique.pk],
     }
+
+
+def notices_enqueued(callbacks) -> int:
+    """How many of the captured on-commit callbacks enqueue the applicant's notice."""
+    return sum("notify_shop_decision_task" in repr(callback) for callback in callbacks)

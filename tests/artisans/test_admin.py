@@ -3,6 +3,7 @@
 import pytest
 
 from artisans.models import Shop
+from tests.artisans.conftest import notices_enqueued
 from tests.factories import make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_approve_action_calls_the_service_and_enqueues_the_notice(
     assert "2 shops updated." in response.content.decode()
     assert all(s.status == "approved" for s in Shop.objects.filter(pk__in=[s.pk for s in shops]))
     assert Shop.objects.get(pk=shops[0].pk).events.get().actor.is_superuser
-    assert len(callbacks) == 2
+    assert notices_enqueued(callbacks) == 2
 
 
 def test_approving_a_rejected_shop_is_refused_with_a_message(admin_client):
@@ -82,7 +83,7 @@ def test_reject_action_asks_for_a_reason_first(admin_client, django_capture_on_c
     assert shop.status == Shop.Status.REJECTED
     assert shop.rejection_reason == "Foto bengkel belum ada."
     assert shop.events.get().note == "Foto bengkel belum ada."
-    assert len(callbacks) == 1
+    assert notices_enqueued(callbacks) == 1
 
 
 def test_verify_action_marks_the_maker(admin_client):

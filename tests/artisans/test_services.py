@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from artisans import services
 from artisans.models import Shop, ShopEvent, ShopFollow
+from tests.artisans.conftest import notices_enqueued
 from tests.factories import make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_approve_records_who_and_when_and_enqueues_the_notice(
         "pending",
         "approved",
     )
-    assert len(callbacks) == 1
+    assert notices_enqueued(callbacks) == 1
 
 
 def test_reject_requires_a_reason(admin_user):
