@@ -16,9 +16,13 @@ _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def new_order_reference() -> str:
-    """A reference like BK-2611-7F3Q: year and month, then four random characters."""
+    """A reference like BK-2611-7F3QK9: year and month, then six random characters.
+
+    Six characters from 31 give about 887 million codes a month, so even a busy month (or a test
+    that makes a hundred orders) practically never meets a taken one; placement retries if it does.
+    """
     stamp = timezone.localtime().strftime("%y%m")
-    code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(4))
+    code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
     return f"BK-{stamp}-{code}"
 
 

@@ -38,7 +38,7 @@ def test_two_artisan_order_is_split_and_snapshotted(address):
 
     # then one order, one sub-order per shop, stock taken, totals in whole rupiah
     assert order.status == Order.Status.AWAITING_PAYMENT
-    assert order.reference.startswith("BK-") and len(order.reference) == 12
+    assert order.reference.startswith("BK-") and len(order.reference) == 14
     assert order.shipping_zone == "local"
     assert order.phone == "+6281234567890"
     subs = {sub.shop_id: sub for sub in order.suborders.all()}
