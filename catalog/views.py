@@ -3,6 +3,7 @@
 import hashlib
 import json
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -425,7 +426,9 @@ def product_detail(request, slug: str):
 def favourite_toggle(request, pk: int):
     """Save or unsave a product (works without JavaScript: posts, then goes back)."""
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={request.POST.get('next', '')}")
+        return redirect(
+            f"{reverse('account_login')}?{urlencode({'next': request.POST.get('next', '')})}"
+        )
     product = get_object_or_404(Product.objects.published(), pk=pk)
     saved = toggle_favourite(user=request.user, product=product)
     if saved:

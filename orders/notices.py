@@ -1,5 +1,7 @@
 """What orders tell people: each message written in its reader's language, sent once per key."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -12,6 +14,9 @@ from notifications.services import Delivery, Message, language_of, notify
 from .models import Order, SubOrder, SubOrderEvent
 
 TRACKING_SALT = "orders.guest-tracking"
+# A guest's link works this long after the order was placed: enough for made-to-order work and
+# delivery, not forever for a link that may sit in a forwarded email.
+TRACKING_MAX_AGE = timedelta(days=180)
 
 
 def tracking_token(order: Order) -> str:
@@ -21,8 +26,8 @@ def tracking_token(order: Order) -> str:
 
 def order_id_from_token(token: str) -> int | None:
     try:
-        return int(signing.loads(token, salt=TRACKING_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
+        return int(signing.loads(token, salt=TRACKING_SALT, max_age=TRACKING_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError):  # SignatureExpired is a BadSignature
         return None
 
 

@@ -55,3 +55,9 @@ def test_heart_shows_saved_state_on_cards(client):
     html = client.get("/en/batik/").content.decode()
     assert html.count('aria-pressed="true"') == 1
     assert html.count('aria-pressed="false"') == 1
+
+
+def test_the_login_link_keeps_the_whole_next_address(client):
+    product = make_product()
+    response = client.post(f"/batik/favorit/{product.pk}/", {"next": "/batik/?motif=paku&page=2"})
+    assert response["Location"].endswith("?next=%2Fbatik%2F%3Fmotif%3Dpaku%26page%3D2")

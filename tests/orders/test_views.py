@@ -1,6 +1,7 @@
 """Cart, checkout, buyer and artisan pages, seen through the browser's requests."""
 
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -305,3 +306,22 @@ def test_page_query_counts_are_pinned(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         assert client.get(reverse("dashboard:order-detail", args=[sub.pk])).status_code == 200
     assert Notification.objects.filter(recipient=shop.owner).exists()
+
+
+def test_a_guest_tracking_link_stops_working_after_half_a_year(client, monkeypatch):
+    # given a guest's link signed 181 days ago
+    order = services.place_order(
+        buyer_or_email="tamu@example.com",
+        cart={make_product().options.get().pk: 1},
+        address=dict(ADDRESS),
+        payment_method=PaymentMethod.BANK_TRANSFER,
+    )
+    signed_at = time.time() - 181 * 24 * 3600
+    monkeypatch.setattr("django.core.signing.time.time", lambda: signed_at)
+    old_link = reverse("orders:track", args=[tracking_token(order)])
+    monkeypatch.undo()
+
+    # then it shows nothing of the order, while a fresh link still works
+    assert client.get(old_link).status_code == 404
+    fresh_link = reverse("orders:track", args=[tracking_token(order)])
+    assert client.get(fresh_link).status_code == 200
