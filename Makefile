@@ -44,6 +44,7 @@ run: install
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py migrate --no-input -v1
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_orders
 	@$(PY) -m core.devserver --host $(HOST) --port $(PORT)
 
 test: install
