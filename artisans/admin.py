@@ -7,9 +7,10 @@ and the owner is told (through the worker).
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from core.admin_actions import ask_reason_then
 
 from . import services
 from .forms import RejectionForm
@@ -103,24 +104,24 @@ class ShopAdmin(admin.ModelAdmin):
         description=_("Reject selected applications (asks for a reason)"), permissions=["change"]
     )
     def reject_selected(self, request, queryset):
-        form = RejectionForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self._apply(
+        return ask_reason_then(
+            self,
+            request,
+            queryset,
+            form_class=RejectionForm,
+            title=_("Reject applications"),
+            explanation=_(
+                "These applications will be rejected. The applicant reads the reason by email and "
+                "on the site, and can correct the application and send it again."
+            ),
+            submit_label=_("Reject with this reason"),
+            describe=lambda shop: f"{shop.name} ({shop.owner}, {shop.get_status_display()})",
+            apply=lambda reason: self._apply(
                 request,
                 queryset,
                 lambda shop: services.reject_shop(shop=shop, by=request.user, reason=reason),
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject applications"),
-            "opts": self.model._meta,
-            "shops": queryset,
-            "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/artisans/shop/reject_reason.html", context)
+            ),
+        )
 
     def _apply(self, request, queryset, change) -> None:
         done = 0

@@ -2,9 +2,10 @@
 
 from django.contrib import admin, messages
 from django.db import models
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from core.admin_actions import ask_reason_then
 
 from . import services
 from .forms import HideReasonForm
@@ -130,24 +131,27 @@ class ProductAdmin(admin.ModelAdmin):
         description=_("Hide selected listings (asks for a reason)"), permissions=["change"]
     )
     def hide_selected(self, request, queryset):
-        form = HideReasonForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
+        def hide(reason: str) -> None:
             changed = 0
             for product in queryset.order_by("pk"):
-                changed += services.hide_product(
-                    product=product, by=request.user, reason=form.cleaned_data["reason"]
-                )
+                changed += services.hide_product(product=product, by=request.user, reason=reason)
             self._report(request, changed)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hide listings"),
-            "opts": self.model._meta,
-            "products": queryset.select_related("shop"),
-            "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/catalog/product/hide_reason.html", context)
+
+        return ask_reason_then(
+            self,
+            request,
+            queryset.select_related("shop"),
+            form_class=HideReasonForm,
+            title=_("Hide listings"),
+            explanation=_(
+                "These listings will disappear from every public page: the catalog, search, shop "
+                "pages and collections. The artisan reads the reason on the site and by email, and "
+                "still sees the listing in their dashboard."
+            ),
+            submit_label=_("Hide with this reason"),
+            describe=lambda product: f"{product.title} ({product.shop.name})",
+            apply=hide,
+        )
 
     @admin.action(description=_("Show selected hidden listings again"), permissions=["change"])
     def unhide_selected(self, request, queryset):

@@ -6,9 +6,10 @@ change goes through `hide_review` / `unhide_review`.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from core.admin_actions import ask_reason_then
 
 from . import services
 from .forms import HideForm
@@ -47,24 +48,24 @@ class ReviewAdmin(admin.ModelAdmin):
         description=_("Hide selected reviews (asks for a reason)"), permissions=["change"]
     )
     def hide_selected(self, request, queryset):
-        form = HideForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self._apply(
+        return ask_reason_then(
+            self,
+            request,
+            queryset,
+            form_class=HideForm,
+            title=_("Hide reviews"),
+            explanation=_(
+                "These reviews will be hidden from the site and no longer count in the ratings. "
+                "The reviewer reads the reason on the site and by email."
+            ),
+            submit_label=_("Hide with this reason"),
+            describe=lambda review: f"{review} ({review.buyer})",
+            apply=lambda reason: self._apply(
                 request,
                 queryset,
                 lambda review: services.hide_review(review=review, by=request.user, reason=reason),
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Hide reviews"),
-            "opts": self.model._meta,
-            "reviews": queryset,
-            "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/reviews/hide_reason.html", context)
+            ),
+        )
 
     @admin.action(description=_("Show selected reviews again"), permissions=["change"])
     def unhide_selected(self, request, queryset):
