@@ -397,6 +397,14 @@ CELERY_BEAT_SCHEDULE["end-past-vacations"] = {
 # off only for benchmarking the uncached path.
 CATALOG_PAGE_CACHE = env_bool("CATALOG_PAGE_CACHE", True)
 
+# --- notifications ---
+# Every minute, send what waits in the email outbox: emails whose sending task was lost (a broker
+# that was down) or that the mail server refused for a while.
+CELERY_BEAT_SCHEDULE["send-pending-emails"] = {
+    "task": "notifications.tasks.send_pending_emails_task",
+    "schedule": timedelta(minutes=1),
+}
+
 # --- orders ---
 # Hours a buyer has to pay by bank transfer before the order expires and its stock is released.
 ORDER_PAYMENT_HOURS = env_int("ORDER_PAYMENT_HOURS", 24)

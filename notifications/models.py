@@ -33,7 +33,6 @@ class Notification(models.Model):
     whatsapp_url = models.CharField(_("WhatsApp link"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -45,3 +44,46 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True, attempts__lt=OutgoingEmail.MAX_ATTEMPTS)
+
+
+class OutgoingEmail(models.Model):
+    """A notification's email, written with it and sent by the worker afterwards (an outbox).
+
+    It is rendered in the reader's language when the notification is written, in the same
+    transaction, so it cannot be lost; sending it later keeps a slow or failing mail server from
+    holding up the order (or the approval) that it tells about. `key` is its notification's key:
+    one email per notification, however often the notice is written.
+    """
+
+    MAX_ATTEMPTS = 10
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sender's one question: what is still to send, oldest first.
+            models.Index(
+                fields=["id"], name="outgoing_email_pending", condition=models.Q(sent_at=None)
+            )
+        ]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -1,15 +1,24 @@
-"""Sending notifications: in-app always, email when there is an address and a template."""
+"""Sending notifications: in-app always, email when there is an address and a template.
 
+Emails go through an outbox (`OutgoingEmail`): written with the notification, sent by the worker.
+"""
+
+import logging
+import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
+from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Notification
+from .models import Notification, OutgoingEmail
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,25 +51,26 @@ class Delivery:
 
 
 def notify(*, key: str, message: Message, recipient=None, email: str = "") -> Notification:
-    """Create the notification for `key` once, and send its email once.
+    """Create the notification for `key` once, and queue its email once.
 
-    Safe to call any number of times, also at once from two workers: the unique key and a row
-    lock make sure one in-app notification and at most one email exist per key.
+    Safe to call any number of times, also at once from two workers: the unique keys of the
+    notification and of its email make sure one of each exists per key.
     """
-    return notify_many([Delivery(key=key, message=message, recipient=recipient, email=email)])[0]
+    notify_many([Delivery(key=key, message=message, recipient=recipient, email=email)])
+    return Notification.objects.get(key=key)
 
 
-def notify_many(deliveries: list[Delivery]) -> list[Notification]:
-    """Write many notifications in one insert and send their emails over one mail connection.
+def notify_many(deliveries: list[Delivery]) -> None:
+    """Write many notifications in one insert, and their emails into the outbox in another.
 
-    Same promise as `notify`, for every key: the insert skips keys that already exist (a second
-    run, or another worker at the same time waits on the unique key and then skips), and the
-    emails go out only for rows still without `email_sent_at`, read under a row lock, which is
-    set in the same transaction. Returns the notifications in the order of `deliveries`.
+    Same promise as `notify`, for every key: each insert skips keys that already exist (a second
+    run, or another worker at the same time, waits on the unique key and then skips). The emails
+    are rendered now, in each reader's language, and sent by the worker once this commits.
     """
     if not deliveries:
-        return []
+        return
     by_key = {delivery.key: delivery for delivery in deliveries}
+    ordered = sorted(by_key.values(), key=lambda delivery: delivery.key)
     # No savepoint of its own: any error here undoes the caller's whole transaction anyway.
     with transaction.atomic(savepoint=False):
         Notification.objects.bulk_create(
@@ -75,39 +85,26 @@ def notify_many(deliveries: list[Delivery]) -> list[Notification]:
                     url=delivery.message.url,
                     whatsapp_url=delivery.message.whatsapp_url,
                 )
-                for delivery in sorted(by_key.values(), key=lambda delivery: delivery.key)
+                for delivery in ordered
             ],
             ignore_conflicts=True,
         )
-        notifications = {
-            notification.key: notification
-            for notification in Notification.objects.select_for_update()
-            .filter(key__in=by_key)
-            .order_by("pk")
-        }
-        to_mail = [
-            notifications[key]
-            for key, delivery in by_key.items()
-            if delivery.message.email_template
-            and delivery.address
-            and notifications[key].email_sent_at is None
-        ]
-        if to_mail:
-            mails = _build_emails([by_key[notification.key] for notification in to_mail])
-            mailers.default.send_messages(mails)  # One connection for all of them.
-            sent_at = timezone.now()
-            Notification.objects.filter(pk__in=[n.pk for n in to_mail]).update(
-                email_sent_at=sent_at
-            )
-            for notification in to_mail:
-                notification.email_sent_at = sent_at
-    return [notifications[delivery.key] for delivery in deliveries]
+        emails = _render_emails(
+            [
+                delivery
+                for delivery in ordered
+                if delivery.message.email_template and delivery.address
+            ]
+        )
+        if emails:
+            OutgoingEmail.objects.bulk_create(emails, ignore_conflicts=True)
+            transaction.on_commit(schedule_email_sending)
 
 
-def _build_emails(deliveries: list[Delivery]) -> list[EmailMultiAlternatives]:
+def _render_emails(deliveries: list[Delivery]) -> list[OutgoingEmail]:
     """One email per delivery; a message shared by several recipients is rendered once."""
     rendered: dict[tuple[int, str | None], tuple[str, str | None]] = {}
-    mails = []
+    emails = []
     for delivery in deliveries:
         message = delivery.message
         cache_key = (id(message), delivery.language)
@@ -115,13 +112,16 @@ def _build_emails(deliveries: list[Delivery]) -> list[EmailMultiAlternatives]:
             with translation.override(delivery.language or translation.get_language()):
                 rendered[cache_key] = _render(message)
         text, html = rendered[cache_key]
-        mail = EmailMultiAlternatives(
-            subject=f"[Batik Kutim] {message.title}", body=text, to=[delivery.address]
+        emails.append(
+            OutgoingEmail(
+                key=delivery.key,
+                to=delivery.address,
+                subject=f"[Batik Kutim] {message.title}",
+                text=text,
+                html=html or "",
+            )
         )
-        if html is not None:
-            mail.attach_alternative(html, "text/html")
-        mails.append(mail)
-    return mails
+    return emails
 
 
 def _render(message: Message) -> tuple[str, str | None]:
@@ -134,6 +134,99 @@ def _render(message: Message) -> tuple[str, str | None]:
     except TemplateDoesNotExist:
         html = None
     return text, html
+
+
+# --- The outbox: sending what notify wrote ---------------------------------------------------
+
+# Set while a sending task waits in the queue, so a burst of notices enqueues one task, not many.
+SENDING_QUEUED_KEY = "notifications:email-sending-queued"
+SEND_BATCH_SIZE = 50
+# Errors after which the server will not take this message, so there is no point trying the
+# rest of the batch on the same connection.
+_CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+def schedule_email_sending() -> None:
+    """Ask the worker to send the outbox, unless a request is already waiting in the queue.
+
+    When the cache or the broker is down the emails wait: the beat sweep sends them.
+    """
+    from .tasks import send_pending_emails_task
+
+    try:
+        if cache.add(SENDING_QUEUED_KEY, True, timeout=60):
+            try:
+                send_pending_emails_task.apply_async(retry=False)
+            except Exception:
+                cache.delete(SENDING_QUEUED_KEY)
+                raise
+    except Exception:
+        logger.warning("Could not enqueue sending of emails; the sweep will send them.")
+
+
+def send_pending_emails(*, max_batches: int = 20) -> int:
+    """Send what waits in the outbox, oldest first, in batches over one connection each.
+
+    Each batch is read under row locks that other senders skip, and marked sent in the same
+    transaction, so two workers never send one email. A failed email keeps waiting, with its
+    error, and is tried again by a later run, at most MAX_ATTEMPTS times. Returns how many went.
+    """
+    try:
+        cache.delete(SENDING_QUEUED_KEY)  # Emails written from now on ask for a new run.
+    except Exception:
+        logger.warning("Could not reach the cache; sending the outbox anyway.")
+    sent = 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            batch = list(
+                OutgoingEmail.objects.pending()
+                .select_for_update(skip_locked=True)
+                .order_by("pk")[:SEND_BATCH_SIZE]
+            )
+            if not batch:
+                return sent
+            sent_now = _send_batch(batch)
+        sent += sent_now
+        if sent_now < len(batch):
+            return sent  # The mail server is in trouble: a later run tries again.
+    schedule_email_sending()  # More than one run's worth: carry on in a new task.
+    return sent
+
+
+def _send_batch(batch: list[OutgoingEmail]) -> int:
+    """Send the batch over one connection; mark what went and note what failed."""
+    sent, failed = [], []
+    try:
+        with mailers.default as connection:
+            for email in batch:
+                try:
+                    connection.send_messages([_as_mail(email)])
+                except _CONNECTION_ERRORS as error:
+                    failed.append((email, error))
+                    break
+                except (smtplib.SMTPException, ValueError) as error:
+                    failed.append((email, error))  # This message only: go on with the rest.
+                else:
+                    sent.append(email)
+    except _CONNECTION_ERRORS as error:  # Opening (or closing) the connection failed.
+        if not failed and len(sent) < len(batch):
+            failed.append((batch[len(sent)], error))
+    now = timezone.now()
+    if sent:
+        OutgoingEmail.objects.filter(pk__in=[email.pk for email in sent]).update(sent_at=now)
+    for email, error in failed:
+        logger.warning("Email %s to %s not sent: %s", email.key, email.to, error)
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            attempts=F("attempts") + 1, last_error=f"{now:%Y-%m-%d %H:%M} {error}"[:2000]
+        )
+    return len(sent)
+
+
+def _as_mail(email: OutgoingEmail) -> EmailMultiAlternatives:
+    mail = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.to])
+    if email.html:
+        mail.attach_alternative(email.html, "text/html")
+    return mail
 
 
 def mark_read(*, user, notification_ids: list[int] | None = None) -> int:

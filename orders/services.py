@@ -419,8 +419,9 @@ def route_order(*, order: Order) -> bool:
         order.routed_at = now
         for suborder in suborders:
             suborder.routed_at = now
-        # All notices in one insert, their emails over one connection, in this transaction:
-        # a crash before the commit leaves the order unrouted and the sweep routes it again.
+        # All notices in one insert and their emails in the outbox, in this transaction: a crash
+        # before the commit leaves the order unrouted, and the sweep routes it again. The worker
+        # sends the emails once this commits, so a slow mail server never holds up routing.
         notify_many(notices.routing_deliveries(order=order, suborders=suborders))
     return True
 

@@ -6,7 +6,8 @@ from django.core import mail
 from artisans import services
 from artisans.models import Shop
 from artisans.tasks import notify_shop_decision_task
-from notifications.models import Notification
+from notifications.models import Notification, OutgoingEmail
+from notifications.services import send_pending_emails
 from tests.conftest import wait_for
 from tests.factories import make_shop, make_user
 
@@ -27,6 +28,7 @@ def test_approval_notice_in_the_owners_language_sent_once(django_capture_on_comm
 
     notify_shop_decision_task(shop.pk, event.pk)
     notify_shop_decision_task(shop.pk, event.pk)  # a redelivered message
+    send_pending_emails()
 
     notification = Notification.objects.get(recipient=shop.owner)
     assert notification.title == "Your shop Batik Paku is open"
@@ -47,6 +49,7 @@ def test_rejection_notice_carries_the_reason_and_a_way_back(django_capture_on_co
     event = _decide(shop, "reject", django_capture_on_commit_callbacks, reason="Alamat kurang.")
 
     notify_shop_decision_task(shop.pk, event.pk)
+    send_pending_emails()
 
     notification = Notification.objects.get(recipient=shop.owner)
     assert notification.body == "Reason: Alamat kurang."
@@ -91,5 +94,4 @@ def test_an_admin_approval_reaches_the_owner_through_the_real_worker(
     assert notification.kind == "shop-approved"
     sent = wait_for(lambda: list((tmp_path / "emails").glob("*.log")), timeout=10)
     assert "Batik Sawit" in sent[0].read_text()
-    notification.refresh_from_db()
-    assert notification.email_sent_at is not None
+    assert OutgoingEmail.objects.get(key=notification.key).sent_at is not None

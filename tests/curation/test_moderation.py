@@ -5,7 +5,8 @@ from django.core import mail
 
 from catalog.models import Product
 from catalog.tasks import notify_product_hidden_task
-from notifications.models import Notification
+from notifications.models import Notification, OutgoingEmail
+from notifications.services import send_pending_emails
 from tests.conftest import wait_for
 from tests.curation.conftest import post_action
 from tests.factories import make_product, make_shop, make_user
@@ -64,6 +65,7 @@ def test_a_hidden_listing_vanishes_from_every_public_page(
     assert b"Kain Paku Tersembunyi" not in visitor.get("/pesanan/keranjang/").content
     # The artisan is told by the task the hide enqueued (run here directly).
     notify_product_hidden_task(hidden.pk)
+    send_pending_emails()
     notification = Notification.objects.get(recipient=shop.owner)
     assert notification.kind == "product-hidden"
     assert "Foto bukan batik tulis asli." in notification.body
@@ -110,6 +112,7 @@ def test_the_task_sends_once_in_the_artisans_language_and_skips_shown_listings(m
 
     notify_product_hidden_task(product.pk)
     notify_product_hidden_task(product.pk)
+    send_pending_emails()
 
     assert Notification.objects.filter(recipient=owner).count() == 1
     assert len(mailoutbox) == 1
@@ -148,11 +151,9 @@ def test_the_artisan_is_told_through_the_real_worker(celery_worker, tmp_path):
     _hide(client, [product], reason="Motif tidak sesuai judul.")
 
     notification = wait_for(
-        lambda: Notification.objects.filter(
-            recipient=shop.owner, email_sent_at__isnull=False
-        ).first(),
-        timeout=30,
+        lambda: Notification.objects.filter(recipient=shop.owner).first(), timeout=30
     )
+    assert wait_for(lambda: OutgoingEmail.objects.get(key=notification.key).sent_at, timeout=30)
     assert notification.kind == "product-hidden"
     sent = wait_for(lambda: list((tmp_path / "emails").glob("*.log")), timeout=10)
     assert "Motif tidak sesuai judul." in sent[0].read_text()

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from ledger import services
 from ledger.models import LedgerEntry, Payout
-from notifications.models import Notification
+from notifications.models import Notification, OutgoingEmail
 from orders.models import SubOrder
 from tests.conftest import wait_for
 from tests.factories import make_shop, make_user
@@ -164,7 +164,7 @@ def test_mark_paid_in_admin_tells_the_artisan_through_the_worker(admin_client, c
         lambda: Notification.objects.filter(recipient=owner, kind="payout-paid").first()
     )
     assert "BRI-20261128-0042" in notice.body
-    assert wait_for(lambda: Notification.objects.get(pk=notice.pk).email_sent_at)
+    assert wait_for(lambda: OutgoingEmail.objects.filter(key=notice.key, sent_at__isnull=False))
     assert reverse("dashboard:payout-detail", args=[payout.pk]).split("/", 2)[2] in notice.url
     # marking it again changes nothing
     again = admin_client.post(mark_url, {"transfer_reference": "OTHER"})

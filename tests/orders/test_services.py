@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from catalog.models import ProductOption
 from notifications.models import Notification
+from notifications.services import send_pending_emails
 from orders import services
 from orders.models import Order, OrderLine, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from orders.tasks import notify_suborder_event_task
@@ -207,6 +208,10 @@ def test_route_order_twice_sends_nothing_twice(address, mailoutbox):
     # the owner and the staff member each once, the buyer once
     assert Notification.objects.filter(kind="order-routed").count() == 2
     assert Notification.objects.filter(kind="order-confirmed", recipient=buyer).count() == 1
+    # the emails wait in the outbox until the worker sends them, each once
+    assert mailoutbox == []
+    assert send_pending_emails() == 3
+    assert send_pending_emails() == 0
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         [item.shop.owner.email, staff.email, buyer.email]
     )

@@ -15,7 +15,8 @@ from django.utils import timezone
 from kombu import pools
 
 from marketplace.celery import app as celery_app
-from notifications.models import Notification
+from notifications.models import Notification, OutgoingEmail
+from notifications.services import send_pending_emails
 from orders import services
 from orders.models import Order, PaymentMethod
 from orders.tasks import route_overdue_orders_task
@@ -64,12 +65,11 @@ def test_two_artisan_order_paid_by_transfer_reaches_each_artisan_once(celery_wor
         lambda: Order.objects.filter(pk=order.pk, routed_at__isnull=False).exists(), timeout=30
     )
     artisans = [paku.shop.owner, sawit.shop.owner]
-    for artisan in artisans:
-        notes = Notification.objects.filter(recipient=artisan)
-        assert notes.count() == 1
-        assert notes.get().email_sent_at is not None
-    buyer_notes = Notification.objects.filter(recipient=buyer)
-    assert buyer_notes.count() == 1 and buyer_notes.get().email_sent_at is not None
+    for person in [*artisans, buyer]:
+        assert Notification.objects.filter(recipient=person).count() == 1
+    # and sends the three emails right after, each once
+    assert wait_for(lambda: not OutgoingEmail.objects.filter(sent_at=None).exists(), timeout=30)
+    assert OutgoingEmail.objects.count() == 3
     recipients = _recipients(tmp_path / "emails")
     assert sorted(recipients) == sorted([a.email for a in artisans] + [buyer.email])
 
@@ -196,4 +196,21 @@ def test_route_order_twice_at_once_sends_nothing_twice(mailoutbox):
     assert services.route_order(order=order) is False
     assert Notification.objects.filter(kind="order-routed").count() == 2
     assert Notification.objects.filter(kind="order-confirmed").count() == 1
+    # and two senders at once send the three emails once between them
+    sent: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            sent.append(send_pending_emails())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(sent) == 3
     assert len(mailoutbox) == 3
