@@ -264,10 +264,7 @@ class Product(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        prefix, suffix = _product_url_parts(
-            get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-        )
-        return f"{prefix}{self.slug}{suffix}"
+        return product_url(self.slug)
 
     @property
     def card_image(self) -> "ProductImage | None":
@@ -286,6 +283,14 @@ class Product(models.Model):
 
 
 _SLUG_MARK = "slug-placeholder"
+
+
+def product_url(slug: str) -> str:
+    """A product page's URL in the active language, from its slug."""
+    prefix, suffix = _product_url_parts(
+        get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    )
+    return f"{prefix}{slug}{suffix}"
 
 
 @lru_cache(maxsize=64)
@@ -322,7 +327,45 @@ class ProductOption(models.Model):
         return self.product.price + self.price_delta
 
 
-class ProductImage(models.Model):
+class ThumbnailURLs:
+    """URLs of an image's WebP thumbnails, for `srcset` and a card's `src`.
+
+    Needs `image_storage`, `image_name`, `thumbnails` ({width: storage name}), `width`, `height`.
+    """
+
+    def thumbnail_urls(self) -> list[tuple[int, str]]:
+        """(width, url) of the WebP thumbnails, narrowest first (worked out once per object)."""
+        cached = getattr(self, "_thumbnail_urls", None)
+        if cached is not None and cached[0] == self.thumbnails:
+            return cached[1]
+        storage = self.image_storage
+        pairs = []
+        for width, name in (self.thumbnails or {}).items():
+            if str(width).isdigit() and name:
+                pairs.append((int(width), storage.url(name)))
+        pairs.sort()
+        self._thumbnail_urls = (dict(self.thumbnails or {}), pairs)
+        return pairs
+
+    def srcset(self) -> str:
+        """A `srcset` value from the thumbnails, or "" when none were made yet."""
+        return ", ".join(f"{url} {width}w" for width, url in self.thumbnail_urls())
+
+    def url_for_width(self, width: int) -> str:
+        """The smallest thumbnail at least `width` wide, else the original."""
+        for thumb_width, url in self.thumbnail_urls():
+            if thumb_width >= width:
+                return url
+        return self.image_storage.url(self.image_name)
+
+    def height_for(self, width: int) -> int:
+        """The height at `width` keeping the aspect ratio (for width/height attributes)."""
+        if not self.width or not self.height:
+            return width
+        return round(self.height * width / self.width)
+
+
+class ProductImage(ThumbnailURLs, models.Model):
     """A photo of a product, stored re-encoded; the first by position is the primary one."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
@@ -351,36 +394,13 @@ class ProductImage(models.Model):
     def __str__(self) -> str:
         return self.alt_text or self.image.name
 
-    def thumbnail_urls(self) -> list[tuple[int, str]]:
-        """(width, url) of the WebP thumbnails, narrowest first (worked out once per instance)."""
-        cached = self.__dict__.get("_thumbnail_urls")
-        if cached is not None and cached[0] == self.thumbnails:
-            return cached[1]
-        storage = self.image.storage
-        pairs = []
-        for width, name in (self.thumbnails or {}).items():
-            if str(width).isdigit() and name:
-                pairs.append((int(width), storage.url(name)))
-        pairs.sort()
-        self.__dict__["_thumbnail_urls"] = (dict(self.thumbnails or {}), pairs)
-        return pairs
+    @property
+    def image_storage(self):
+        return self.image.storage
 
-    def srcset(self) -> str:
-        """A `srcset` value from the thumbnails, or "" when none were made yet."""
-        return ", ".join(f"{url} {width}w" for width, url in self.thumbnail_urls())
-
-    def url_for_width(self, width: int) -> str:
-        """The smallest thumbnail at least `width` wide, else the original."""
-        for thumb_width, url in self.thumbnail_urls():
-            if thumb_width >= width:
-                return url
-        return self.image.url
-
-    def height_for(self, width: int) -> int:
-        """The height at `width` keeping the aspect ratio (for width/height attributes)."""
-        if not self.width or not self.height:
-            return width
-        return round(self.height * width / self.width)
+    @property
+    def image_name(self) -> str:
+        return self.image.name
 
 
 class Favourite(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import District, Shop
 
+from .cards import card_rows
 from .models import (
     Collection,
     CollectionItem,
@@ -378,7 +379,7 @@ def search_with_fallback(
 def catalog_page(
     query: CatalogQuery, number, *, user=None, version: int | None = None
 ) -> tuple[Page, SearchResult]:
-    """One page of cards (shop and primary image joined, favourite flag set) for the catalog list.
+    """One page of cards (`catalog.cards.Card`: shop, primary image, favourite flag) for the list.
 
     `version` is the catalog version when the caller has read it already (one cache read fewer).
 
@@ -389,26 +390,27 @@ def catalog_page(
     if result.ids is not None:
         page = Paginator(result.ids, query.per_page).get_page(number)
         by_id = {
-            product.pk: product
+            card.pk: card
             # published() again: a listing hidden since the search above stays hidden.
-            for product in Product.objects.published()
-            .filter(pk__in=list(page.object_list))
-            .order_by()
-            .card_fields()
-            .with_card_image()
-            .with_favourite_flag(user or AnonymousUser())
+            for card in card_rows(
+                Product.objects.published()
+                .filter(pk__in=list(page.object_list))
+                .order_by()
+                .with_card_image()
+                .with_favourite_flag(user or AnonymousUser())
+            )
         }
         page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
         return page, result
-    products = (
-        result.products.card_fields().with_card_image().with_favourite_flag(user or AnonymousUser())
-    )
+    products = result.products.with_card_image().with_favourite_flag(user or AnonymousUser())
     paginator = Paginator(products, query.per_page)
     if result.count is not None:
         paginator.count = result.count
     elif not query.q and query.availability != "in-stock":
         paginator.count = _browse_count(result.products, query, version)
-    return paginator.get_page(number), result
+    page = paginator.get_page(number)
+    page.object_list = card_rows(page.object_list)
+    return page, result
 
 
 def _browse_count(products: QuerySet, query: CatalogQuery, version: int | None) -> int:

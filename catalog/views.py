@@ -212,7 +212,6 @@ def product_list(request):
         page, result = selectors.catalog_page(
             query, request.GET.get("page"), user=request.user, version=version
         )
-        _attach_primary_images(page.object_list)
         chips = _filter_chips(query, facets)
         context = {
             "query": query,
@@ -221,10 +220,15 @@ def product_list(request):
             "is_fuzzy": result.is_fuzzy,
             "chips": chips,
             "query_string": query.query_string(),
-            "sorts": selectors.SORTS,
+            # Relevance is a choice only when there is something to be relevant to.
+            "sorts": [
+                (value, label)
+                for value, label in selectors.SORTS.items()
+                if value != "relevance" or query.q
+            ],
             "availability_choices": selectors.AVAILABILITY,
             "districts": selectors.District.choices,
-            "per_page_choices": selectors.PER_PAGE_CHOICES,
+            "per_page_choices": [(size, size) for size in selectors.PER_PAGE_CHOICES],
             "search_cap": selectors.SEARCH_CANDIDATES,
             "selected": {param: set(slugs) for param, slugs in query.taxa.items()},
         }
