@@ -66,11 +66,11 @@ _COLUMNS = (
     "shop__slug",
     "shop__district",
     "shop__is_verified",
-    "_card_image_image",
-    "_card_image_width",
-    "_card_image_height",
-    "_card_image_alt_text",
-    "_card_image_thumbnails",
+    "_primary__image",
+    "_primary__width",
+    "_primary__height",
+    "_primary__alt_text",
+    "_primary__thumbnails",
 )
 
 

@@ -132,13 +132,12 @@ class ProductQuerySet(models.QuerySet):
         return self.select_related("shop").only(*CARD_FIELDS)
 
     def with_card_image(self):
-        """The primary image's columns joined in (at most one per product), read by `card_image`.
+        """The primary image joined in as `_primary` (at most one per product), for card rows.
 
         Saves the second query (and the prefetch machinery) that `primary_images` costs.
         """
         return self.annotate(
-            _primary=models.FilteredRelation("images", condition=Q(images__is_primary=True)),
-            **{f"_card_image_{name}": models.F(f"_primary__{name}") for name in CARD_IMAGE_FIELDS},
+            _primary=models.FilteredRelation("images", condition=Q(images__is_primary=True))
         )
 
     def with_favourite_flag(self, user):
@@ -268,15 +267,8 @@ class Product(models.Model):
 
     @property
     def card_image(self) -> "ProductImage | None":
-        """The primary image: prefetched by for_cards() as `primary_images`, else looked up."""
+        """The primary image: prefetched as `primary_images`, else looked up."""
         images = getattr(self, "primary_images", None)
-        if images is None and "_card_image_id" in self.__dict__:
-            # Joined in by with_card_image(): build the image from its columns, once.
-            values = [self.__dict__[f"_card_image_{name}"] for name in CARD_IMAGE_FIELDS]
-            image = None
-            if values[0] is not None:
-                image = ProductImage.from_db(self._state.db, list(CARD_IMAGE_FIELDS), values)
-            images = self.primary_images = [image] if image else []
         if images is None:
             images = sorted(self.images.all(), key=lambda image: not image.is_primary)[:1]
         return images[0] if images else None

@@ -149,8 +149,7 @@ def render_catalog_page(
 
 
 def _attach_primary_images(products) -> None:
-    """One query for the primary image of every product in these lists (unless joined in)."""
-    products = [p for p in products if "_card_image_id" not in p.__dict__]
+    """One query for the primary image of every product in these lists."""
     if not products:
         return
     prefetch_related_objects(

@@ -230,7 +230,7 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 else:
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _default_storage = {"BACKEND": "core.storage.MediaStorage"}
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {

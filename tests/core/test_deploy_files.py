@@ -197,7 +197,7 @@ def test_media_goes_to_s3_when_a_bucket_is_configured(bucket):
     if bucket:
         assert name == "storages.backends.s3 S3Storage"
     else:
-        assert name.endswith("FileSystemStorage")
+        assert name == "core.storage MediaStorage"  # local files (a FileSystemStorage)
 
 
 def test_web_and_worker_keep_no_state_of_their_own_in_production():
