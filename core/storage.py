@@ -1,7 +1,9 @@
-"""Local media storage with a cheaper url(): a catalog page asks for a few hundred URLs."""
+"""Local storages: public media with a cheaper url(), and private files with none."""
 
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.encoding import filepath_to_uri
+from django.utils.functional import cached_property
 
 
 class MediaStorage(FileSystemStorage):
@@ -16,3 +18,22 @@ class MediaStorage(FileSystemStorage):
         if self.base_url is None:
             raise ValueError("This file is not accessible via a URL.")
         return self.base_url + filepath_to_uri(name).lstrip("/")
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT that have no URL: only a view that checks who asks serves
+    them (transfer proofs). Outside MEDIA_ROOT, so no web server or static route reaches them.
+    """
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+    def url(self, name):
+        raise ValueError("This file is not accessible via a URL.")

@@ -38,13 +38,26 @@ class SubOrderInline(admin.TabularInline):
     readonly_fields = fields
 
 
+def proof_link(payment: Payment) -> str:
+    """A link to the transfer proof, through the view that checks who asks (no public URL)."""
+    if not payment.proof:
+        return "—"
+    url = reverse("orders:transfer-proof", args=[payment.pk])
+    return format_html('<a href="{}">{}</a>', url, gettext("view"))
+
+
 class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = ["method", "status", "amount", "provider_reference", "proof", "proof_uploaded_at",
-              "paid_at", "confirmed_by", "refunded_amount", "failure_message"]  # fmt: skip
+    fields = ["method", "status", "amount", "provider_reference", "transfer_proof",
+              "proof_uploaded_at", "paid_at", "confirmed_by", "refunded_amount",
+              "failure_message"]  # fmt: skip
     readonly_fields = fields
+
+    @admin.display(description=_("transfer proof"))
+    def transfer_proof(self, payment: Payment) -> str:
+        return proof_link(payment)
 
 
 class OrderLineInline(admin.TabularInline):
@@ -171,7 +184,7 @@ class OrderAdmin(admin.ModelAdmin):
     def transfer_proof(self, order: Order):
         for payment in order.payments.all():
             if payment.proof:
-                return format_html('<a href="{}">{}</a>', payment.proof.url, gettext("view"))
+                return proof_link(payment)
         return "—"
 
     @admin.action(description=_("Confirm the bank transfer was received"))
@@ -230,7 +243,14 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["method", "status"]
     list_select_related = ["order"]
     search_fields = ["order__reference", "provider_reference"]
-    readonly_fields = ["order", "method", "amount", "provider_reference", "paid_at", "confirmed_by"]
+    readonly_fields = ["order", "method", "amount", "provider_reference", "transfer_proof",
+                       "paid_at", "confirmed_by"]  # fmt: skip
+    # The proof is shown through its view, never as a file field with a public URL.
+    exclude = ["proof"]
+
+    @admin.display(description=_("transfer proof"))
+    def transfer_proof(self, payment: Payment) -> str:
+        return proof_link(payment)
 
 
 @admin.register(ShippingProfile)

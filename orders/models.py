@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -350,6 +351,11 @@ class OrderLine(models.Model):
         return f"{self.quantity} × {name}"
 
 
+def private_storage():
+    """Where transfer proofs live: never served by address, only by a view that checks who asks."""
+    return storages["private"]
+
+
 def payment_proof_path(instance: "Payment", filename: str) -> str:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"payments/proofs/{instance.order_id}-{secrets.token_hex(8)}.{extension}"
@@ -376,7 +382,9 @@ class Payment(models.Model):
     amount = models.PositiveIntegerField(_("amount (Rp)"))
     # The outside id: a Stripe PaymentIntent id for cards; empty for transfers and COD.
     provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
-    proof = models.FileField(_("transfer proof"), upload_to=payment_proof_path, blank=True)
+    proof = models.FileField(
+        _("transfer proof"), upload_to=payment_proof_path, storage=private_storage, blank=True
+    )
     proof_uploaded_at = models.DateTimeField(_("proof uploaded at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("keranjang/ubah/", views.cart_update, name="cart-update"),
     path("keranjang/hapus/", views.cart_remove, name="cart-remove"),
     path("checkout/", views.checkout, name="checkout"),
+    path("bukti-transfer/<int:payment_id>/", views.transfer_proof, name="transfer-proof"),
     path("lacak/<str:token>/", views.order_track, name="track"),
     path("lacak/<str:token>/bukti-transfer/", views.upload_proof, name="track-proof"),
     path("lacak/<str:token>/bayar/", card_views.pay_by_card, name="track-pay-card"),

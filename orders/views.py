@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +27,9 @@ from .models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from .notices import buyer_order_url, order_id_from_token
 
 GUEST_ORDERS_KEY = "guest_orders"
+
+# Proofs are re-encoded to one of these on upload (orders.forms.validate_proof).
+PROOF_CONTENT_TYPES = {"jpg": "image/jpeg", "pdf": "application/pdf"}
 
 
 def cart_detail(request):
@@ -230,6 +233,29 @@ def order_detail(request, reference: str):
 
 def order_track(request, token: str):
     return _render_detail(request, _order_for(request, token=token), token)
+
+
+@login_required
+def transfer_proof(request, payment_id: int):
+    """A transfer proof, for the buyer who uploaded it and cooperative staff who see payments.
+
+    Proofs (bank details, names, balances) live in private storage: this view is the only way
+    to them. Everyone else gets a 404, as if there were no such file.
+    """
+    payment = get_object_or_404(Payment.objects.select_related("order"), pk=payment_id)
+    user = request.user
+    if not payment.proof or not (
+        payment.order.buyer_id == user.pk or user.has_perm("orders.view_payment")
+    ):
+        raise Http404
+    extension = payment.proof.name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(
+        payment.proof.open("rb"),
+        content_type=PROOF_CONTENT_TYPES.get(extension, "application/octet-stream"),
+        filename=f"{payment.order.reference}-transfer.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

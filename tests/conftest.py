@@ -18,8 +18,9 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Every test writes uploads into its own temporary folder."""
+    """Every test writes uploads (public and private) into its own temporary folders."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
     return settings.MEDIA_ROOT
 
 
@@ -135,6 +136,7 @@ def celery_worker(transactional_db, broker_env, tmp_path):
         "DATABASE_NAME": str(database["NAME"]),
         "DJANGO_TESTING": "1",
         "MEDIA_ROOT": settings.MEDIA_ROOT,
+        "PRIVATE_MEDIA_ROOT": settings.PRIVATE_MEDIA_ROOT,
         "EMAIL_FILE_PATH": str(tmp_path / "emails"),
         "PYTHONUNBUFFERED": "1",
     }

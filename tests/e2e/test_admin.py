@@ -46,7 +46,10 @@ def test_admin_approves_a_maker_and_confirms_a_bank_transfer(open_browser, celer
     # when the admin opens the order, sees the proof, and confirms the transfer
     admin.goto("/admin/orders/order/")
     row = admin.locator("#result_list tbody tr", has_text=order.reference)
-    expect(row.locator("a[href*='/media/']")).to_have_count(1)
+    proof_link = row.locator("a[href*='/bukti-transfer/']")
+    expect(proof_link).to_have_count(1)
+    proof = admin.request.get(proof_link.get_attribute("href"))
+    assert proof.status == 200 and proof.headers["content-type"] == "image/jpeg"
     row.locator("th a").click()
     admin.locator(".object-tools form[action$='/confirm-transfer/'] button").click()
     expect(admin.locator("ul.messagelist li.success")).to_be_visible()
