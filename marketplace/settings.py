@@ -15,6 +15,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from marketplace.csp import content_security_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     # First, so its line times the whole request and every response gets an X-Request-ID.
     "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -469,6 +472,10 @@ STRIPE_JS_URL = env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
 # Webhooks signed longer ago than this are refused (replays).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+
+# Content-Security-Policy (marketplace/csp.py): no inline script, Stripe only where needed.
+SECURE_CSP = content_security_policy(stripe_js_url=STRIPE_JS_URL, stripe_api_base=STRIPE_API_BASE)
+
 if not DEBUG and STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is.")
 CELERY_BEAT_SCHEDULE.update(

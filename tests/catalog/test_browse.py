@@ -165,7 +165,7 @@ def test_filter_form_and_chips_show_the_state(client):
     # Each chip removes only its own filter.
     assert 'href="/en/batik/?motif=paku&amp;price_max=500000"' in html
     assert 'href="/en/batik/?price_max=500000&amp;verified=1"' in html
-    assert '<details id="filters" class="filter-drawer">' in html
+    assert '<details id="filters" class="filter-drawer" data-open-wide>' in html
 
 
 def test_unpublished_products_and_unapproved_shops_are_not_listed(client):

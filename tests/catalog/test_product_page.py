@@ -146,7 +146,7 @@ def test_share_buttons(client):
     html = client.get(product.get_absolute_url()).content.decode()
     assert "https://wa.me/?text=" in html
     assert "https://www.facebook.com/sharer/sharer.php?u=http%3A//testserver" in html
-    assert "data-copy-url=" in html
+    assert f'data-copy="http://testserver{product.get_absolute_url()}"' in html
 
 
 def test_sitemap_lists_products_shops_and_motifs(client):

@@ -18,6 +18,8 @@ import stripe
 from django.conf import settings
 from django.utils import translation
 
+from marketplace.csp import content_security_policy
+
 SECRET_KEY = "sk_test_batik_kutim"
 PUBLISHABLE_KEY = "pk_test_batik_kutim"
 WEBHOOK_SECRET = "whsec_test_batik_kutim"
@@ -117,6 +119,10 @@ def fake_stripe_fixture(localstripe_server, settings):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = localstripe_server.url
     settings.STRIPE_JS_URL = f"{localstripe_server.url}/js.stripe.com/v3/"
+    # As a deployment with these addresses would have it: the fake's script may load.
+    settings.SECURE_CSP = content_security_policy(
+        stripe_js_url=settings.STRIPE_JS_URL, stripe_api_base=settings.STRIPE_API_BASE
+    )
     settings.STRIPE_MAX_NETWORK_RETRIES = 0
     yield localstripe_server
     localstripe_server.unregister_webhook()

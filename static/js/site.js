@@ -1,0 +1,35 @@
+// Small behaviours for every page, kept out of the HTML so the Content-Security-Policy can
+// forbid inline scripts. Each one is opt-in by a data attribute.
+(function () {
+  "use strict";
+
+  // <button data-copy="url" data-copied="Link copied" hidden>: shown only where it can work.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var done = function () { button.textContent = button.dataset.copied; };
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(button.dataset.copy).then(done);
+      } else {
+        window.prompt("", button.dataset.copy);
+      }
+    });
+  });
+
+  // <select data-autosubmit>: choosing a value submits its form (a <noscript> button stays).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      if (select.form) select.form.submit();
+    });
+  });
+
+  // <details data-open-wide>: open from the start on wide screens (a drawer on phones).
+  document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+    if (window.matchMedia("(min-width: 900px)").matches) details.open = true;
+  });
+
+  // <button data-print>: print the page.
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
