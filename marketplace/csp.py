@@ -15,6 +15,10 @@ def _origin(url: str) -> list[str]:
     return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
 
 
+def _unique(*sources: str) -> list[str]:
+    return list(dict.fromkeys(sources))  # Stripe's own address may be the configured one.
+
+
 def content_security_policy(*, stripe_js_url: str = "", stripe_api_base: str = "") -> dict:
     """Scripts only from this site and Stripe (no inline script: the few behaviours live in
     static/js/site.js), frames and calls only to Stripe, no plugins, no framing by others.
@@ -26,11 +30,11 @@ def content_security_policy(*, stripe_js_url: str = "", stripe_api_base: str = "
     api = _origin(stripe_api_base)
     return {
         "default-src": [CSP.SELF],
-        "script-src": [CSP.SELF, *STRIPE_SCRIPTS, *js],
+        "script-src": _unique(CSP.SELF, *STRIPE_SCRIPTS, *js),
         "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
         "img-src": [CSP.SELF, "data:", "https:"],
-        "connect-src": [CSP.SELF, *STRIPE_CONNECT, *js, *api],
-        "frame-src": [CSP.SELF, *STRIPE_FRAMES, *js],
+        "connect-src": _unique(CSP.SELF, *STRIPE_CONNECT, *js, *api),
+        "frame-src": _unique(CSP.SELF, *STRIPE_FRAMES, *js),
         "font-src": [CSP.SELF],
         "object-src": [CSP.NONE],
         "base-uri": [CSP.SELF],

@@ -33,6 +33,8 @@ def test_public_pages_have_a_strict_policy_and_no_inline_script(client):
         )
         assert policy["script-src"].startswith("'self'") and "unsafe" not in policy["script-src"]
         assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+        sources = policy["script-src"].split()
+        assert len(sources) == len(set(sources))  # each address once
         html = response.content.decode()
         assert not INLINE_SCRIPT.search(html), url
         assert not INLINE_HANDLER.search(html), url
