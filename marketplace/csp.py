@@ -38,6 +38,8 @@ def content_security_policy(*, stripe_js_url: str = "", stripe_api_base: str = "
         "font-src": [CSP.SELF],
         "object-src": [CSP.NONE],
         "base-uri": [CSP.SELF],
-        "form-action": [CSP.SELF],
+        # Signing in with Google posts a form here that redirects to Google (form-action covers
+        # the redirect too).
+        "form-action": [CSP.SELF, "https://accounts.google.com"],
         "frame-ancestors": [CSP.NONE],
     }

@@ -69,6 +69,8 @@ class OutgoingEmail(models.Model):
     html = models.TextField(_("HTML"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Taken by a sender until then; another may take it after (a sender that died).
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 

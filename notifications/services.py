@@ -5,13 +5,15 @@ Emails go through an outbox (`OutgoingEmail`): written with the notification, se
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -141,9 +143,19 @@ def _render(message: Message) -> tuple[str, str | None]:
 # Set while a sending task waits in the queue, so a burst of notices enqueues one task, not many.
 SENDING_QUEUED_KEY = "notifications:email-sending-queued"
 SEND_BATCH_SIZE = 50
-# Errors after which the server will not take this message, so there is no point trying the
-# rest of the batch on the same connection.
-_CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+# A sender claims a batch for this long; if it dies meanwhile, another takes the batch after.
+CLAIM_SECONDS = 300
+# One run sends for about this long, then hands over to a new task (well within time limits).
+RUN_SECONDS = 30
+# The server refused this message only (recipient, sender or content): count it against the
+# message and go on with the rest. Any other error is the connection or the run: stop, count
+# nothing, and let a later run try the rest.
+_MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    ValueError,
+)
 
 
 def schedule_email_sending() -> None:
@@ -164,62 +176,88 @@ def schedule_email_sending() -> None:
         logger.warning("Could not enqueue sending of emails; the sweep will send them.")
 
 
-def send_pending_emails(*, max_batches: int = 20) -> int:
+def send_pending_emails(*, run_seconds: float = RUN_SECONDS) -> int:
     """Send what waits in the outbox, oldest first, in batches over one connection each.
 
-    Each batch is read under row locks that other senders skip, and marked sent in the same
-    transaction, so two workers never send one email. A failed email keeps waiting, with its
-    error, and is tried again by a later run, at most MAX_ATTEMPTS times. Returns how many went.
+    Each batch is claimed in a short transaction (rows locked, other senders skip them and the
+    claim), then sent outside any transaction, each email marked sent as soon as it went: no
+    lock is held while the mail server talks, and an interrupted run re-sends nothing it
+    marked. A refused email keeps waiting with its error, at most MAX_ATTEMPTS times; a
+    connection that fails costs no attempt. Returns how many went.
     """
     try:
         cache.delete(SENDING_QUEUED_KEY)  # Emails written from now on ask for a new run.
     except Exception:
         logger.warning("Could not reach the cache; sending the outbox anyway.")
     sent = 0
-    for _ in range(max_batches):
-        with transaction.atomic():
-            batch = list(
-                OutgoingEmail.objects.pending()
-                .select_for_update(skip_locked=True)
-                .order_by("pk")[:SEND_BATCH_SIZE]
-            )
-            if not batch:
-                return sent
-            sent_now = _send_batch(batch)
+    deadline = time.monotonic() + run_seconds
+    while time.monotonic() < deadline:
+        batch = _claim_batch()
+        if not batch:
+            return sent
+        sent_now, stopped = _send_batch(batch)
         sent += sent_now
-        if sent_now < len(batch):
+        if stopped:
             return sent  # The mail server is in trouble: a later run tries again.
     schedule_email_sending()  # More than one run's worth: carry on in a new task.
     return sent
 
 
-def _send_batch(batch: list[OutgoingEmail]) -> int:
-    """Send the batch over one connection; mark what went and note what failed."""
-    sent, failed = [], []
+def _claim_batch() -> list[OutgoingEmail]:
+    now = timezone.now()
+    with transaction.atomic():
+        batch = list(
+            OutgoingEmail.objects.pending()
+            .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+            .select_for_update(skip_locked=True)
+            .order_by("pk")[:SEND_BATCH_SIZE]
+        )
+        OutgoingEmail.objects.filter(pk__in=[email.pk for email in batch]).update(
+            claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
+        )
+    return batch
+
+
+def _send_batch(batch: list[OutgoingEmail]) -> tuple[int, bool]:
+    """Send the claimed batch over one connection; return (how many went, whether it stopped)."""
+    sent, done, stopped = 0, set(), False
     try:
         with mailers.default as connection:
             for email in batch:
                 try:
                     connection.send_messages([_as_mail(email)])
-                except _CONNECTION_ERRORS as error:
-                    failed.append((email, error))
+                except _MESSAGE_ERRORS as error:
+                    _failed(email, error, counts=True)
+                except Exception as error:  # The connection, or the run's time limit.
+                    _failed(email, error, counts=False)
+                    stopped = True
                     break
-                except (smtplib.SMTPException, ValueError) as error:
-                    failed.append((email, error))  # This message only: go on with the rest.
                 else:
-                    sent.append(email)
-    except _CONNECTION_ERRORS as error:  # Opening (or closing) the connection failed.
-        if not failed and len(sent) < len(batch):
-            failed.append((batch[len(sent)], error))
+                    OutgoingEmail.objects.filter(pk=email.pk).update(
+                        sent_at=timezone.now(), claimed_until=None
+                    )
+                    sent += 1
+                done.add(email.pk)
+    except Exception as error:  # Opening (or closing) the connection failed.
+        if not stopped and len(done) < len(batch):
+            _failed(batch[len(done)], error, counts=False)
+        stopped = stopped or len(done) < len(batch)
+    # Give back what this run did not get to, for the next run (not after the claim expires).
+    untried = [email.pk for email in batch if email.pk not in done]
+    if untried:
+        OutgoingEmail.objects.filter(pk__in=untried, sent_at=None).update(claimed_until=None)
+    return sent, stopped
+
+
+def _failed(email: OutgoingEmail, error: Exception, *, counts: bool) -> None:
+    logger.warning("Email %s to %s not sent: %s", email.key, email.to, error)
     now = timezone.now()
-    if sent:
-        OutgoingEmail.objects.filter(pk__in=[email.pk for email in sent]).update(sent_at=now)
-    for email, error in failed:
-        logger.warning("Email %s to %s not sent: %s", email.key, email.to, error)
-        OutgoingEmail.objects.filter(pk=email.pk).update(
-            attempts=F("attempts") + 1, last_error=f"{now:%Y-%m-%d %H:%M} {error}"[:2000]
-        )
-    return len(sent)
+    changes = {"last_error": f"{now:%Y-%m-%d %H:%M} {error}"[:2000], "claimed_until": None}
+    if counts:
+        # Refused: try again after a while (not in this run), at most MAX_ATTEMPTS times.
+        changes["attempts"] = F("attempts") + 1
+        changes["claimed_until"] = now + timedelta(seconds=CLAIM_SECONDS)
+    OutgoingEmail.objects.filter(pk=email.pk).update(**changes)
 
 
 def _as_mail(email: OutgoingEmail) -> EmailMultiAlternatives:

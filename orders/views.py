@@ -249,8 +249,12 @@ def transfer_proof(request, payment_id: int):
     ):
         raise Http404
     extension = payment.proof.name.rsplit(".", 1)[-1].lower()
+    try:
+        proof = payment.proof.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        payment.proof.open("rb"),
+        proof,
         content_type=PROOF_CONTENT_TYPES.get(extension, "application/octet-stream"),
         filename=f"{payment.order.reference}-transfer.{extension}",
     )

@@ -12,12 +12,13 @@ def move_proofs_to_private_storage(apps, schema_editor):
     Payment = apps.get_model("orders", "Payment")
     for payment in Payment.objects.exclude(proof="").only("pk", "proof").iterator():
         name = payment.proof.name
-        if private.exists(name) or not default_storage.exists(name):
+        if not default_storage.exists(name):
             continue
-        with default_storage.open(name) as source:
-            saved = private.save(name, source)
-        if saved != name:
-            Payment.objects.filter(pk=payment.pk).update(proof=saved)
+        if not private.exists(name):  # else copied by an earlier, interrupted run
+            with default_storage.open(name) as source:
+                saved = private.save(name, source)
+            if saved != name:
+                Payment.objects.filter(pk=payment.pk).update(proof=saved)
         default_storage.delete(name)
 
 

@@ -54,7 +54,8 @@ def test_an_order_is_routed_while_the_mail_server_is_down_and_mailed_when_it_is_
     assert Notification.objects.filter(kind="order-confirmed").count() == 1
     waiting = OutgoingEmail.objects.pending().order_by("pk")
     assert waiting.count() == 2
-    assert [email.attempts for email in waiting] == [1, 0]  # the batch stopped at the first
+    # the batch stopped at the first, with the reason; a server that is down costs no attempt
+    assert [email.attempts for email in waiting] == [0, 0]
     assert "Connection refused" in waiting.first().last_error
     assert mailoutbox == []
 
@@ -66,16 +67,42 @@ def test_an_order_is_routed_while_the_mail_server_is_down_and_mailed_when_it_is_
     )
 
 
-def test_an_email_that_keeps_failing_stops_and_the_admin_can_send_it_again(
-    admin_client, mailoutbox
-):
+def test_a_server_that_stays_down_gives_up_on_nothing(mailoutbox):
     _notice()
     with _smtp_down():
         for _ in range(OutgoingEmail.MAX_ATTEMPTS + 2):
-            send_pending_emails()
+            assert send_pending_emails() == 0
+    assert OutgoingEmail.objects.pending().get().attempts == 0
+    assert send_pending_emails() == 1 and len(mailoutbox) == 1
+
+
+def test_a_refused_email_does_not_hold_up_the_others(mailoutbox):
+    _notice(key="k-bad", email="pembeli@example.com")
+    _notice(key="k-good", email="tamu@example.com")
+    # an address the mail library refuses (as a server refuses a recipient)
+    OutgoingEmail.objects.filter(key="k-bad").update(to="pembeli@example.com\nBcc: x@y.id")
+
+    assert send_pending_emails() == 1
+
+    assert [m.to for m in mailoutbox] == [["tamu@example.com"]]
+    bad = OutgoingEmail.objects.get(key="k-bad")
+    assert bad.attempts == 1 and bad.sent_at is None and "linefeed" in bad.last_error
+    assert send_pending_emails() == 0  # and it waits a while before the next try
+    assert OutgoingEmail.objects.get(key="k-bad").attempts == 1
+
+
+def test_an_email_that_keeps_being_refused_stops_and_the_admin_can_send_it_again(
+    admin_client, mailoutbox
+):
+    _notice()
+    OutgoingEmail.objects.update(to="pembeli@example.com\nBcc: x@y.id")
+    for _ in range(OutgoingEmail.MAX_ATTEMPTS + 2):
+        send_pending_emails()
+        OutgoingEmail.objects.update(claimed_until=None)  # the wait before the next try is over
     email = OutgoingEmail.objects.get()
     assert email.attempts == OutgoingEmail.MAX_ATTEMPTS and email.sent_at is None
     assert not OutgoingEmail.objects.pending().exists()
+    OutgoingEmail.objects.update(to="pembeli@example.com")  # the address is corrected
 
     changelist = "/en/admin/notifications/outgoingemail/"
     page = admin_client.get(changelist, {"sent": "failed"})
