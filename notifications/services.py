@@ -52,14 +52,13 @@ class Delivery:
         return self.email or (self.recipient.email if self.recipient is not None else "")
 
 
-def notify(*, key: str, message: Message, recipient=None, email: str = "") -> Notification:
+def notify(*, key: str, message: Message, recipient=None, email: str = "") -> None:
     """Create the notification for `key` once, and queue its email once.
 
     Safe to call any number of times, also at once from two workers: the unique keys of the
     notification and of its email make sure one of each exists per key.
     """
     notify_many([Delivery(key=key, message=message, recipient=recipient, email=email)])
-    return Notification.objects.get(key=key)
 
 
 def notify_many(deliveries: list[Delivery]) -> None:

@@ -28,9 +28,6 @@ from .notices import buyer_order_url, order_id_from_token
 
 GUEST_ORDERS_KEY = "guest_orders"
 
-# Proofs are re-encoded to one of these on upload (orders.forms.validate_proof).
-PROOF_CONTENT_TYPES = {"jpg": "image/jpeg", "pdf": "application/pdf"}
-
 
 def cart_detail(request):
     """The cart grouped by artisan, with subtotals, shipping rates and what changed."""
@@ -253,11 +250,8 @@ def transfer_proof(request, payment_id: int):
         proof = payment.proof.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        proof,
-        content_type=PROOF_CONTENT_TYPES.get(extension, "application/octet-stream"),
-        filename=f"{payment.order.reference}-transfer.{extension}",
-    )
+    # FileResponse names the type from the extension (proofs are re-encoded to .jpg or .pdf).
+    response = FileResponse(proof, filename=f"{payment.order.reference}-transfer.{extension}")
     response["Cache-Control"] = "private, no-store"
     return response
 

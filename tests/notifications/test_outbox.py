@@ -30,9 +30,9 @@ def _smtp_down():
     return override_settings(MAILERS={"default": {"BACKEND": backend, "OPTIONS": options}})
 
 
-def _notice(key: str = "k-1", email: str = "pembeli@example.com") -> Notification:
+def _notice(key: str = "k-1", email: str = "pembeli@example.com") -> None:
     message = Message(kind="test", title="Halo", email_template="order_expired", context={})
-    return notify(key=key, message=message, email=email)
+    notify(key=key, message=message, email=email)
 
 
 def test_an_order_is_routed_while_the_mail_server_is_down_and_mailed_when_it_is_back(mailoutbox):
