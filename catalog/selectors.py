@@ -377,11 +377,17 @@ def search_with_fallback(
 
 
 def catalog_page(
-    query: CatalogQuery, number, *, user=None, version: int | None = None
+    query: CatalogQuery,
+    number,
+    *,
+    user=None,
+    version: int | None = None,
+    stored_count: tuple | None = None,
 ) -> tuple[Page, SearchResult]:
     """One page of cards (`catalog.cards.Card`: shop, primary image, favourite flag) for the list.
 
-    `version` is the catalog version when the caller has read it already (one cache read fewer).
+    `version` is the catalog version when the caller has read it already, and `stored_count`
+    what it read under browse_count_key(query) in the same round trip (no cache read here).
 
     Full-text matches are paged by id, then that page's cards fetched by primary key: no
     second plan of the search, no COUNT.
@@ -407,30 +413,37 @@ def catalog_page(
     if result.count is not None:
         paginator.count = result.count
     elif not query.q and query.availability != "in-stock":
-        paginator.count = _browse_count(result.products, query, version)
+        paginator.count = _browse_count(result.products, query, version, stored_count)
     page = paginator.get_page(number)
     page.object_list = card_rows(page.object_list)
     return page, result
 
 
-def _browse_count(products: QuerySet, query: CatalogQuery, version: int | None) -> int:
+def browse_count_key(query: CatalogQuery) -> str:
+    """The cache key of how many products these filters match; sorting and paging aside."""
+    filters = urlencode([p for p in query.params() if p[0] not in ("sort", "per_page")])
+    return "catalog:count:" + hashlib.sha256(filters.encode()).hexdigest()[:32]
+
+
+def _browse_count(
+    products: QuerySet, query: CatalogQuery, version: int | None, stored: tuple | None
+) -> int:
     """How many products these filters match, counted once per catalog version.
 
-    Every listing edit moves the catalog version, so the count is as fresh as the cached pages
-    (stock, which orders change without a version, is left out: "in stock" is counted each time).
-    Sorting, page size and page number do not change it, so one count serves them all.
+    Stored as (version, count): every listing edit moves the catalog version, so the count is as
+    fresh as the cached pages (stock, which orders change without a version, is left out: "in
+    stock" is counted each time). Sorting, page size and page number do not change it.
     """
     from .services import catalog_version
 
-    filters = urlencode([p for p in query.params() if p[0] not in ("sort", "per_page")])
-    digest = hashlib.sha256(filters.encode()).hexdigest()[:32]
+    key = browse_count_key(query)
     if version is None:
         version = catalog_version()
-    key = f"catalog:count:{version}:{digest}"
-    count = cache.get(key)
-    if count is None:
-        count = products.count()
-        cache.set(key, count, COUNT_CACHE_SECONDS)
+        stored = cache.get(key)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    count = products.count()
+    cache.set(key, (version, count), COUNT_CACHE_SECONDS)
     return count
 
 

@@ -90,6 +90,13 @@ def catalog_version() -> int:
     return int(version)
 
 
+def catalog_version_with(key: str) -> tuple[int, object]:
+    """The catalog version and the cache entry under `key`, in one cache round trip."""
+    found = cache.get_many([CATALOG_VERSION_KEY, key])
+    version = found.get(CATALOG_VERSION_KEY)
+    return (catalog_version() if version is None else int(version)), found.get(key)
+
+
 def bump_catalog_version() -> int:
     """Make every cached catalog page stale (call after any listing or shop edit)."""
     try:

@@ -38,7 +38,12 @@ from .models import (
     ProductImage,
     ProductOption,
 )
-from .services import CATALOG_VERSION_KEY, catalog_version, toggle_favourite
+from .services import (
+    CATALOG_VERSION_KEY,
+    catalog_version,
+    catalog_version_with,
+    toggle_favourite,
+)
 
 # Cached page parts live this long at most; any listing edit makes them stale at once anyway.
 PAGE_CACHE_SECONDS = 600
@@ -206,10 +211,15 @@ def product_list(request):
 
     def build() -> dict:
         query = selectors.CatalogQuery.from_querydict(request.GET)
-        version = catalog_version()  # read once for the taxonomy and the count
+        # The version (for the taxonomy and the count) and the stored count, in one read.
+        version, stored_count = catalog_version_with(selectors.browse_count_key(query))
         facets = selectors.current_taxonomy_facets(version)
         page, result = selectors.catalog_page(
-            query, request.GET.get("page"), user=request.user, version=version
+            query,
+            request.GET.get("page"),
+            user=request.user,
+            version=version,
+            stored_count=stored_count,
         )
         chips = _filter_chips(query, facets)
         context = {
