@@ -27,10 +27,8 @@ register = template.Library()
 # The width a card's image is drawn at (product_image's default).
 CARD_WIDTH = 320
 
-_DISTRICTS = dict(District.choices)
 
-
-def _labels() -> dict[str, str]:
+def _labels() -> dict:
     """The card's words in the active language, looked up once per list, not once per card."""
     verified = _("Verified Kutai Timur maker")
     return {
@@ -44,6 +42,8 @@ def _labels() -> dict[str, str]:
         "remove": _("Remove from favourites"),
         "login_to_save_html": _esc(_("Log in to save to favourites")),
         "login_url_html": _esc(reverse("account_login")),
+        # Lazy labels translate on every str(): once here instead of once per card.
+        "districts": {value: _esc(label) for value, label in District.choices},
     }
 
 
@@ -76,7 +76,7 @@ def _picture(image, alt: str) -> str:
     )
 
 
-def render_card(product, *, labels: dict[str, str], request=None, csrf_token: str = "") -> str:
+def render_card(product, *, labels: dict, request=None, csrf_token: str = "") -> str:
     """The card's HTML for one product (shop prefetched, primary image attached).
 
     Built with f-strings, every value through _esc() (or HTML we built): a 96-card page spends
@@ -117,7 +117,7 @@ def render_card(product, *, labels: dict[str, str], request=None, csrf_token: st
         f"    <h3>{_esc(product.title)}</h3>\n  </a>\n"
         f'  <p class="price">{_esc(format_rupiah(product.price))}</p>{_rating(product)}\n'
         f'  <p class="card-maker">{_esc(shop.name)} · '
-        f"{_esc(_DISTRICTS.get(shop.district, shop.district))}{verified}</p>{tag}\n  {heart}\n"
+        f"{labels['districts'].get(shop.district) or _esc(shop.district)}{verified}</p>{tag}\n  {heart}\n"
         "</article>"
     )
 

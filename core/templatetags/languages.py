@@ -1,8 +1,10 @@
 """Links to the current page in each language, so switching needs no form and no script."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_urlconf, translate_url
 
 register = template.Library()
 
@@ -16,13 +18,20 @@ def language_links(context) -> list[dict[str, str]]:
     """
     request = context.get("request")
     current = context.get("LANGUAGE_CODE") or settings.LANGUAGE_CODE
-    path = request.get_full_path() if request else "/"
+    path, question_mark, query = (request.get_full_path() if request else "/").partition("?")
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
     return [
         {
             "code": code,
             "name": name,
-            "url": translate_url(path, code),
+            "url": _translated_path(path, code, urlconf) + question_mark + query,
             "is_current": code == current,
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+@lru_cache(maxsize=4096)
+def _translated_path(path: str, code: str, urlconf: str) -> str:
+    """translate_url() of a path, worked out once: each costs a resolve() and a reverse()."""
+    return translate_url(path, code)
