@@ -415,7 +415,18 @@ def catalog_page(
     elif not query.q and query.availability != "in-stock":
         paginator.count = _browse_count(result.products, query, version, stored_count)
     page = paginator.get_page(number)
-    page.object_list = card_rows(page.object_list)
+    reader = user.pk if user is not None and user.is_authenticated else None
+    sliced = page.object_list.query
+    shape = (
+        "catalog-list",
+        products.db,
+        tuple(query.params()),
+        result.is_fuzzy,
+        sliced.low_mark,
+        sliced.high_mark,
+        reader,
+    )
+    page.object_list = card_rows(page.object_list, shape=shape)
     return page, result
 
 

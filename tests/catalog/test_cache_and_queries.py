@@ -169,3 +169,27 @@ def test_in_stock_count_follows_stock_without_a_new_version(client):
     assert "1 batik" in client.get("/en/batik/?availability=in-stock").content.decode()
     product.options.update(stock=0)  # sold out by an order: no catalog version change
     assert "0 batik" in client.get("/en/batik/?availability=in-stock").content.decode()
+
+
+def test_uncached_list_shows_each_edit_and_each_readers_own_hearts(client, settings):
+    """The list's SQL is compiled once per shape; the rows and each reader's favourites are not."""
+    from django.test import Client
+
+    from catalog.models import Favourite
+
+    settings.CATALOG_PAGE_CACHE = False
+    product = make_product(title="Kain Sisik", price=350_000, motif="paku")
+    assert "Rp 350.000" in client.get("/batik/?motif=paku").content.decode()
+    Product.objects.filter(pk=product.pk).update(price=420_000)  # no catalog version change
+    assert "Rp 420.000" in client.get("/batik/?motif=paku").content.decode()
+
+    saver, other = make_user(), make_user()
+    Favourite.objects.create(user=saver, product=product)
+    pages = {}
+    for user in (saver, other):
+        reader = Client()
+        reader.force_login(user)
+        pages[user] = reader.get("/batik/?motif=paku").content.decode()
+    assert 'aria-pressed="true"' in pages[saver]
+    assert 'aria-pressed="true"' not in pages[other]
+    assert 'aria-pressed="false"' in pages[other]
