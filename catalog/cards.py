@@ -6,7 +6,7 @@ values_list() into these small objects, which have what `render_card` reads, a p
 about half.
 """
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -86,6 +86,7 @@ _COMPILED_MAX = 512
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
+    using: str
     sql: str
     params: tuple
     # Django's per-column converters (JSON decoding, SQLite's booleans and decimals).
@@ -100,11 +101,11 @@ def _compile(values: QuerySet) -> _Compiled | None:
     except EmptyResultSet:
         return None
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
-    return _Compiled(sql, tuple(params), compiler.get_converters(fields))
+    return _Compiled(values.db, sql, tuple(params), compiler.get_converters(fields))
 
 
-def _rows(compiled: _Compiled, using: str) -> list[tuple]:
-    connection = connections[using]
+def _rows(compiled: _Compiled) -> list[tuple]:
+    connection = connections[compiled.using]
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, compiled.params)
         rows = cursor.fetchall()
@@ -122,16 +123,20 @@ def _rows(compiled: _Compiled, using: str) -> list[tuple]:
     return converted
 
 
-def card_rows(products: QuerySet, *, shape: Hashable | None = None) -> list[Card]:
+def card_rows(
+    products: QuerySet | Callable[[], QuerySet], *, shape: Hashable | None = None
+) -> list[Card]:
     """The cards of these products, in their order.
 
     `products` must carry with_card_image() and with_favourite_flag() (may be sliced). `shape`,
     when given, must decide the query's SQL and parameters entirely (for the catalog list: the
-    filters, sort, slice and reader); the query is then compiled once per shape.
+    filters, sort, slice and reader); the query is then compiled once per shape, and
+    `products` may be a function that builds the queryset, called only to compile it.
     """
     compiled = _COMPILED.get(shape) if shape is not None else None
     if compiled is None:
-        compiled = _compile(products.values_list(*_COLUMNS))
+        queryset = products() if callable(products) else products
+        compiled = _compile(queryset.values_list(*_COLUMNS))
         if compiled is None:
             return []
         if shape is not None:
@@ -139,7 +144,7 @@ def card_rows(products: QuerySet, *, shape: Hashable | None = None) -> list[Card
                 _COMPILED.clear()
             _COMPILED[shape] = compiled
     cards = []
-    for row in _rows(compiled, products.db):
+    for row in _rows(compiled):
         image = CardImage(row[12], row[13], row[14], row[15], row[16] or {}) if row[12] else None
         cards.append(Card(*row[:8], CardShop(*row[8:12]), image))
     return cards

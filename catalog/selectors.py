@@ -1,7 +1,9 @@
 """Reads for the public catalog: filters from the URL, search (PostgreSQL or SQLite), facets."""
 
+import functools
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -392,6 +394,8 @@ def catalog_page(
     Full-text matches are paged by id, then that page's cards fetched by primary key: no
     second plan of the search, no COUNT.
     """
+    if not search_words(query.q):
+        return _browse_page(query, number, user, version, stored_count), SearchResult(None)
     result = search_with_fallback(query)
     if result.ids is not None:
         page = Paginator(result.ids, query.per_page).get_page(number)
@@ -412,22 +416,51 @@ def catalog_page(
     paginator = Paginator(products, query.per_page)
     if result.count is not None:
         paginator.count = result.count
-    elif not query.q and query.availability != "in-stock":
-        paginator.count = _browse_count(result.products, query, version, stored_count)
     page = paginator.get_page(number)
-    reader = user.pk if user is not None and user.is_authenticated else None
-    sliced = page.object_list.query
+    page.object_list = card_rows(page.object_list)
+    return page, result
+
+
+def _browse_page(
+    query: CatalogQuery, number, user, version: int | None, stored_count: tuple | None
+) -> Page:
+    """A page of the catalog without search words.
+
+    The count comes from the cache (see _browse_count()) and the card query is compiled once
+    per shape (see card_rows()), so the queryset is built only when one of them needs it.
+    """
+    reader = user if user is not None else AnonymousUser()
+
+    @functools.cache
+    def filtered() -> QuerySet:
+        return filter_products(Product.objects.published(), query)
+
+    if query.availability == "in-stock":  # stock moves without a new catalog version
+        count = filtered().count()
+    else:
+        count = _browse_count(filtered, query, version, stored_count)
+    page = Paginator(range(count), query.per_page).get_page(number)
+    start, stop = page.object_list.start, page.object_list.stop
     shape = (
         "catalog-list",
-        products.db,
         tuple(query.params()),
-        result.is_fuzzy,
-        sliced.low_mark,
-        sliced.high_mark,
-        reader,
+        start,
+        stop,
+        reader.pk if reader.is_authenticated else None,
     )
-    page.object_list = card_rows(page.object_list, shape=shape)
-    return page, result
+    page.object_list = (
+        card_rows(
+            lambda: (
+                sort_products(filtered(), query.sort)
+                .with_card_image()
+                .with_favourite_flag(reader)[start:stop]
+            ),
+            shape=shape,
+        )
+        if stop > start
+        else []
+    )
+    return page
 
 
 def browse_count_key(query: CatalogQuery) -> str:
@@ -437,7 +470,7 @@ def browse_count_key(query: CatalogQuery) -> str:
 
 
 def _browse_count(
-    products: QuerySet, query: CatalogQuery, version: int | None, stored: tuple | None
+    filtered: Callable[[], QuerySet], query: CatalogQuery, version: int | None, stored: tuple | None
 ) -> int:
     """How many products these filters match, counted once per catalog version.
 
@@ -453,7 +486,7 @@ def _browse_count(
         stored = cache.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
-    count = products.count()
+    count = filtered().count()
     cache.set(key, (version, count), COUNT_CACHE_SECONDS)
     return count
 

@@ -1,10 +1,15 @@
 """Local storages: public media with a cheaper url(), and private files with none."""
 
+import re
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.encoding import filepath_to_uri
 from django.utils.functional import cached_property
 from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+# The names this storage makes (slugs, digits, dots): quoting leaves them as they are.
+_NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9/_.~-]*").fullmatch
 
 
 class MediaStorage(FileSystemStorage):
@@ -18,7 +23,9 @@ class MediaStorage(FileSystemStorage):
     def url(self, name):
         if self.base_url is None:
             raise ValueError("This file is not accessible via a URL.")
-        return self.base_url + filepath_to_uri(name).lstrip("/")
+        if not _NEEDS_NO_QUOTING(name):
+            name = filepath_to_uri(name)
+        return self.base_url + name.lstrip("/")
 
 
 class StaticStorage(CompressedManifestStaticFilesStorage):

@@ -6,6 +6,7 @@ that and the markup stays in one place.
 """
 
 import html
+import re
 from urllib.parse import quote
 
 from django import template
@@ -59,16 +60,24 @@ def _rating(product) -> str:
     )
 
 
+_NEEDS_ESCAPING = re.compile("[&<>\"']").search
+
+
 def _esc(value) -> str:
-    """Django's escape() without the SafeString wrapper: one card makes a dozen of these."""
-    return html.escape(str(value), quote=True)
+    """Django's escape() without the SafeString wrapper: one card makes a dozen of these, and
+    most (URLs, prices, names) hold nothing to escape, which one regex search tells."""
+    text = str(value)
+    return html.escape(text, quote=True) if _NEEDS_ESCAPING(text) else text
+
+
+_CARD_SIZES_HTML = html.escape(CARD_SIZES)
 
 
 def _picture(image, alt: str) -> str:
     """product_image(image, alt=…) for a card, as plain escaped text (the same markup)."""
     src = image.url_for_width(CARD_WIDTH)
     srcset = image.srcset()
-    srcset_attr = f' srcset="{_esc(srcset)}" sizes="{_esc(CARD_SIZES)}"' if srcset else ""
+    srcset_attr = f' srcset="{_esc(srcset)}" sizes="{_CARD_SIZES_HTML}"' if srcset else ""
     return (
         f'<img src="{_esc(src)}"{srcset_attr} width="{CARD_WIDTH}"'
         f' height="{image.height_for(CARD_WIDTH)}" alt="{_esc(alt or image.alt_text)}"'

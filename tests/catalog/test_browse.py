@@ -7,6 +7,7 @@ import pytest
 from artisans.models import District
 from catalog.models import Colour, Fabric, Favourite, ProductType, Technique
 from catalog.services import recount_favourites, toggle_favourite
+from tests.catalog.conftest import add_image
 from tests.factories import make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,14 @@ def test_empty_results_suggest_motifs_and_makers(client):
     assert "No batik found for “qqqqqqqq”" in html
     assert 'href="/en/batik/?motif=paku"' in html
     assert "Rumah Batik Telapak" in html
+
+
+def test_cards_escape_what_artisans_type(client):
+    shop = make_shop(name='Batik "Sisik" & <Naga>')
+    product = make_product(shop=shop, title="Kain <b>Paku</b> 'Tua'")
+    add_image(product)
+    html = client.get("/batik/").content.decode()
+    assert "<b>Paku</b>" not in html
+    assert "<h3>Kain &lt;b&gt;Paku&lt;/b&gt; &#x27;Tua&#x27;</h3>" in html
+    assert "Batik &quot;Sisik&quot; &amp; &lt;Naga&gt; ·" in html
+    assert 'alt="Kain &lt;b&gt;Paku&lt;/b&gt; &#x27;Tua&#x27;"' in html

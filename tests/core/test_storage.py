@@ -14,6 +14,8 @@ from core.storage import MediaStorage
         "shops/banners/batik_ñ_ü.png",
         "/products/leading-slash.jpg",
         "products/100%-katun.webp",
+        "products/kain~paku_1.2-320.webp",
+        "products/kain's (1)#?.jpg",
     ],
 )
 @pytest.mark.parametrize("base_url", ["/media/", "https://cdn.batik-kutim.id/media/"])
