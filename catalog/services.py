@@ -604,13 +604,20 @@ def hide_product(*, product: Product, by, reason: str) -> bool:
 
 @transaction.atomic
 def unhide_product(*, product: Product, by) -> bool:
-    """Put a hidden listing back on the public pages; False when it was not hidden."""
+    """Put a hidden listing back on the public pages; False when it was not hidden.
+
+    The artisan is told on the site and by email through the worker, after the commit.
+    """
     updated = Product.objects.filter(pk=product.pk, is_hidden=True).update(
         is_hidden=False, hidden_reason="", hidden_at=None, hidden_by=None
     )
     if updated:
         product.is_hidden, product.hidden_reason = False, ""
         product.hidden_at = product.hidden_by = None
+        from .tasks import notify_product_shown_task
+
+        # The moment names this showing, so a retried task sends one message for it.
+        notify_product_shown_task.delay_on_commit(product.pk, time.time_ns() // 1000)
         transaction.on_commit(bump_catalog_version)
     return bool(updated)
 

@@ -1,4 +1,4 @@
-"""Background jobs for the catalog: telling an artisan the cooperative hid a listing."""
+"""Background jobs for the catalog: telling an artisan the cooperative hid or showed a listing."""
 
 from celery import shared_task
 from django.urls import reverse
@@ -45,6 +45,44 @@ def notify_product_hidden_task(product_id: int) -> None:
                     "product_title": product.title,
                     "shop_name": product.shop.name,
                     "reason": product.hidden_reason,
+                },
+            ),
+            recipient=owner,
+        )
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def notify_product_shown_task(product_id: int, shown_at: int) -> None:
+    """Tell the shop's owner, on the site and by email in their language, that a listing the
+    cooperative hid is public again.
+
+    Safe to run twice: the key names the showing (`shown_at`, in microseconds), so one message
+    is sent; returns early when the listing is gone or was hidden again meanwhile.
+    """
+    product = (
+        Product.objects.select_related("shop__owner").filter(pk=product_id, is_hidden=False).first()
+    )
+    if product is None:
+        return
+    owner = product.shop.owner
+    with translation.override(language_of(owner)):
+        notify(
+            key=f"product-{product.pk}-shown-{shown_at}",
+            message=Message(
+                kind="product-shown",
+                title=_("Your listing “%(title)s” is public again") % {"title": product.title},
+                body=_("The cooperative showed it again: buyers can find and order it."),
+                url=product.get_absolute_url(),
+                email_template="product_shown",
+                context={
+                    "owner": str(owner),
+                    "product_title": product.title,
+                    "shop_name": product.shop.name,
                 },
             ),
             recipient=owner,

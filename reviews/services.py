@@ -161,7 +161,10 @@ def create_shop_review(*, buyer, shop: Shop, rating: int, text: str = "", photo=
 
 
 def reply_to_review(*, review: Review, by, text: str) -> Review:
-    """The shop's member answers a review, once; the answer cannot be changed afterwards."""
+    """The shop's member answers a review, once; the answer cannot be changed afterwards.
+
+    The reviewer is told on the site and by email through the worker, after the commit.
+    """
     shop = review.product.shop if isinstance(review, ProductReview) else review.shop
     if not shop.has_member(by):
         raise PermissionDenied("Only the shop's members may reply.")
@@ -181,7 +184,10 @@ def reply_to_review(*, review: Review, by, text: str) -> Review:
                 _("This review already has your reply; a review is answered once."),
                 code="already_replied",
             )
+        from .tasks import notify_review_replied_task
+
         transaction.on_commit(bump_catalog_version)
+        notify_review_replied_task.delay_on_commit(review_kind(review), review.pk)
     review.reply, review.replied_at, review.replied_by = text, now, by
     return review
 

@@ -1,4 +1,4 @@
-"""Background jobs for reviews: telling a reviewer that the cooperative hid their review."""
+"""Background jobs for reviews: telling a reviewer that their review was hidden or answered."""
 
 from celery import shared_task
 from django.urls import reverse
@@ -49,6 +49,56 @@ def notify_review_hidden_task(review_kind: str, review_id: int) -> None:
                     "buyer": str(buyer),
                     "subject": review.subject,
                     "reason": review.hidden_reason,
+                },
+            ),
+            recipient=buyer,
+        )
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def notify_review_replied_task(review_kind: str, review_id: int) -> None:
+    """Tell the buyer, on the site and by email, that the shop answered their review.
+
+    Safe to run twice: a review is answered once, so its key names the review alone.
+    """
+    model = _MODELS.get(review_kind)
+    if model is None:
+        return
+    related = "product__shop" if review_kind == "product" else "shop"
+    review = (
+        model.objects.select_related("buyer", related)
+        .filter(pk=review_id, replied_at__isnull=False)
+        .first()
+    )
+    if review is None:
+        return
+    buyer = review.buyer
+    shop = review.product.shop if review_kind == "product" else review.shop
+    subject_page = review.product if review_kind == "product" else shop
+    with translation.override(language_of(buyer)):
+        notify(
+            key=f"review-replied-{review_kind}-{review.pk}",
+            message=Message(
+                kind="review-replied",
+                title=(
+                    _("%(shop)s answered your review of %(subject)s")
+                    % {"shop": shop.name, "subject": review.subject}
+                    if review_kind == "product"
+                    else _("%(shop)s answered your review") % {"shop": shop.name}
+                ),
+                body=review.reply,
+                url=f"{subject_page.get_absolute_url()}#reviews",
+                email_template="review_replied",
+                context={
+                    "buyer": str(buyer),
+                    "shop_name": shop.name,
+                    "subject": review.subject,
+                    "reply": review.reply,
                 },
             ),
             recipient=buyer,

@@ -157,3 +157,45 @@ def test_the_artisan_is_told_through_the_real_worker(celery_worker, tmp_path):
     assert notification.kind == "product-hidden"
     sent = wait_for(lambda: list((tmp_path / "emails").glob("*.log")), timeout=10)
     assert "Motif tidak sesuai judul." in sent[0].read_text()
+
+
+@pytest.mark.django_db
+def test_the_artisan_is_told_once_when_the_listing_is_shown_again(
+    admin_client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from catalog.tasks import notify_product_shown_task
+
+    owner = make_user(preferred_language="id")
+    product = make_product(shop=make_shop(owner=owner), title="Kain Kembali", slug="kain-kembali")
+    _hide(admin_client, [product])
+    Notification.objects.all().delete()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        post_action(admin_client, CHANGELIST, "unhide_selected", [product])
+    assert sum("notify_product_shown_task" in repr(c) for c in callbacks) == 1
+    # The worker runs the task with the moment of the showing; a retry sends nothing more.
+    notify_product_shown_task(product.pk, 1_764_300_000_000_000)
+    notify_product_shown_task(product.pk, 1_764_300_000_000_000)
+    send_pending_emails()
+
+    notice = Notification.objects.get(recipient=owner)
+    assert notice.kind == "product-shown"
+    assert notice.title == "Produk Anda “Kain Kembali” tampil lagi"
+    assert notice.url == "/batik/kain-kembali/"
+    assert len(mailoutbox) == 1
+    assert "Koperasi telah menampilkan lagi produk Anda" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_a_listing_hidden_again_before_the_task_runs_is_not_reported():
+    from catalog import services
+    from catalog.tasks import notify_product_shown_task
+
+    product = make_product()
+    services.hide_product(product=product, by=None, reason="Blurry photos.")
+    services.unhide_product(product=product, by=None)
+    services.hide_product(product=product, by=None, reason="Still blurry.")
+    Notification.objects.all().delete()
+    notify_product_shown_task(product.pk, 1)
+    notify_product_shown_task(999_999, 1)
+    assert not Notification.objects.exists()

@@ -265,3 +265,50 @@ def test_a_text_file_named_jpg_is_refused_and_nothing_is_stored(media_root):
 def test_ratings_are_not_editable_in_forms():
     assert not Product._meta.get_field("rating_average").editable
     assert not Shop._meta.get_field("rating_count").editable
+
+
+@pytest.mark.parametrize("kind", ["product", "shop"])
+def test_the_buyer_is_told_of_the_reply_once_in_their_language(
+    kind, django_capture_on_commit_callbacks, mailoutbox
+):
+    from notifications.models import Notification
+    from notifications.services import send_pending_emails
+    from reviews.tasks import notify_review_replied_task
+
+    product = make_product(title="Selendang Sawit")
+    buyer = verified_buyer(product)
+    buyer.preferred_language = "id"
+    buyer.save(update_fields=["preferred_language"])
+    if kind == "product":
+        review = services.create_product_review(buyer=buyer, product=product, rating=4)
+        page = f"/batik/{product.slug}/#reviews"
+    else:
+        review = services.create_shop_review(buyer=buyer, shop=product.shop, rating=4)
+        page = f"{product.shop.get_absolute_url()}#reviews".replace("/en/", "/")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.reply_to_review(review=review, by=product.shop.owner, text="Terima kasih, Bu!")
+    assert any("notify_review_replied_task" in repr(c) for c in callbacks)
+    # The worker runs the task; a retry sends nothing more.
+    notify_review_replied_task(kind, review.pk)
+    notify_review_replied_task(kind, review.pk)
+    send_pending_emails()
+
+    notice = Notification.objects.get(recipient=buyer)
+    assert notice.kind == "review-replied"
+    assert notice.body == "Terima kasih, Bu!"
+    assert notice.url == page
+    assert product.shop.name in notice.title and "menjawab ulasan Anda" in notice.title
+    assert len(mailoutbox) == 1
+    assert "Terima kasih, Bu!" in mailoutbox[0].body
+    assert mailoutbox[0].to == [buyer.email]
+
+
+def test_no_reply_no_notice():
+    from notifications.models import Notification
+    from reviews.tasks import notify_review_replied_task
+
+    review = _review(make_product(), 5)
+    notify_review_replied_task("product", review.pk)
+    notify_review_replied_task("elsewhere", review.pk)
+    assert not Notification.objects.exists()
