@@ -9,9 +9,9 @@ about half.
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import QuerySet
+
+from core.queries import compiled_rows
 
 from .models import ProductImage, ThumbnailURLs, product_url
 
@@ -77,52 +77,6 @@ _COLUMNS = (
 )
 
 
-# Compiled card queries by shape. Compiling the ORM query cost a catalog page more than running
-# it (about a millisecond against a few tenths); the SQL of one shape never changes, only the
-# rows do. Emptied when full rather than kept in order: a few hundred shapes cover the traffic.
-_COMPILED: dict[Hashable, "_Compiled"] = {}
-_COMPILED_MAX = 512
-
-
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    using: str
-    sql: str
-    params: tuple
-    # Django's per-column converters (JSON decoding, SQLite's booleans and decimals).
-    converters: dict
-
-
-def _compile(values: QuerySet) -> _Compiled | None:
-    """The SQL of a values_list() queryset and its converters; None if it can match nothing."""
-    compiler = values.query.get_compiler(using=values.db)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:
-        return None
-    fields = [column[0] for column in compiler.select[: compiler.col_count]]
-    return _Compiled(values.db, sql, tuple(params), compiler.get_converters(fields))
-
-
-def _rows(compiled: _Compiled) -> list[tuple]:
-    connection = connections[compiled.using]
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, compiled.params)
-        rows = cursor.fetchall()
-    if not compiled.converters:
-        return rows
-    converted = []
-    for row in rows:
-        row = list(row)
-        for position, (functions, expression) in compiled.converters.items():
-            value = row[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[position] = value
-        converted.append(row)
-    return converted
-
-
 def card_rows(
     products: QuerySet | Callable[[], QuerySet], *, shape: Hashable | None = None
 ) -> list[Card]:
@@ -133,18 +87,13 @@ def card_rows(
     filters, sort, slice and reader); the query is then compiled once per shape, and
     `products` may be a function that builds the queryset, called only to compile it.
     """
-    compiled = _COMPILED.get(shape) if shape is not None else None
-    if compiled is None:
+
+    def build() -> QuerySet:
         queryset = products() if callable(products) else products
-        compiled = _compile(queryset.values_list(*_COLUMNS))
-        if compiled is None:
-            return []
-        if shape is not None:
-            if len(_COMPILED) >= _COMPILED_MAX:
-                _COMPILED.clear()
-            _COMPILED[shape] = compiled
+        return queryset.values_list(*_COLUMNS)
+
     cards = []
-    for row in _rows(compiled):
+    for row in compiled_rows(build, shape=shape):
         image = CardImage(row[12], row[13], row[14], row[15], row[16] or {}) if row[12] else None
         cards.append(Card(*row[:8], CardShop(*row[8:12]), image))
     return cards

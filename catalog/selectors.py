@@ -3,7 +3,7 @@
 import functools
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import District, Shop
+from core.queries import compiled_rows
 
 from .cards import card_rows
 from .models import (
@@ -315,25 +316,28 @@ _CANDIDATE_ORDER = {
 }
 
 
-def ranked_matches(queryset: QuerySet, words: list[str], sort: str) -> list[int]:
+def ranked_matches(
+    filtered: Callable[[], QuerySet], words: list[str], sort: str, *, shape: Hashable | None = None
+) -> list[int]:
     """The ids of at most SEARCH_CANDIDATES full-text matches in `sort` order, in ONE flat query.
 
     The matches are read straight off the GIN index with their rank and the columns every sort
     needs, and sorted here: a flat query plans in a fraction of the time of a ranked subquery
-    plus a count, and its length is the count. The rows are read with a plain cursor: 480 rows
-    through the ORM's per-value converters cost more than the query.
+    plus a count, and its length is the count. `filtered()` gives the products to search; with
+    a `shape` (see core.queries) it is called only to compile the query the first time.
     """
-    query = _tsquery(words)
-    matches = (
-        queryset.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by()
-        .values_list("pk", "rank", "created_at", "price", "favourite_count")[:SEARCH_CANDIDATES]
-    )
-    sql, params = matches.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+
+    def build() -> QuerySet:
+        query = _tsquery(words)
+        return (
+            filtered()
+            .filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by()
+            .values_list("pk", "rank", "created_at", "price", "favourite_count")[:SEARCH_CANDIDATES]
+        )
+
+    rows = list(compiled_rows(build, shape=shape))
     for key, reverse in _CANDIDATE_ORDER.get(sort, _CANDIDATE_ORDER["relevance"]):
         rows.sort(key=key, reverse=reverse)
     return [row[0] for row in rows]
@@ -362,17 +366,23 @@ def search_with_fallback(
 
     With `count_first`, full-text matches come back as `ids` in page order (see catalog_page()).
     """
-    filtered = filter_products(base if base is not None else Product.objects.published(), query)
+
+    @functools.cache
+    def filtered() -> QuerySet:
+        return filter_products(base if base is not None else Product.objects.published(), query)
+
     words = search_words(query.q)
     if not words:
-        return SearchResult(sort_products(filtered, query.sort))
+        return SearchResult(sort_products(filtered(), query.sort))
     if connection.vendor != "postgresql":
-        return SearchResult(sort_products(simple_matches(filtered, words), query.sort))
+        return SearchResult(sort_products(simple_matches(filtered(), words), query.sort))
     if not count_first:
-        return SearchResult(sort_products(full_text_matches(filtered, words), query.sort))
-    ids = ranked_matches(filtered, words, query.sort)
+        return SearchResult(sort_products(full_text_matches(filtered(), words), query.sort))
+    # The filters and words decide the query; the products searched are the public ones.
+    shape = ("ranked", tuple(query.params())) if base is None else None
+    ids = ranked_matches(filtered, words, query.sort, shape=shape)
     if not ids:
-        fuzzy = similar_matches(filtered, words)
+        fuzzy = similar_matches(filtered(), words)
         sort = "newest" if query.sort == "relevance" else query.sort
         return SearchResult(sort_products(fuzzy, sort), is_fuzzy=True)
     return SearchResult(None, count=len(ids), ids=ids)
@@ -399,15 +409,20 @@ def catalog_page(
     result = search_with_fallback(query)
     if result.ids is not None:
         page = Paginator(result.ids, query.per_page).get_page(number)
+        ids = list(page.object_list)
+        reader = user or AnonymousUser()
         by_id = {
             card.pk: card
             # published() again: a listing hidden since the search above stays hidden.
             for card in card_rows(
-                Product.objects.published()
-                .filter(pk__in=list(page.object_list))
-                .order_by()
-                .with_card_image()
-                .with_favourite_flag(user or AnonymousUser())
+                lambda: (
+                    Product.objects.published()
+                    .filter(pk__in=ids)
+                    .order_by()
+                    .with_card_image()
+                    .with_favourite_flag(reader)
+                ),
+                shape=("search-cards", tuple(ids), reader.pk),
             )
         }
         page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]

@@ -112,3 +112,17 @@ def test_search_results_follow_the_chosen_sort_across_pages(client):
     response = client.get("/en/batik/?q=paku&sort=price-asc&page=2")
     assert found_in_order(response) == cheap_first
     assert "5 batik" in response.content.decode()
+
+
+def test_a_repeated_search_finds_what_changed_since(client, settings, catalog):
+    """The search's SQL is compiled once per query; its matches and cards are read every time."""
+    settings.CATALOG_PAGE_CACHE = False
+    assert titles(client.get("/en/batik/?q=paku")) == {"Selendang Biru", "Kain Sutra Biru"}
+    new = make_product(title="Sarung Paku Baru", motif="paku")
+    refresh_search_vector(product_ids=[new.pk])
+    Product.objects.filter(pk=catalog["paku_dear"].pk).update(title="Kain Sutra Nila")
+    assert titles(client.get("/en/batik/?q=paku")) == {
+        "Selendang Biru",
+        "Kain Sutra Nila",
+        "Sarung Paku Baru",
+    }
