@@ -94,4 +94,8 @@ def test_an_admin_approval_reaches_the_owner_through_the_real_worker(
     assert notification.kind == "shop-approved"
     sent = wait_for(lambda: list((tmp_path / "emails").glob("*.log")), timeout=10)
     assert "Batik Sawit" in sent[0].read_text()
-    assert OutgoingEmail.objects.get(key=notification.key).sent_at is not None
+    # The worker writes the email, then marks it sent: wait for the mark, not only the file.
+    assert wait_for(
+        lambda: OutgoingEmail.objects.filter(key=notification.key, sent_at__isnull=False),
+        timeout=10,
+    )
