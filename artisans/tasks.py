@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications.services import Message, language_of, notify
+from notifications.tasks import notice_task
 
 from .models import ShopEvent
 
@@ -16,12 +17,7 @@ _EMAIL_TEMPLATES = {
 }
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=8,
-)
+@notice_task
 def notify_shop_decision_task(shop_id: int, event_id: int) -> None:
     """Tell a shop's owner, on the site and by email, that it was approved, rejected or verified.
 

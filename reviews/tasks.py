@@ -1,23 +1,18 @@
 """Background jobs for reviews: telling a reviewer that their review was hidden or answered."""
 
-from celery import shared_task
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications.services import Message, language_of, notify
+from notifications.tasks import notice_task
 
 from .models import ProductReview, ShopReview
 
 _MODELS = {"product": ProductReview, "shop": ShopReview}
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=8,
-)
+@notice_task
 def notify_review_hidden_task(review_kind: str, review_id: int) -> None:
     """Tell the buyer, on the site and by email, that their review was hidden and why.
 
@@ -55,12 +50,7 @@ def notify_review_hidden_task(review_kind: str, review_id: int) -> None:
         )
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=8,
-)
+@notice_task
 def notify_review_replied_task(review_kind: str, review_id: int) -> None:
     """Tell the buyer, on the site and by email, that the shop answered their review.
 

@@ -2,13 +2,11 @@
 
 import contextlib
 import re
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from notifications.services import send_pending_emails
 from orders import services
 from orders.models import Order, PaymentMethod
 from orders.tasks import route_overdue_orders_task
+from tests.concurrency import all_at_once
 from tests.conftest import wait_for
 from tests.factories import ADDRESS, make_product, make_shop, make_user
 from tests.orders.conftest import address_post, set_shipping
@@ -177,40 +176,12 @@ def test_route_order_twice_at_once_sends_nothing_twice(mailoutbox):
     Order.objects.filter(pk=order.pk).update(
         status=Order.Status.CONFIRMED, confirmed_at=timezone.now(), paid_at=timezone.now()
     )
-    results: list[bool] = []
-    barrier = threading.Barrier(2)
-
-    def route() -> None:
-        try:
-            barrier.wait()
-            results.append(services.route_order(order=order))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=route) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = all_at_once(2, lambda _index: services.route_order(order=order))
     assert sorted(results) == [False, True]
     assert services.route_order(order=order) is False
     assert Notification.objects.filter(kind="order-routed").count() == 2
     assert Notification.objects.filter(kind="order-confirmed").count() == 1
     # and two senders at once send the three emails once between them
-    sent: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def send() -> None:
-        try:
-            barrier.wait()
-            sent.append(send_pending_emails())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    sent = all_at_once(2, lambda _index: send_pending_emails())
     assert sum(sent) == 3
     assert len(mailoutbox) == 3
