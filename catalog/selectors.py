@@ -348,8 +348,6 @@ class SearchResult:
     # None when the matches come as `ids` instead.
     products: QuerySet | None
     is_fuzzy: bool = False
-    # The number of matches when already counted (at most SEARCH_CANDIDATES), for the paginator.
-    count: int | None = None
     # Full-text matches (PostgreSQL), in page order: a page fetches its own cards by id.
     ids: list[int] | None = None
 
@@ -385,7 +383,7 @@ def search_with_fallback(
         fuzzy = similar_matches(filtered(), words)
         sort = "newest" if query.sort == "relevance" else query.sort
         return SearchResult(sort_products(fuzzy, sort), is_fuzzy=True)
-    return SearchResult(None, count=len(ids), ids=ids)
+    return SearchResult(None, ids=ids)
 
 
 def catalog_page(
@@ -428,10 +426,7 @@ def catalog_page(
         page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
         return page, result
     products = result.products.with_card_image().with_favourite_flag(user or AnonymousUser())
-    paginator = Paginator(products, query.per_page)
-    if result.count is not None:
-        paginator.count = result.count
-    page = paginator.get_page(number)
+    page = Paginator(products, query.per_page).get_page(number)
     page.object_list = card_rows(page.object_list)
     return page, result
 

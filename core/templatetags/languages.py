@@ -33,5 +33,8 @@ def language_links(context) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=4096)
 def _translated_path(path: str, code: str, urlconf: str) -> str:
-    """translate_url() of a path, worked out once: each costs a resolve() and a reverse()."""
+    """translate_url() of a path, worked out once: each costs a resolve() and a reverse().
+
+    `urlconf` is the one in use (translate_url reads it itself); it is here to key the cache.
+    """
     return translate_url(path, code)
