@@ -6,7 +6,7 @@ values_list() into these small objects, which have what `render_card` reads, a p
 about half.
 """
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -78,14 +78,18 @@ _COLUMNS = (
 
 
 def card_rows(
-    products: QuerySet | Callable[[], QuerySet], *, shape: Hashable | None = None
+    products: QuerySet | Callable[[], QuerySet],
+    *,
+    shape: Hashable | None = None,
+    fill: Mapping[str, object] | None = None,
 ) -> list[Card]:
     """The cards of these products, in their order.
 
     `products` must carry with_card_image() and with_favourite_flag() (may be sliced). `shape`,
     when given, must decide the query's SQL and parameters entirely (for the catalog list: the
     filters, sort, slice and reader); the query is then compiled once per shape, and
-    `products` may be a function that builds the queryset, called only to compile it.
+    `products` may be a function that builds the queryset, called only to compile it; `fill`
+    gives the values of its slots (see core.queries).
     """
 
     def build() -> QuerySet:
@@ -93,7 +97,7 @@ def card_rows(
         return queryset.values_list(*_COLUMNS)
 
     cards = []
-    for row in compiled_rows(build, shape=shape):
+    for row in compiled_rows(build, shape=shape, fill=fill):
         image = CardImage(row[12], row[13], row[14], row[15], row[16] or {}) if row[12] else None
         cards.append(Card(*row[:8], CardShop(*row[8:12]), image))
     return cards

@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import District, Shop
-from core.queries import compiled_rows
+from core.queries import InArray, array_literal, compiled_rows, slot
 
 from .cards import card_rows
 from .models import (
@@ -139,6 +139,10 @@ class CatalogQuery:
             pairs.append(("per_page", str(self.per_page)))
         return pairs
 
+    def filter_params(self) -> tuple[tuple[str, str], ...]:
+        """The parameters that decide which products match, search words aside."""
+        return tuple(pair for pair in self.params() if pair[0] not in ("q", "sort", "per_page"))
+
     def query_string(self, *, without: tuple[str, str] | None = None) -> str:
         return urlencode([pair for pair in self.params() if pair != without])
 
@@ -254,10 +258,14 @@ def search_words(q: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(q)][:8]
 
 
-def _tsquery(words: list[str]) -> SearchQuery:
+def _tsquery_text(words: list[str]) -> str:
     # Every word must match, each as a prefix ("batik tul" finds "tulis"); the words come from
     # _WORD, so they hold no tsquery syntax.
-    return SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config="simple")
+    return " & ".join(f"{w}:*" for w in words)
+
+
+def _tsquery(words: list[str]) -> SearchQuery:
+    return SearchQuery(_tsquery_text(words), search_type="raw", config="simple")
 
 
 def full_text_matches(queryset: QuerySet, words: list[str]) -> QuerySet:
@@ -324,11 +332,12 @@ def ranked_matches(
     The matches are read straight off the GIN index with their rank and the columns every sort
     needs, and sorted here: a flat query plans in a fraction of the time of a ranked subquery
     plus a count, and its length is the count. `filtered()` gives the products to search; with
-    a `shape` (see core.queries) it is called only to compile the query the first time.
+    a `shape` (see core.queries) it is called only to compile the query the first time. The
+    words fill a slot, so the shape is the filters' alone: a new search term compiles nothing.
     """
 
     def build() -> QuerySet:
-        query = _tsquery(words)
+        query = SearchQuery(slot("words"), search_type="raw", config="simple")
         return (
             filtered()
             .filter(search_vector=query)
@@ -337,7 +346,7 @@ def ranked_matches(
             .values_list("pk", "rank", "created_at", "price", "favourite_count")[:SEARCH_CANDIDATES]
         )
 
-    rows = list(compiled_rows(build, shape=shape))
+    rows = list(compiled_rows(build, shape=shape, fill={"words": _tsquery_text(words)}))
     for key, reverse in _CANDIDATE_ORDER.get(sort, _CANDIDATE_ORDER["relevance"]):
         rows.sort(key=key, reverse=reverse)
     return [row[0] for row in rows]
@@ -377,7 +386,7 @@ def search_with_fallback(
     if not count_first:
         return SearchResult(sort_products(full_text_matches(filtered(), words), query.sort))
     # The filters and words decide the query; the products searched are the public ones.
-    shape = ("ranked", tuple(query.params())) if base is None else None
+    shape = ("ranked", query.filter_params()) if base is None else None
     ids = ranked_matches(filtered, words, query.sort, shape=shape)
     if not ids:
         fuzzy = similar_matches(filtered(), words)
@@ -415,12 +424,13 @@ def catalog_page(
             for card in card_rows(
                 lambda: (
                     Product.objects.published()
-                    .filter(pk__in=ids)
+                    .filter(InArray(F("pk"), slot("ids")))
                     .order_by()
                     .with_card_image()
                     .with_favourite_flag(reader)
                 ),
-                shape=("search-cards", tuple(ids), reader.pk),
+                shape=("search-cards", reader.pk),
+                fill={"ids": array_literal(ids)},
             )
         }
         page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
