@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
+from core.enqueue import send_after_commit
 from orders.models import SubOrder
 
 from .models import LedgerEntry, Payout, PayoutAccount, ShopCommission
@@ -217,15 +218,7 @@ def mark_payout_paid(*, payout: Payout, by, transfer_reference: str) -> Payout:
         payout.paid_by = by
         payout.transfer_reference = reference
         payout.save(update_fields=["status", "paid_at", "paid_by", "transfer_reference"])
-        payout_id = payout.pk
+        from .tasks import notify_payout_paid_task
 
-        def send() -> None:
-            from .tasks import notify_payout_paid_task
-
-            try:
-                notify_payout_paid_task.apply_async((payout_id,), retry=False)
-            except Exception:
-                logger.warning("Could not enqueue the notice of paid payout %s.", payout_id)
-
-        transaction.on_commit(send)
+        send_after_commit(notify_payout_paid_task, payout.pk)
     return payout

@@ -462,7 +462,7 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "orders.tasks.route_overdue_orders_task",
             "schedule": timedelta(minutes=1),
         },
-        # Every 15 minutes: expire unpaid transfer orders and put their batik back on sale.
+        # Every 15 minutes: expire unpaid orders (transfer or card) and put their batik back on sale.
         "orders-expire-unpaid": {
             "task": "orders.tasks.expire_unpaid_orders_task",
             "schedule": timedelta(minutes=15),
@@ -500,6 +500,12 @@ CELERY_BEAT_SCHEDULE.update(
         # Every 15 minutes: send card refunds that are due but whose task message was lost.
         "orders-refund-due": {
             "task": "orders.tasks.refund_due_suborders_task",
+            "schedule": timedelta(minutes=15),
+        },
+        # Every 15 minutes: cancel at Stripe the intents of orders closed unpaid, where the
+        # task message was lost.
+        "orders-cancel-unwanted-intents": {
+            "task": "orders.tasks.cancel_unwanted_intents_task",
             "schedule": timedelta(minutes=15),
         },
     }

@@ -52,7 +52,7 @@ class PaymentInline(admin.TabularInline):
     can_delete = False
     fields = ["method", "status", "amount", "provider_reference", "transfer_proof",
               "proof_uploaded_at", "paid_at", "confirmed_by", "refunded_amount",
-              "failure_message"]  # fmt: skip
+              "failure_message", "intent_cancelled_at"]  # fmt: skip
     readonly_fields = fields
 
     @admin.display(description=_("transfer proof"))
@@ -244,7 +244,7 @@ class PaymentAdmin(admin.ModelAdmin):
     list_select_related = ["order"]
     search_fields = ["order__reference", "provider_reference"]
     readonly_fields = ["order", "method", "amount", "provider_reference", "transfer_proof",
-                       "paid_at", "confirmed_by"]  # fmt: skip
+                       "paid_at", "confirmed_by", "intent_cancelled_at"]  # fmt: skip
     # The proof is shown through its view, never as a file field with a public URL.
     exclude = ["proof"]
 

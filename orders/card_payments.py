@@ -7,12 +7,15 @@ the same input: events are kept once per id, an order is paid once (through
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.enqueue import send_after_commit, send_each
 
 from . import payments, services
 from .models import CardRefund, Order, Payment, PaymentMethod, StripeEvent, SubOrder
@@ -81,6 +84,51 @@ def sync_card_payment(*, order: Order) -> str:
     elif intent.failure_message:
         _apply_failed(intent)
     return intent.status
+
+
+def cancel_unwanted_intent(*, payment_id: int) -> str:
+    """Cancel at Stripe the intent of a card payment its order no longer wants; once.
+
+    The order expired unpaid, or all of it was cancelled: a payment page left open must not
+    charge the buyer. If the buyer paid just before, Stripe refuses the cancel and the payment
+    goes the way of any late payment (recorded, then refunded). Raises PaymentError while Stripe
+    cannot be reached or the intent is still moving (the task retries).
+    """
+    payment = Payment.objects.unwanted_card_intents().filter(pk=payment_id).first()
+    if payment is None:
+        return "nothing to cancel"
+    intent_id = payment.provider_reference
+    try:
+        intent = payments.cancel_intent(
+            intent_id, idempotency_key=payments.cancel_idempotency_key(payment.order_id, intent_id)
+        )
+    except payments.PaymentError:
+        intent = payments.retrieve_intent(intent_id)  # Paid, or cancelled, before we asked?
+    if intent.status == "succeeded":
+        return _apply_succeeded(intent)
+    if intent.status != "canceled":
+        raise payments.PaymentError(f"PaymentIntent {intent_id} is {intent.status}.")
+    Payment.objects.filter(pk=payment.pk, intent_cancelled_at__isnull=True).update(
+        intent_cancelled_at=timezone.now()
+    )
+    return "canceled"
+
+
+def cancel_unwanted_intents() -> int:
+    """Enqueue the cancel of every intent still open for a closed order; return how many.
+
+    Only for payments closed in the last week: one Stripe keeps refusing is not retried forever.
+    """
+    since = timezone.now() - timedelta(days=7)
+    due = list(
+        Payment.objects.unwanted_card_intents()
+        .filter(updated_at__gte=since)
+        .values_list("pk", flat=True)
+    )
+    from .tasks import cancel_card_intent_task
+
+    send_each(cancel_card_intent_task, due)
+    return len(due)
 
 
 # --- Webhook events ----------------------------------------------------------------------------
@@ -288,20 +336,9 @@ def _has_for_update_of() -> bool:
 
 def enqueue_card_refund(suborder_id: int) -> None:
     """After commit, ask the worker to refund the sub-order; the sweep retries a lost message."""
+    from .tasks import refund_suborder_task
 
-    def send() -> None:
-        from .tasks import refund_suborder_task
-
-        try:
-            refund_suborder_task.apply_async((suborder_id,), retry=False)
-        except Exception:
-            logger.warning(
-                "Could not enqueue the refund of sub-order %s; the sweep will.",
-                suborder_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(send)
+    send_after_commit(refund_suborder_task, suborder_id)
 
 
 def refund_due_suborders() -> int:
@@ -318,12 +355,5 @@ def refund_due_suborders() -> int:
     )
     from .tasks import refund_suborder_task
 
-    for suborder_id in due:
-        try:
-            refund_suborder_task.apply_async((suborder_id,), retry=False)
-        except Exception:
-            logger.warning(
-                "Could not enqueue refund of sub-order %s; next sweep will.", suborder_id
-            )
-            break
+    send_each(refund_suborder_task, due)
     return len(due)

@@ -361,6 +361,16 @@ def payment_proof_path(instance: "Payment", filename: str) -> str:
     return f"payments/proofs/{instance.order_id}-{secrets.token_hex(8)}.{extension}"
 
 
+class PaymentQuerySet(models.QuerySet):
+    def unwanted_card_intents(self):
+        """Card payments closed unpaid whose Stripe intent is not known to be cancelled yet."""
+        return self.filter(
+            method=PaymentMethod.CARD,
+            status=Payment.Status.CANCELLED,
+            intent_cancelled_at__isnull=True,
+        ).exclude(provider_reference="")
+
+
 class Payment(models.Model):
     """Money for one order: a transfer with its proof, cash on delivery, or a card payment."""
 
@@ -400,8 +410,13 @@ class Payment(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=255, blank=True)
     failure_message = models.TextField(_("last failure"), blank=True)
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    # Cards: when Stripe confirmed the cancel of the intent of an order that expired unpaid (or
+    # was cancelled whole), so a payment page left open can no longer charge the buyer.
+    intent_cancelled_at = models.DateTimeField(_("card intent cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -70,6 +70,11 @@ def intent_idempotency_key(order_id: int, attempt: int = 1) -> str:
     return f"order-{order_id}-create-intent{suffix}"
 
 
+def cancel_idempotency_key(order_id: int, intent_id: str) -> str:
+    """Our key for cancelling one of the order's intents (each attempt has its own intent)."""
+    return f"order-{order_id}-cancel-{intent_id}"
+
+
 def refund_idempotency_key(order_id: int, suborder_id: int | None) -> str:
     """Our key for refunding one sub-order, or the whole order when `suborder_id` is None."""
     part = f"suborder-{suborder_id}" if suborder_id is not None else "full"

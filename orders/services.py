@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop, ShopMember
 from catalog.models import Product, ProductOption
+from core.enqueue import send_after_commit, send_each
 from core.phone import normalize_indonesian_phone
 
 from .cart import shipping_profile_for
@@ -306,18 +307,9 @@ def enqueue_routing(order_id: int) -> None:
 
     The sweep (`route_overdue_orders`) picks up an order whose message never made it.
     """
+    from .tasks import route_order_task
 
-    def send() -> None:
-        from .tasks import route_order_task
-
-        try:
-            route_order_task.apply_async((order_id,), retry=False)
-        except Exception:
-            logger.warning(
-                "Could not enqueue routing of order %s; the sweep will.", order_id, exc_info=True
-            )
-
-    transaction.on_commit(send)
+    send_after_commit(route_order_task, order_id)
 
 
 def mark_order_paid(*, order: Order, payment: Payment, by=None) -> bool:
@@ -435,12 +427,7 @@ def route_overdue_orders(*, older_than_seconds: int | None = None) -> int:
     order_ids = list(Order.objects.due_for_routing(older_than=cutoff).values_list("pk", flat=True))
     from .tasks import route_order_task
 
-    for order_id in order_ids:
-        try:
-            route_order_task.apply_async((order_id,), retry=False)
-        except Exception:
-            logger.warning("Could not enqueue routing of order %s; next sweep will.", order_id)
-            break
+    send_each(route_order_task, order_ids)
     return len(order_ids)
 
 
@@ -486,9 +473,7 @@ def _expire_order(order_id: int, now) -> bool:
         order.status = Order.Status.EXPIRED
         order.expired_at = now
         order.save(update_fields=["status", "expired_at"])
-        order.payments.exclude(status=Payment.Status.PAID).update(
-            status=Payment.Status.CANCELLED, updated_at=now
-        )
+        _cancel_unpaid_payments(order, now)
         for suborder in order.suborders.select_for_update().order_by("pk"):
             _restore_stock(suborder)
             from_status = suborder.status
@@ -623,15 +608,7 @@ def transition_suborder(*, suborder: SubOrder, to: str, by, **details) -> SubOrd
         _close_order_if_all_cancelled(suborder.order, now)
         from .tasks import notify_suborder_event_task
 
-        event_id = event.pk
-
-        def send() -> None:
-            try:
-                notify_suborder_event_task.apply_async((event_id,), retry=False)
-            except Exception:
-                logger.warning("Could not enqueue the notice of sub-order event %s.", event_id)
-
-        transaction.on_commit(send)
+        send_after_commit(notify_suborder_event_task, event.pk)
         transaction.on_commit(
             lambda: suborder_status_changed.send(
                 sender=SubOrder, suborder=suborder, from_status=from_status, to_status=to
@@ -653,9 +630,22 @@ def _close_order_if_all_cancelled(order: Order, now) -> None:
     if order.suborders.exclude(status=S.CANCELLED).exists():
         return
     Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
+    _cancel_unpaid_payments(order, now)
+
+
+def _cancel_unpaid_payments(order: Order, now) -> None:
+    """The order wants no payment any more: close its open payments, a card's intent included.
+
+    The intent is cancelled at Stripe by the worker, after commit (see
+    card_payments.cancel_unwanted_intent); the sweep sends what the broker lost.
+    """
     order.payments.exclude(status=Payment.Status.PAID).update(
         status=Payment.Status.CANCELLED, updated_at=now
     )
+    from .tasks import cancel_card_intent_task
+
+    for payment_id in order.payments.unwanted_card_intents().values_list("pk", flat=True):
+        send_after_commit(cancel_card_intent_task, payment_id)
 
 
 def auto_deliver_suborders() -> tuple[int, int]:

@@ -73,6 +73,27 @@ def refund_suborder_task(suborder_id: int) -> str:
     return refund.provider_reference if refund is not None else ""
 
 
+@shared_task(
+    autoretry_for=(OperationalError, ConnectionError, PaymentError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def cancel_card_intent_task(payment_id: int) -> str:
+    """Cancel at Stripe the card intent of an order closed unpaid; a no-op once cancelled."""
+    from .card_payments import cancel_unwanted_intent
+
+    return cancel_unwanted_intent(payment_id=payment_id)
+
+
+@shared_task
+def cancel_unwanted_intents_task() -> int:
+    """Re-enqueue intent cancels whose message was lost, or whose retries ran out."""
+    from .card_payments import cancel_unwanted_intents
+
+    return cancel_unwanted_intents()
+
+
 @shared_task
 def refund_due_suborders_task() -> int:
     """Re-enqueue card refunds that are due but were never sent (a lost message)."""

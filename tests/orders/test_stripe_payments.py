@@ -1,7 +1,11 @@
 """Card payments against a local fake Stripe: intents, the payment page, declines and refunds."""
 
+from datetime import timedelta
+
 import pytest
+import stripe
 from django.urls import reverse
+from django.utils import timezone
 
 from marketplace.celery import app as celery_app
 from orders import card_payments, payments, services
@@ -281,3 +285,83 @@ def test_no_refund_for_an_unpaid_or_transfer_order(fake_stripe):
 
     assert refund_suborder_task(suborder.pk) == ""
     assert not CardRefund.objects.exists()
+
+
+def _expire(order: Order) -> None:
+    Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(minutes=1))
+    assert services.expire_unpaid_orders() == 1
+
+
+def _cancel_by_buyer(order: Order) -> None:
+    services.transition_suborder(
+        suborder=order.suborders.get(), to=SubOrder.Status.CANCELLED, by=order.buyer
+    )
+
+
+@pytest.mark.parametrize("close", [_expire, _cancel_by_buyer], ids=["expired", "cancelled"])
+def test_closing_an_unpaid_card_order_cancels_its_intent(
+    fake_stripe, eager_tasks, django_capture_on_commit_callbacks, close
+):
+    # given a card order whose payment page was opened, then left in a tab
+    order = _card_order(make_product())
+    intent = card_payments.start_card_payment(order=order)
+
+    # when the order expires unpaid (or the buyer cancels it)
+    with django_capture_on_commit_callbacks(execute=True):
+        close(order)
+
+    # then Stripe holds the intent cancelled, and the tab left open can no longer charge the card
+    assert fake_stripe.client.v1.payment_intents.retrieve(intent.id).status == "canceled"
+    payment = order.payments.get()
+    assert payment.status == Payment.Status.CANCELLED and payment.intent_cancelled_at
+    with pytest.raises(stripe.StripeError):
+        fake_stripe.pay_intent_with(intent.id, "pm_card_visa")
+    assert card_payments.cancel_unwanted_intent(payment_id=payment.pk) == "nothing to cancel"
+
+
+def test_a_card_paid_just_before_expiry_is_recorded_and_refunded_once(
+    fake_stripe, eager_tasks, django_capture_on_commit_callbacks
+):
+    # given a buyer who paid a moment before the order expired, the webhook not yet arrived
+    order = _card_order(make_product(price=350_000))
+    intent = card_payments.start_card_payment(order=order)
+    assert fake_stripe.pay_intent_with(intent.id, "pm_card_visa").status == "succeeded"
+
+    # when the order expires and its intent is to be cancelled
+    with django_capture_on_commit_callbacks(execute=True):
+        _expire(order)
+
+    # then Stripe refused the cancel: the money is recorded as a late payment and sent back once
+    assert [refund.amount for refund in fake_stripe.refunds_for(intent.id)] == [35_000_000]
+    payment = order.payments.get()
+    assert payment.status == Payment.Status.REFUNDED and payment.refunded_amount == 350_000
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED and order.paid_at is not None
+    assert card_payments.cancel_unwanted_intents() == 0
+
+
+def test_the_sweep_cancels_an_intent_whose_message_was_lost(fake_stripe, eager_tasks):
+    order = _card_order(make_product())
+    intent = card_payments.start_card_payment(order=order)
+    _expire(order)  # committed, but its task message never reached a worker
+    assert fake_stripe.client.v1.payment_intents.retrieve(intent.id).status != "canceled"
+
+    assert card_payments.cancel_unwanted_intents() == 1
+    assert fake_stripe.client.v1.payment_intents.retrieve(intent.id).status == "canceled"
+    assert card_payments.cancel_unwanted_intents() == 0
+
+
+def test_the_worker_sweeps_unwanted_intents_every_quarter_hour(settings):
+    [entry] = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "orders.tasks.cancel_unwanted_intents_task"
+    ]
+    assert entry["schedule"].total_seconds() == 15 * 60
+    assert "orders.tasks.cancel_card_intent_task" in celery_app.tasks
+
+
+def test_an_unpaid_order_closed_before_the_page_was_opened_needs_no_cancel(fake_stripe):
+    order = _card_order(make_product())
+    _expire(order)
+    assert card_payments.cancel_unwanted_intents() == 0

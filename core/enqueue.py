@@ -1,0 +1,38 @@
+"""Sending jobs to the worker without ever failing the request or the sweep that asks.
+
+A message that cannot reach the broker is logged and dropped: every such job leaves its mark in
+the database (an order still unrouted, a refund not yet sent, ...), and a periodic sweep sends
+it again from there.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from celery import Task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def _send(task: Task, args: tuple) -> bool:
+    try:
+        task.apply_async(args, retry=False)
+    except Exception:
+        logger.warning("Could not enqueue %s%s; a sweep will send it.", task.name, args)
+        return False
+    return True
+
+
+def send_after_commit(task: Task, *args) -> None:
+    """Enqueue `task(*args)` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: _send(task, args))
+
+
+def send_each(task: Task, ids: Iterable) -> int:
+    """A sweep's sending: `task(id)` for each id, stopping at the first the broker refuses."""
+    sent = 0
+    for pk in ids:
+        if not _send(task, (pk,)):
+            break
+        sent += 1
+    return sent
