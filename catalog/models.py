@@ -279,10 +279,15 @@ _SLUG_MARK = "slug-placeholder"
 
 def product_url(slug: str) -> str:
     """A product page's URL in the active language, from its slug."""
-    prefix, suffix = _product_url_parts(
+    prefix, suffix = product_url_parts()
+    return f"{prefix}{slug}{suffix}"
+
+
+def product_url_parts() -> tuple[str, str]:
+    """What goes before and after the slug in product_url(), for a whole list of cards."""
+    return _product_url_parts(
         get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     )
-    return f"{prefix}{slug}{suffix}"
 
 
 @lru_cache(maxsize=64)
