@@ -126,8 +126,6 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notifications",
                 "orders.context_processors.cart",
             ],
-            # Django's i18n tags, with constant messages translated once per language.
-            "libraries": {"i18n": "core.templatetags.translations"},
         },
     },
 ]

@@ -1,10 +1,10 @@
 """Django's i18n template library, with `{% translate "a constant" %}` worked out once per language.
 
-Registered under the label `i18n` (settings.TEMPLATES), so templates keep `{% load i18n %}` and
-makemessages reads them as before. A constant message translates to the same text for as long
-as the process runs (the catalogs load once), yet each tag went through a lazy string, the
-active translation's thread-local lookup, localisation and escaping on every render: a catalog
-page holds about forty of them. Every other use of the tags is Django's own.
+Our templates `{% load translations %}` where Django's say `{% load i18n %}`: the same tags and
+filters, and makemessages reads them as before. A constant message translates to the same text
+for as long as the process runs (the catalogs load once), yet each tag went through a lazy
+string, the active translation's thread-local lookup, localisation and escaping on every render:
+a catalog page holds about forty of them. Every other use of the tags is Django's own.
 """
 
 from django import template

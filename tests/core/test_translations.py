@@ -1,6 +1,10 @@
 """`{% translate %}` through the project's i18n library: constants kept per language."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.template import Context, Engine, engines
 from django.utils import translation
 
@@ -9,13 +13,23 @@ DJANGO = Engine(libraries={"i18n": "django.templatetags.i18n"})
 
 
 def render(source: str, context: dict | None = None, *, language: str = "id") -> str:
-    template = engines["django"].from_string("{% load i18n %}" + source)
+    template = engines["django"].from_string("{% load translations %}" + source)
     with translation.override(language):
         return template.render(context or {})
 
 
-def test_the_project_library_is_the_one_templates_load():
-    template = engines["django"].from_string('{% load i18n %}{% translate "Cart" %}')
+def test_our_templates_load_the_project_library_not_django_s():
+    base = Path(settings.BASE_DIR)
+    folders = [base / "templates", *base.glob("*/templates")]
+    loads_django_i18n = [
+        str(path.relative_to(base))
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.suffix in {".html", ".txt"}
+        and re.search(r"{%\s*load\s[^%]*\bi18n\b", path.read_text(encoding="utf-8"))
+    ]
+    assert loads_django_i18n == []
+    template = engines["django"].from_string('{% load translations %}{% translate "Cart" %}')
     assert type(template.template.nodelist[-1]).__name__ == "ConstantTranslateNode"
 
 
