@@ -66,6 +66,21 @@ def payout_detail(request, shop, pk: int):
     return render(request, "dashboard/payout_detail.html", {"shop": shop, "payout": payout})
 
 
+@require_POST
+@shop_member_required
+def payout_cancel(request, shop, pk: int):
+    payout = get_object_or_404(Payout, pk=pk, shop=shop)
+    try:
+        services.cancel_payout(payout=payout, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Payout request cancelled. The amount is back in your balance.")
+        )
+    return redirect("dashboard:payout-detail", pk=payout.pk)
+
+
 @shop_member_required
 def payout_account(request, shop):
     account = PayoutAccount.objects.filter(shop=shop).first()

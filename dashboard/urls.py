@@ -55,6 +55,7 @@ urlpatterns = [
     path("keuangan/", finance.finance, name="finance"),
     path("keuangan/pencairan/", finance.payout_request, name="payout-request"),
     path("keuangan/pencairan/<int:pk>/", finance.payout_detail, name="payout-detail"),
+    path("keuangan/pencairan/<int:pk>/batal/", finance.payout_cancel, name="payout-cancel"),
     path("keuangan/rekening/", finance.payout_account, name="payout-account"),
     path("keuangan/buku-kas.csv", finance.ledger_csv, name="ledger-csv"),
 ]

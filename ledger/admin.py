@@ -106,11 +106,12 @@ class PayoutAdmin(admin.ModelAdmin):
     list_filter = ["status", "requested_at"]
     list_select_related = ["shop"]
     search_fields = ["shop__name", "transfer_reference", "account_number"]
-    # "requested" sorts after "paid": descending puts the queue first, oldest request on top.
+    # Descending status puts the queue ("requested") first, oldest request on top, then "paid",
+    # then "cancelled".
     ordering = ["-status", "requested_at", "pk"]
     readonly_fields = ["shop", "amount", "status", "bank_name", "account_number",
                        "account_holder", "requested_at", "requested_by", "paid_at", "paid_by",
-                       "transfer_reference"]  # fmt: skip
+                       "transfer_reference", "cancelled_at", "cancelled_by"]  # fmt: skip
     fields = readonly_fields
 
     def has_add_permission(self, request) -> bool:
@@ -125,6 +126,8 @@ class PayoutAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("transfer"))
     def mark_paid_link(self, payout: Payout) -> str:
+        if payout.status == Payout.Status.CANCELLED:
+            return "–"  # taken back by the artisan: nothing to transfer
         if payout.status != Payout.Status.REQUESTED:
             return "✓"
         return format_html(

@@ -66,6 +66,7 @@ class Payout(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
 
     shop = models.ForeignKey(
         Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="payouts"
@@ -101,6 +102,16 @@ class Payout(models.Model):
         related_name="+",
     )
     transfer_reference = models.CharField(_("transfer reference"), max_length=100, blank=True)
+    # The artisan took the request back before the transfer; the amount went back to the balance.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -204,6 +204,35 @@ def request_payout(*, shop: Shop, by, amount: int | None = None) -> Payout:
     return payout
 
 
+def cancel_payout(*, payout: Payout, by) -> Payout:
+    """The artisan takes back a request not yet transferred; the amount returns to the balance.
+
+    Under the shop's and the payout's row locks, so it cannot cross the cooperative marking it
+    paid: whichever comes second is refused. The ledger gets one adjustment for it, ever.
+    """
+    with transaction.atomic():
+        _lock_shop(payout.shop)
+        payout = Payout.objects.select_for_update().get(pk=payout.pk)
+        if payout.status != Payout.Status.REQUESTED:
+            raise ValidationError(
+                _("Only a payout still waiting for its transfer can be cancelled."),
+                code="not_requested",
+            )
+        payout.status = Payout.Status.CANCELLED
+        payout.cancelled_at = timezone.now()
+        payout.cancelled_by = by
+        payout.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        LedgerEntry(
+            shop_id=payout.shop_id,
+            kind=Kind.ADJUSTMENT,
+            amount=payout.amount,
+            payout=payout,
+            created_by=by,
+            note=str(_("Payout #%(number)s cancelled") % {"number": payout.pk}),
+        ).save()
+    return payout
+
+
 def mark_payout_paid(*, payout: Payout, by, transfer_reference: str) -> Payout:
     """The cooperative transferred the money; record the reference and tell the artisan."""
     reference = transfer_reference.strip()
@@ -213,6 +242,8 @@ def mark_payout_paid(*, payout: Payout, by, transfer_reference: str) -> Payout:
         payout = Payout.objects.select_for_update().get(pk=payout.pk)
         if payout.status == Payout.Status.PAID:
             raise ValidationError(_("This payout is already paid."), code="already_paid")
+        if payout.status == Payout.Status.CANCELLED:
+            raise ValidationError(_("The artisan cancelled this payout request."), code="cancelled")
         payout.status = Payout.Status.PAID
         payout.paid_at = timezone.now()
         payout.paid_by = by

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -212,3 +213,67 @@ def test_the_product_page_shows_the_makers_share(client, settings):
         url = product.get_absolute_url()
     page = client.get(url).content.decode()
     assert "Rp 332.500 of Rp 350.000 goes to the maker" in page
+
+
+def _requested_payout(shop, amount: int = 350_000) -> Payout:
+    LedgerEntry(shop=shop, kind=Kind.ADJUSTMENT, amount=amount).save()
+    services.save_payout_account(shop=shop, bank_name="BRI", account_number="0011223344",
+                                 account_holder="Siti")  # fmt: skip
+    return services.request_payout(shop=shop, by=shop.owner)
+
+
+def test_an_artisan_cancels_a_payout_not_yet_transferred_and_gets_the_balance_back(
+    artisan_client,
+):
+    shop = artisan_client.shop
+    payout = _requested_payout(shop)
+    assert services.balance_of(shop) == 0
+    detail = artisan_client.get(en("dashboard:payout-detail", payout.pk)).content.decode()
+    assert 'data-testid="payout-cancel"' in detail
+
+    response = artisan_client.post(en("dashboard:payout-cancel", payout.pk), follow=True)
+
+    page = response.content.decode()
+    assert "Payout request cancelled. The amount is back in your balance." in page
+    assert 'data-testid="payout-cancel"' not in page
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.CANCELLED and payout.cancelled_by == shop.owner
+    assert services.balance_of(shop) == 350_000
+    # A second click (another tab) changes nothing.
+    again = artisan_client.post(en("dashboard:payout-cancel", payout.pk), follow=True)
+    assert (
+        "Only a payout still waiting for its transfer can be cancelled." in again.content.decode()
+    )
+    assert services.balance_of(shop) == 350_000
+    assert LedgerEntry.objects.filter(payout=payout, kind=Kind.ADJUSTMENT).count() == 1
+
+
+def test_a_paid_payout_cannot_be_cancelled_nor_a_cancelled_one_paid(artisan_client):
+    shop = artisan_client.shop
+    paid = _requested_payout(shop)
+    services.mark_payout_paid(payout=paid, by=make_user(is_staff=True), transfer_reference="T1")
+    artisan_client.post(en("dashboard:payout-cancel", paid.pk))
+    paid.refresh_from_db()
+    assert paid.status == Payout.Status.PAID and services.balance_of(shop) == 0
+
+    taken_back = _requested_payout(shop, amount=100_000)
+    services.cancel_payout(payout=taken_back, by=shop.owner)
+    with pytest.raises(ValidationError, match="cancelled this payout request"):
+        services.mark_payout_paid(payout=taken_back, by=make_user(), transfer_reference="T2")
+    assert services.balance_of(shop) == 100_000
+
+
+def test_nobody_else_cancels_an_artisans_payout(artisan_client):
+    from django.test import Client
+
+    other = make_shop()
+    payout = _requested_payout(other)
+    url = en("dashboard:payout-cancel", payout.pk)
+    assert artisan_client.post(url).status_code == 404
+    assert artisan_client.get(url).status_code == 405
+    guest = Client()
+    assert guest.post(url)["Location"].startswith(en("account_login"))
+    guest.force_login(make_user())
+    assert guest.post(url)["Location"] == en("artisans:apply")
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.REQUESTED and services.balance_of(other) == 0
