@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import acting_user
+
 
 class District(models.TextChoices):
     """The 18 districts (kecamatan) of Kutai Timur regency."""
@@ -197,14 +199,7 @@ class ShopEvent(models.Model):
         VERIFIED = "verified", _("Verified as a Kutai Timur maker")
 
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = acting_user(_("by"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_status = models.CharField(
         _("from"), max_length=20, choices=Shop.Status.choices, blank=True

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
+from core.models import acting_user
 
 
 class Taxon(models.Model):
@@ -217,14 +218,7 @@ class Product(models.Model):
     is_hidden = models.BooleanField(_("hidden by the cooperative"), default=False, db_index=True)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("hidden by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    hidden_by = acting_user(_("hidden by"))
     # Kept by reviews.services from the visible reviews, in the same transaction as each change.
     rating_average = models.DecimalField(
         _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False

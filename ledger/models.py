@@ -1,6 +1,5 @@
 """The cooperative's money per shop: an append-only ledger, payouts and the bank account to pay."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
+from core.models import acting_user
 from orders.models import SubOrder
 
 
@@ -84,34 +84,13 @@ class Payout(models.Model):
     account_number = models.CharField(_("account number"), max_length=34)
     account_holder = models.CharField(_("account holder"), max_length=120)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = acting_user(_("requested by"))
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("paid by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    paid_by = acting_user(_("paid by"))
     transfer_reference = models.CharField(_("transfer reference"), max_length=100, blank=True)
     # The artisan took the request back before the transfer; the amount went back to the balance.
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("cancelled by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    cancelled_by = acting_user(_("cancelled by"))
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -174,14 +153,7 @@ class LedgerEntry(models.Model):
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = acting_user(_("by"))
 
     objects = LedgerEntryQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
 from catalog.models import Product, ProductOption
+from core.models import acting_user
 
 # Letters and digits that cannot be confused when read aloud or typed from a phone screen.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -396,14 +397,7 @@ class Payment(models.Model):
         _("transfer proof"), upload_to=payment_proof_path, storage=private_storage, blank=True
     )
     proof_uploaded_at = models.DateTimeField(_("proof uploaded at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    confirmed_by = acting_user(_("confirmed by"))
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     refunded_amount = models.PositiveIntegerField(_("refunded (Rp)"), default=0)
     # Cards: the idempotency key we sent when creating the PaymentIntent, and the last decline.
@@ -442,14 +436,7 @@ class SubOrderEvent(models.Model):
         _("from"), max_length=20, choices=SubOrder.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=20, choices=SubOrder.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = acting_user(_("by"))
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 

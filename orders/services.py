@@ -642,6 +642,8 @@ def _cancel_unpaid_payments(order: Order, now) -> None:
     order.payments.exclude(status=Payment.Status.PAID).update(
         status=Payment.Status.CANCELLED, updated_at=now
     )
+    if order.payment_method != PaymentMethod.CARD:
+        return
     from .tasks import cancel_card_intent_task
 
     for payment_id in order.payments.unwanted_card_intents().values_list("pk", flat=True):

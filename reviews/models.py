@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
 from catalog.models import Product
+from core.models import acting_user
 from orders.models import SubOrder
 
 
@@ -49,24 +50,10 @@ class Review(models.Model):
     created_at = models.DateTimeField(_("written at"), default=timezone.now, db_index=True)
     reply = models.TextField(_("reply from the maker"), max_length=2000, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("replied by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    replied_by = acting_user(_("replied by"))
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.TextField(_("reason for hiding"), blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("hidden by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    hidden_by = acting_user(_("hidden by"))
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
 
     objects = ReviewQuerySet.as_manager()
