@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from core.admin_actions import ask_reason_then
 
 from . import services
+from .cache import bump_catalog_version
 from .forms import HideReasonForm
 from .models import (
     Collection,
@@ -22,7 +23,7 @@ from .models import (
     ProductType,
     Technique,
 )
-from .services import bump_catalog_version, refresh_search_vector
+from .services import refresh_search_vector
 
 
 class TaxonAdmin(admin.ModelAdmin):

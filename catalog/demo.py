@@ -378,7 +378,8 @@ def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
     for maker in MAKERS:
         created += _products(_shop(maker), maker, rng, products_per_shop)
     collections_created = _collections()
-    from .services import bump_catalog_version, rebuild_search_index
+    from .cache import bump_catalog_version
+    from .services import rebuild_search_index
 
     rebuild_search_index()
     bump_catalog_version()

@@ -178,7 +178,7 @@ _facets_by_version: dict[int, Facets] = {}
 
 def current_taxonomy_facets(version: int | None = None) -> Facets:
     """taxonomy_facets() of the current catalog version, loaded once per process and version."""
-    from .services import catalog_version
+    from .cache import catalog_version
 
     if version is None:
         version = catalog_version()
@@ -498,7 +498,7 @@ def _browse_count(
     fresh as the cached pages (stock, which orders change without a version, is left out: "in
     stock" is counted each time). Sorting, page size and page number do not change it.
     """
-    from .services import catalog_version
+    from .cache import catalog_version
 
     key = browse_count_key(query)
     if version is None:

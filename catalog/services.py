@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -27,9 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from artisans.models import Shop
 
 from . import images
+from .cache import bump_catalog_version
 from .models import Favourite, Product, ProductImage, ProductOption
-
-CATALOG_VERSION_KEY = "catalog:version"
 
 # One UPDATE for a batch of products: title and motif names weigh most, then technique and shop
 # name, then the description. The "simple" configuration: Indonesian has no stemmer in PostgreSQL,
@@ -72,40 +70,6 @@ def rebuild_search_index(*, batch_size: int = 5000) -> int:
     for start in range(0, len(ids), batch_size):
         total += refresh_search_vector(product_ids=ids[start : start + batch_size])
     return total
-
-
-def _fresh_version() -> int:
-    # Started from the clock (microseconds), so a version never repeats after the cache is
-    # cleared: what a process remembers of an old version can never pass for the new one.
-    return time.time_ns() // 1000
-
-
-def catalog_version() -> int:
-    """The current version of the public catalog; part of every cached page's key."""
-    version = cache.get(CATALOG_VERSION_KEY)
-    if version is None:
-        fresh = _fresh_version()
-        cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
-        version = cache.get(CATALOG_VERSION_KEY, fresh)
-    return int(version)
-
-
-def catalog_version_with(key: str) -> tuple[int, object]:
-    """The catalog version and the cache entry under `key`, in one cache round trip."""
-    found = cache.get_many([CATALOG_VERSION_KEY, key])
-    version = found.get(CATALOG_VERSION_KEY)
-    return (catalog_version() if version is None else int(version)), found.get(key)
-
-
-def bump_catalog_version() -> int:
-    """Make every cached catalog page stale (call after any listing or shop edit)."""
-    try:
-        return int(cache.incr(CATALOG_VERSION_KEY))
-    except ValueError:
-        # The key was missing (cache cleared or evicted): start again above any old version.
-        fresh = _fresh_version()
-        cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
-        return int(cache.get(CATALOG_VERSION_KEY, fresh))
 
 
 @transaction.atomic

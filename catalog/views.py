@@ -28,6 +28,7 @@ from artisans.models import ShopFollow
 from core.phone import whatsapp_link
 
 from . import selectors
+from .cache import CATALOG_VERSION_KEY, catalog_version, catalog_version_with
 from .models import (
     CARD_IMAGE_FIELDS,
     Collection,
@@ -38,12 +39,7 @@ from .models import (
     ProductImage,
     ProductOption,
 )
-from .services import (
-    CATALOG_VERSION_KEY,
-    catalog_version,
-    catalog_version_with,
-    toggle_favourite,
-)
+from .services import toggle_favourite
 
 # Cached page parts live this long at most; any listing edit makes them stale at once anyway.
 PAGE_CACHE_SECONDS = 600
@@ -100,7 +96,7 @@ def render_catalog_page(
 ) -> HttpResponse:
     """Render a page whose parts (template partials) are cached for anonymous visitors.
 
-    Two levels, both under the catalog version that `catalog.services.bump_catalog_version()`
+    Two levels, both under the catalog version that `catalog.cache.bump_catalog_version()`
     moves on every listing edit, per full URL and language:
     - a first-time visitor (no session, no messages) gets the whole response from ONE cache read
       (the version and the page together), with their own CSRF token put in;

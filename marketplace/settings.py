@@ -428,7 +428,7 @@ CELERY_BEAT_SCHEDULE["end-past-vacations"] = {
 }
 
 # --- catalog ---
-# Anonymous catalog pages are cached (invalidated by catalog.services.bump_catalog_version());
+# Anonymous catalog pages are cached (invalidated by catalog.cache.bump_catalog_version());
 # off only for benchmarking the uncached path.
 CATALOG_PAGE_CACHE = env_bool("CATALOG_PAGE_CACHE", True)
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
+from catalog.cache import bump_catalog_version
 from catalog.models import Product
-from catalog.services import bump_catalog_version
 from core.images import fit_within, validate_and_reencode
 from orders.models import SubOrder
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from catalog.cache import bump_catalog_version
 from catalog.models import Product
-from catalog.services import bump_catalog_version, refresh_search_vector
+from catalog.services import refresh_search_vector
 from ledger.services import displayed_commission_percent
 from tests.catalog.conftest import add_image
 from tests.factories import make_product, make_shop, make_user

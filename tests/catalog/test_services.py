@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.utils import translation
 
+from catalog import cache as catalog_cache
 from catalog import services
 from catalog.models import Colour, Fabric, Motif, Product, ProductImage, ProductType, Technique
 from tests.catalog.imagefiles import jpeg_bytes, stored_files, upload
@@ -237,23 +238,23 @@ def test_deleting_the_primary_photo_makes_the_next_one_primary(
 
 
 def test_bump_catalog_version_moves_past_the_version_pages_were_cached_under():
-    cache.delete(services.CATALOG_VERSION_KEY)
-    cached_under = services.catalog_version()
-    first = services.bump_catalog_version()
+    cache.delete(catalog_cache.CATALOG_VERSION_KEY)
+    cached_under = catalog_cache.catalog_version()
+    first = catalog_cache.bump_catalog_version()
     assert first > cached_under
-    assert services.bump_catalog_version() == first + 1
-    assert services.catalog_version() == first + 1
+    assert catalog_cache.bump_catalog_version() == first + 1
+    assert catalog_cache.catalog_version() == first + 1
 
 
 def test_every_product_write_bumps_the_catalog_version_after_commit(
     django_capture_on_commit_callbacks,
 ):
     product = make_product(stock=2)
-    before = services.catalog_version()
+    before = catalog_cache.catalog_version()
     with django_capture_on_commit_callbacks(execute=False) as pending:
         services.set_option_stock(shop=product.shop, option=product.options.get(), stock=5)
     # Not before the commit: a page cached meanwhile would hold the old stock.
-    assert services.catalog_version() == before
+    assert catalog_cache.catalog_version() == before
     for callback in pending:
         callback()
-    assert services.catalog_version() > before
+    assert catalog_cache.catalog_version() > before

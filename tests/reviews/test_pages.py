@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from catalog.services import bump_catalog_version
+from catalog.cache import bump_catalog_version
 from reviews import services
 from reviews.models import ProductReview, ShopReview
 from tests.catalog.conftest import add_image

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from catalog.services import bump_catalog_version, rebuild_search_index
+from catalog.cache import bump_catalog_version
+from catalog.services import rebuild_search_index
 
 
 class Command(BaseCommand):

@@ -1,0 +1,46 @@
+"""The catalog version and the keys of everything cached from the catalog.
+
+Every cached catalog part is stored under the current version; a write that changes what buyers
+see calls `bump_catalog_version()` after commit (the services do, the admin through them), and
+every cached part is stale at once.
+"""
+
+import time
+
+from django.core.cache import cache
+
+CATALOG_VERSION_KEY = "catalog:version"
+
+
+def _fresh_version() -> int:
+    # Started from the clock (microseconds), so a version never repeats after the cache is
+    # cleared: what a process remembers of an old version can never pass for the new one.
+    return time.time_ns() // 1000
+
+
+def catalog_version() -> int:
+    """The current version of the public catalog; part of every cached page's key."""
+    version = cache.get(CATALOG_VERSION_KEY)
+    if version is None:
+        fresh = _fresh_version()
+        cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
+        version = cache.get(CATALOG_VERSION_KEY, fresh)
+    return int(version)
+
+
+def catalog_version_with(key: str) -> tuple[int, object]:
+    """The catalog version and the cache entry under `key`, in one cache round trip."""
+    found = cache.get_many([CATALOG_VERSION_KEY, key])
+    version = found.get(CATALOG_VERSION_KEY)
+    return (catalog_version() if version is None else int(version)), found.get(key)
+
+
+def bump_catalog_version() -> int:
+    """Make every cached catalog page stale (call after any listing or shop edit)."""
+    try:
+        return int(cache.incr(CATALOG_VERSION_KEY))
+    except ValueError:
+        # The key was missing (cache cleared or evicted): start again above any old version.
+        fresh = _fresh_version()
+        cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
+        return int(cache.get(CATALOG_VERSION_KEY, fresh))
