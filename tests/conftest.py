@@ -157,3 +157,16 @@ def wait_for(condition, *, timeout: float = 20.0, interval: float = 0.1):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def wait_for_email(folder, *, containing: str, timeout: float = 10.0) -> str:
+    """The text of the first email the file backend wrote to `folder` that holds `containing`.
+
+    The backend creates the file before it writes the message, so an empty file is not yet sent.
+    """
+
+    def written():
+        texts = [path.read_text() for path in sorted(folder.glob("*.log"))]
+        return next((text for text in texts if containing in text), None)
+
+    return wait_for(written, timeout=timeout)

@@ -8,7 +8,7 @@ from artisans.models import Shop
 from artisans.tasks import notify_shop_decision_task
 from notifications.models import Notification, OutgoingEmail
 from notifications.services import send_pending_emails
-from tests.conftest import wait_for
+from tests.conftest import wait_for, wait_for_email
 from tests.factories import make_shop, make_user
 
 
@@ -92,8 +92,7 @@ def test_an_admin_approval_reaches_the_owner_through_the_real_worker(
         lambda: Notification.objects.filter(recipient=shop.owner).first(), timeout=30
     )
     assert notification.kind == "shop-approved"
-    sent = wait_for(lambda: list((tmp_path / "emails").glob("*.log")), timeout=10)
-    assert "Batik Sawit" in sent[0].read_text()
+    assert wait_for_email(tmp_path / "emails", containing="Batik Sawit")
     # The worker writes the email, then marks it sent: wait for the mark, not only the file.
     assert wait_for(
         lambda: OutgoingEmail.objects.filter(key=notification.key, sent_at__isnull=False),

@@ -7,7 +7,7 @@ from catalog.models import Product
 from catalog.tasks import notify_product_hidden_task
 from notifications.models import Notification, OutgoingEmail
 from notifications.services import send_pending_emails
-from tests.conftest import wait_for
+from tests.conftest import wait_for, wait_for_email
 from tests.curation.conftest import post_action
 from tests.factories import make_product, make_shop, make_user
 
@@ -155,8 +155,7 @@ def test_the_artisan_is_told_through_the_real_worker(celery_worker, tmp_path):
     )
     assert wait_for(lambda: OutgoingEmail.objects.get(key=notification.key).sent_at, timeout=30)
     assert notification.kind == "product-hidden"
-    sent = wait_for(lambda: list((tmp_path / "emails").glob("*.log")), timeout=10)
-    assert "Motif tidak sesuai judul." in sent[0].read_text()
+    assert wait_for_email(tmp_path / "emails", containing="Motif tidak sesuai judul.")
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from notifications.models import Notification
 from reviews import services
 from reviews.models import ProductReview, ShopReview
 from reviews.tasks import notify_review_hidden_task
-from tests.conftest import wait_for
+from tests.conftest import wait_for, wait_for_email
 from tests.factories import make_product, make_shop, make_user
 
 from .conftest import english_url, verified_buyer
@@ -225,6 +225,5 @@ def test_an_admin_hiding_reaches_the_reviewer_through_the_real_worker(
     )
     assert notification.kind == "review-hidden"
     assert "Kata kasar" in notification.body
-    sent = wait_for(lambda: list((tmp_path / "emails").glob("*.log")), timeout=10)
-    assert "Kata kasar" in sent[0].read_text()
+    assert wait_for_email(tmp_path / "emails", containing="Kata kasar")
     assert ProductReview.objects.count() == 0
