@@ -1,11 +1,11 @@
 """Local storages: public media with a cheaper url(), and private files with none."""
 
+import os
 import re
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.encoding import filepath_to_uri
-from django.utils.functional import cached_property
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 # The names this storage makes (slugs, digits, dots): quoting leaves them as they are.
@@ -51,17 +51,18 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
 class PrivateStorage(FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT that have no URL: only a view that checks who asks serves
     them (transfer proofs). Outside MEDIA_ROOT, so no web server or static route reaches them.
+
+    The folder is read from the setting on each use: the model field holds this storage from
+    import time, and Django offers no public hook to tell a storage its own setting changed.
     """
 
-    @cached_property
+    @property
     def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+        return settings.PRIVATE_MEDIA_ROOT
 
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
-        if setting == "PRIVATE_MEDIA_ROOT":
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
 
     def url(self, name):
         raise ValueError("This file is not accessible via a URL.")

@@ -3,6 +3,7 @@
 import csv
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import HttpResponse
@@ -19,7 +20,8 @@ def _local(moment: datetime) -> str:
     return timezone.localtime(moment, MAKASSAR).strftime("%Y-%m-%d %H:%M")
 
 
-def csv_response(filename: str) -> tuple[HttpResponse, "csv._writer"]:
+# csv has no public type for its writers, hence Any.
+def csv_response(filename: str) -> tuple[HttpResponse, Any]:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write(BOM)

@@ -180,7 +180,7 @@ class LedgerEntry(models.Model):
         return f"{self.shop} · {self.get_kind_display()} · {self.amount}"
 
     def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
+        if self.pk is not None:  # loaded or saved before: an entry is written once
             raise ValidationError(_("Ledger entries are never changed; add a new entry instead."))
         super().save(*args, **kwargs)
 
