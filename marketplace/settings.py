@@ -144,23 +144,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory, so a worker process started by a test sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
-):
-    # Bind parameters on the server and prepare a statement once it has run twice on a
-    # connection: the catalog's queries then skip planning, which cost PostgreSQL more than
-    # running them. Turn off behind a pooler that cannot keep prepared statements.
-    DATABASES["default"]["OPTIONS"] = {
-        **DATABASES["default"].get("OPTIONS", {}),
-        "server_side_binding": True,
-        "prepare_threshold": 2,
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The catalog fits in memory (or sits on SSD), where a random read costs about what a
-    # sequential one does; PostgreSQL's default of 4 made it hash every shop to join 24 cards.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c random_page_cost={float(env('DATABASE_RANDOM_PAGE_COST') or 1.1)}"
-    )
 if env("DATABASE_NAME"):
     # Lets a worker process started by the test suite use the suite's test database.
     DATABASES["default"]["NAME"] = env("DATABASE_NAME")
