@@ -1,8 +1,7 @@
 """Checks that the services the site depends on answer."""
 
+from celery import current_app
 from django.db import connection
-
-from marketplace.celery import app as celery_app
 
 
 def check_database() -> None:
@@ -11,7 +10,8 @@ def check_database() -> None:
 
 
 def check_broker() -> None:
-    with celery_app.connection_for_write() as conn:
+    # The project's app (marketplace/celery.py), made current when Django loads `marketplace`.
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
         conn.default_channel  # noqa: B018 - opening a channel proves the broker answers
 
