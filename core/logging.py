@@ -28,6 +28,37 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class CacheOutageFilter(logging.Filter):
+    """While the cache is down, one warning a minute saying so, not a traceback per cache call.
+
+    django-redis logs each call it answers without Redis (DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS)
+    with its traceback; on a busy site that would be thousands of lines a minute.
+    """
+
+    MESSAGE = (
+        "The cache is down (%s): pages are built from the database and login rate limits "
+        "count in each process until it is back"
+    )
+
+    def __init__(self, seconds: float = 60) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self.last_at = float("-inf")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self.last_at < self.seconds:
+            return False
+        self.last_at = now
+        error = record.exc_info[1] if record.exc_info else None
+        cause = (error.__cause__ or error) if error else None
+        record.msg = self.MESSAGE
+        record.args = (f"{type(cause).__name__}: {cause}" if cause else "no answer",)
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 class PlainFormatter(logging.Formatter):
     """`time level logger message key=value ...`, easy to read in a terminal."""
 

@@ -289,15 +289,25 @@ MAILERS = {"default": _mailer}
 # Cache and Celery broker: Redis when REDIS_URL is set; otherwise a local cache and kombu's
 # filesystem transport, so `make run` needs no service.
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "core.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "batik"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+
+
+def redis_cache(location: str) -> dict:
+    """django-redis; core.cache_backend keeps login rate limits in memory while Redis is down."""
+    return {
+        "BACKEND": "core.cache_backend.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "batik"),
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 2},
     }
+
+
+# A Redis outage is a cache miss, not an error: pages are built from the database meanwhile,
+# and the logger (throttled by core.logging.CacheOutageFilter) says the cache is down.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "marketplace.cache"
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
@@ -383,7 +393,10 @@ LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        "cache_outage": {"()": "core.logging.CacheOutageFilter"},
+    },
     "formatters": {
         "plain": {"()": "core.logging.PlainFormatter"},
         "json": {"()": "core.logging.JsonFormatter"},
@@ -400,6 +413,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The request middleware writes one line per request; runserver's own would repeat it.
         "django.server": {"level": "WARNING"},
+        "marketplace.cache": {"filters": ["cache_outage"]},
     },
 }
 

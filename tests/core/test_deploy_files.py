@@ -216,7 +216,7 @@ def test_web_and_worker_keep_no_state_of_their_own_in_production():
         "django.contrib.sessions.backends.cache",
         "django.contrib.sessions.backends.cached_db",
     }
-    assert cache_backend == "core.cache.RedisCache"  # Django's Redis backend, one client per pool
+    assert cache_backend == "core.cache_backend.RedisCache"  # django-redis, outages ignored
     assert broker.startswith("redis://")
 
 
