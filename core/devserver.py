@@ -62,7 +62,7 @@ def _banner(url: str) -> str:
     import django
 
     django.setup()
-    from catalog import demo
+    from demo import catalog as demo
 
     lines = [
         "",

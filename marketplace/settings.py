@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "core",
     # Last: it reads every domain app (admin figures, impact report, the staff group's rights).
     "cooperative",
+    # The demo data of `make run` (seed_demo, seed_demo_orders); no app imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
-from catalog.demo import _collections
 from catalog.models import Collection, CollectionItem, Product
+from demo.catalog import _collections
 from tests.catalog.conftest import add_image
 from tests.curation.conftest import post_action
 from tests.factories import make_product, make_shop

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from orders.demo import seed_demo_orders
+from demo.orders import seed_demo_orders
 
 
 class Command(BaseCommand):

@@ -3,10 +3,10 @@
 from django.contrib.auth import get_user_model
 
 from artisans.models import Shop
-from catalog.demo import ADMIN_EMAIL, BUYER_EMAIL
+from orders import services
+from orders.models import Order, PaymentMethod, SubOrder
 
-from . import services
-from .models import Order, PaymentMethod, SubOrder
+from .catalog import ADMIN_EMAIL, BUYER_EMAIL
 
 DEMO_ADDRESS = {
     "recipient": "Budi Santoso",

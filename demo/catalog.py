@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from artisans.models import District, Shop, ShopMember
-
-from .models import (
+from catalog.models import (
     Collection,
     CollectionItem,
     Colour,
@@ -26,8 +25,9 @@ from .models import (
     ProductType,
     Technique,
 )
+from catalog.services import add_product_images
+
 from .motif_art import draw_batik, save_jpeg_bytes
-from .services import add_product_images
 
 DEMO_PASSWORD = "batik-kutim-2026"
 ADMIN_EMAIL = "admin@batik-kutim.id"
@@ -378,8 +378,8 @@ def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
     for maker in MAKERS:
         created += _products(_shop(maker), maker, rng, products_per_shop)
     collections_created = _collections()
-    from .cache import bump_catalog_version
-    from .services import rebuild_search_index
+    from catalog.cache import bump_catalog_version
+    from catalog.services import rebuild_search_index
 
     rebuild_search_index()
     bump_catalog_version()
