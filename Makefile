@@ -21,7 +21,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 help:
 	@echo "make run    install, migrate, load demo data, start web + worker + beat"
 	@echo "make test   install and run the whole test suite"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check, format check and the app layers (import-linter)"
 	@echo "make bench  run every benchmark (PostgreSQL + Redis) and print one table with targets"
 
 $(STAMP): pyproject.toml requirements.lock
@@ -53,6 +53,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .
