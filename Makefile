@@ -39,13 +39,21 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# Procfile.dev names web, worker and beat; honcho starts them with the virtualenv first on PATH
+# and stops them all on Ctrl-C. `--env /dev/null`: a .env file holds the production settings for
+# docker compose, and `make run` keeps to the development defaults.
 run: install
 	@mkdir -p var
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py migrate --no-input -v1
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_orders
-	@$(PY) -m core.devserver --host $(HOST) --port $(PORT)
+	@echo ""
+	@echo "  Batik Kutim runs at http://$(HOST):$(PORT)/ (Django admin at /admin/), with the logins above."
+	@echo "  Emails are written to var/emails/. Ctrl-C stops the web server, the worker and beat."
+	@echo ""
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) SITE_URL=http://$(HOST):$(PORT) \
+		PYTHONUNBUFFERED=1 exec $(VENV)/bin/honcho start --env /dev/null -f Procfile.dev -p $(PORT)
 
 test: install
 	@bash scripts/test.sh $(PYTEST_ARGS)
