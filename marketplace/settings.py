@@ -48,15 +48,14 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else ""
 )
-if not DEBUG:
-    if not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set to a long random value in production."
-        )
-    if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured(
-            "DJANGO_ALLOWED_HOSTS must list the site's host names in production."
-        )
+if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a long random value in production."
+    )
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS must list the site's host names in production."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -141,11 +140,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for the lock instead of failing while the worker writes beside the web process.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # A file, not memory, so a worker process started by a test sees the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # Wait for the lock instead of failing while the worker writes beside the web process; test
+    # in a file, not memory, so a worker process started by a test sees the test database.
+    DATABASES["default"].update(
+        OPTIONS={"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        CONN_MAX_AGE=0,
+        TEST={"NAME": str(VAR_DIR / "test-db.sqlite3")},
+    )
 if env("DATABASE_NAME"):
     # Lets a worker process started by the test suite use the suite's test database.
     DATABASES["default"]["NAME"] = env("DATABASE_NAME")
@@ -253,13 +254,10 @@ else:
 STORAGES = {
     "default": _default_storage,
     "private": _private_storage,
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if TESTING
-            else "core.storage.StaticStorage"
-        )
-    },
+    # Hashed names need collectstatic, which tests do not run.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    if TESTING
+    else {"BACKEND": "core.storage.StaticStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -291,6 +289,11 @@ MAILERS = {"default": _mailer}
 # Cache and Celery broker: Redis when REDIS_URL is set; otherwise a local cache and kombu's
 # filesystem transport, so `make run` needs no service.
 REDIS_URL = env("REDIS_URL")
+# A Redis outage is a cache miss, not an error: pages are built from the database meanwhile,
+# and the logger (throttled by core.logging.CacheOutageFilter) says the cache is down.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "marketplace.cache"
 
 
 def redis_cache(location: str) -> dict:
@@ -303,11 +306,6 @@ def redis_cache(location: str) -> dict:
     }
 
 
-# A Redis outage is a cache miss, not an error: pages are built from the database meanwhile,
-# and the logger (throttled by core.logging.CacheOutageFilter) says the cache is down.
-DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "marketplace.cache"
 if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
@@ -317,12 +315,8 @@ if REDIS_URL:
         "socket_timeout": 5,
     }
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
+    _file_cache = "django.core.cache.backends.filebased.FileBasedCache"
+    CACHES = {"default": {"BACKEND": _file_cache, "LOCATION": str(VAR_DIR / "cache")}}
     BROKER_DIR = Path(env("CELERY_BROKER_DIR", str(VAR_DIR / "broker")))
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
     # Kombu's filesystem transport: in and out must be the same folder or no worker sees a message.
