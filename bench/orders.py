@@ -121,7 +121,7 @@ def main() -> None:
     from marketplace.celery import app as celery_app
     from notifications.models import Notification, OutgoingEmail
     from notifications.services import SENDING_QUEUED_KEY
-    from orders import services
+    from orders import placement
     from orders.models import Order, PaymentMethod, ShippingProfile
 
     call_command("migrate", verbosity=0)
@@ -169,9 +169,10 @@ def main() -> None:
 
     def place(index: int, cart: dict[int, int] | None = None) -> int:
         # Two artisans per order, cash on delivery: routed as soon as it is placed.
-        order = services.place_order(
-            buyer_or_email=f"bench{index}@example.com",
-            cart=cart or {options[0]: 1, options[1]: 1},
+        order = placement.place_order(
+            buyer=None,
+            email=f"bench{index}@example.com",
+            quantities=cart or {options[0]: 1, options[1]: 1},
             address=address,
             payment_method=PaymentMethod.COD,
         )

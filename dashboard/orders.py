@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.phone import whatsapp_link
-from orders import services
+from orders import lifecycle
 from orders.forms import AcceptForm, DeclineForm, ShipForm, ShippingProfileForm
 from orders.models import ShippingProfile, SubOrder, SubOrderEvent
 
@@ -78,7 +78,7 @@ def _act(request, shop, suborder_id: int, *, to: str, form_class, form_name: str
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.transition_suborder(
+            lifecycle.transition_suborder(
                 suborder=suborder, to=to, by=request.user, as_role="artisan", **form.cleaned_data
             )
         except ValidationError as error:

@@ -3,8 +3,9 @@
 from django.contrib.auth import get_user_model
 
 from artisans.models import Shop
-from orders import services
+from orders import lifecycle, placement, routing
 from orders.models import Order, PaymentMethod, SubOrder
+from orders.payments.transfer import confirm_transfer
 
 from .catalog import ADMIN_EMAIL, BUYER_EMAIL
 
@@ -36,15 +37,16 @@ def _one_option_of(shop: Shop) -> int:
 
 
 def _paid_order(*, buyer, shops: list[Shop], admin) -> Order:
-    order = services.place_order(
-        buyer_or_email=buyer,
-        cart={_one_option_of(shop): 1 for shop in shops},
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email,
+        quantities={_one_option_of(shop): 1 for shop in shops},
         address=dict(DEMO_ADDRESS),
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
-    services.confirm_transfer(payment=order.payments.get(), by=admin)
+    confirm_transfer(payment=order.payments.get(), by=admin)
     order.refresh_from_db()
-    services.route_order(order=order)
+    routing.route_order(order=order)
     return order
 
 
@@ -61,17 +63,17 @@ def seed_demo_orders() -> int:
     _paid_order(buyer=buyer, shops=shops[:2], admin=admin)
     # Shipped by the first maker.
     shipped = _paid_order(buyer=buyer, shops=shops[:1], admin=admin).suborders.get()
-    services.transition_suborder(suborder=shipped, to=S.ACCEPTED, by=shipped.shop.owner)
-    services.transition_suborder(
+    lifecycle.transition_suborder(suborder=shipped, to=S.ACCEPTED, by=shipped.shop.owner)
+    lifecycle.transition_suborder(
         suborder=shipped, to=S.SHIPPED, by=shipped.shop.owner, courier="JNE",
         tracking_number="JNE0012345678",
     )  # fmt: skip
     # Delivered and completed: a sale in the maker's ledger, and something the buyer can review.
     done = _paid_order(buyer=buyer, shops=shops[:1], admin=admin).suborders.get()
-    services.transition_suborder(suborder=done, to=S.ACCEPTED, by=done.shop.owner)
-    services.transition_suborder(
+    lifecycle.transition_suborder(suborder=done, to=S.ACCEPTED, by=done.shop.owner)
+    lifecycle.transition_suborder(
         suborder=done, to=S.SHIPPED, by=done.shop.owner, courier="J&T", tracking_number="JT88001"
     )
-    services.transition_suborder(suborder=done, to=S.DELIVERED, by=buyer)
-    services.transition_suborder(suborder=done, to=S.COMPLETED, by=None)
+    lifecycle.transition_suborder(suborder=done, to=S.DELIVERED, by=buyer)
+    lifecycle.transition_suborder(suborder=done, to=S.COMPLETED, by=None)
     return 3

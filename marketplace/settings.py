@@ -442,8 +442,6 @@ ORDER_AUTO_DELIVER_DAYS = env_int("ORDER_AUTO_DELIVER_DAYS", 14)
 ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 3)
 # A confirmed order not routed after this many seconds is re-enqueued by the sweep.
 ORDER_ROUTING_SWEEP_SECONDS = env_int("ORDER_ROUTING_SWEEP_SECONDS", 60)
-# Test-only: seconds the routing service sleeps while holding the order, to kill a worker there.
-ROUTING_TEST_DELAY_SECONDS = float(env("ROUTING_TEST_DELAY_SECONDS", "0") or 0)
 # Transfer proofs: images checked like product photos, PDFs by header and size.
 ORDER_PROOF_MAX_BYTES = 10 * 1024 * 1024
 ORDER_PROOF_MAX_PIXELS = 40_000_000

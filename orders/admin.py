@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from artisans.models import District
 
-from . import services
 from .models import (
     Address,
     CardRefund,
@@ -26,6 +25,7 @@ from .models import (
     SubOrder,
     SubOrderEvent,
 )
+from .payments.transfer import confirm_transfer
 
 
 class SubOrderInline(admin.TabularInline):
@@ -100,7 +100,7 @@ def _confirm_orders(request, orders) -> int:
         if payment is None:
             continue
         try:
-            if services.confirm_transfer(payment=payment, by=request.user):
+            if confirm_transfer(payment=payment, by=request.user):
                 confirmed += 1
         except ValidationError as error:
             messages.error(request, f"{order}: {' '.join(error.messages)}")

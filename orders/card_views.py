@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import card_payments, payments
 from .models import Order, PaymentMethod
+from .payments import card, stripe
 from .views import _base_url, _order_for
 
 logger = logging.getLogger(__name__)
@@ -30,14 +30,14 @@ def pay_by_card(request, reference: str | None = None, token: str | None = None)
     if order.payment_method != PaymentMethod.CARD:
         raise Http404
     base_url = _base_url(order, token)
-    if not payments.is_configured():
+    if not stripe.is_configured():
         messages.error(request, _("Card payments are not available right now."))
         return redirect(base_url)
     if request.GET.get("returned") and order.paid_at is None:
         # The webhook usually arrives first; if not, ask Stripe (same idempotent path).
         try:
-            card_payments.sync_card_payment(order=order)
-        except payments.PaymentError:
+            card.sync_card_payment(order=order)
+        except stripe.PaymentError:
             logger.warning("Could not check order %s with Stripe.", order.reference, exc_info=True)
         order = Order.objects.get(pk=order.pk)
     if order.paid_at is not None:
@@ -47,14 +47,14 @@ def pay_by_card(request, reference: str | None = None, token: str | None = None)
         messages.error(request, _("This order is not waiting for a payment."))
         return redirect(base_url)
     try:
-        intent = card_payments.start_card_payment(order=order)
+        intent = card.start_card_payment(order=order)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(base_url)
-    except payments.PaymentError:
+    except stripe.PaymentError:
         logger.warning("Stripe refused or was unreachable for %s.", order.reference, exc_info=True)
         intent = None
-    payment = card_payments.card_payment_for(order)
+    payment = card.card_payment_for(order)
     return render(
         request,
         "orders/payment_form.html",
@@ -76,9 +76,9 @@ def pay_by_card(request, reference: str | None = None, token: str | None = None)
 def stripe_webhook(request):
     """Stripe's events: verified by signature, kept once per id, then acted on by type."""
     try:
-        event = payments.construct_event(request.body, request.headers.get("Stripe-Signature"))
-    except payments.InvalidWebhook as error:
+        event = stripe.construct_event(request.body, request.headers.get("Stripe-Signature"))
+    except stripe.InvalidWebhook as error:
         logger.warning("Refused a Stripe webhook: %s", error)
         return HttpResponseBadRequest("invalid signature")
-    outcome = card_payments.handle_stripe_event(event=event)
+    outcome = card.handle_stripe_event(event=event)
     return JsonResponse({"received": True, "outcome": outcome})

@@ -363,12 +363,10 @@ def payment_proof_path(instance: "Payment", filename: str) -> str:
 
 
 class PaymentQuerySet(models.QuerySet):
-    def unwanted_card_intents(self):
-        """Card payments closed unpaid whose Stripe intent is not known to be cancelled yet."""
+    def open_at_provider(self):
+        """Payments closed unpaid whose request at the provider is not known to be withdrawn yet."""
         return self.filter(
-            method=PaymentMethod.CARD,
-            status=Payment.Status.CANCELLED,
-            intent_cancelled_at__isnull=True,
+            status=Payment.Status.CANCELLED, intent_cancelled_at__isnull=True
         ).exclude(provider_reference="")
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from artisans.models import Shop
 from catalog.models import Product, ProductOption
 
-from . import services
+from . import lifecycle, placement
 from .cart import get_cart
 from .forms import (
     AddressForm,
@@ -25,6 +25,7 @@ from .forms import (
 )
 from .models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from .notices import buyer_order_url, order_id_from_token
+from .payments.transfer import submit_transfer_proof
 
 GUEST_ORDERS_KEY = "guest_orders"
 
@@ -109,16 +110,17 @@ def checkout(request):
         saved = form.cleaned_data.get("saved_address")
         if saved is not None or address_form.is_valid():
             values = saved.address_dict() if saved is not None else address_form.cleaned_data
-            buyer = request.user if request.user.is_authenticated else form.cleaned_data["email"]
+            buyer = request.user if request.user.is_authenticated else None
             try:
-                order = services.place_order(
-                    buyer_or_email=buyer,
-                    cart=cart,
+                order = placement.place_order(
+                    buyer=buyer,
+                    email=buyer.email if buyer is not None else form.cleaned_data["email"],
+                    quantities=cart.quantities(),
                     address=values,
                     payment_method=form.cleaned_data["payment_method"],
                     pickup_shop_ids=form.pickup_shop_ids(),
                 )
-            except services.OutOfStock as error:
+            except placement.OutOfStock as error:
                 messages.error(request, error.messages[0])
                 titles = {line.option.pk: str(line.option) for g in groups for line in g.lines}
                 for option_id, problem in error.problems.items():
@@ -133,7 +135,7 @@ def checkout(request):
                     and saved is None
                     and form.cleaned_data.get("save_address")
                 ):
-                    services.save_address(user=request.user, values=values)
+                    placement.save_address(user=request.user, values=values)
                 if not request.user.is_authenticated:
                     request.session[GUEST_ORDERS_KEY] = [
                         *request.session.get(GUEST_ORDERS_KEY, []),
@@ -262,7 +264,7 @@ def upload_proof(request, reference: str | None = None, token: str | None = None
     form = TransferProofForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.submit_transfer_proof(order=order, proof=form.cleaned_data["proof"])
+            submit_transfer_proof(order=order, proof=form.cleaned_data["proof"])
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -280,7 +282,7 @@ def _buyer_transition(request, to: str, reference, token, suborder_id: int, done
     if by is None and order.buyer_id is not None:
         raise Http404  # An account's order is changed from that account only.
     try:
-        services.transition_suborder(suborder=suborder, to=to, by=by, as_role="buyer")
+        lifecycle.transition_suborder(suborder=suborder, to=to, by=by, as_role="buyer")
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

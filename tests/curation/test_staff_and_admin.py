@@ -10,8 +10,9 @@ from django.utils import timezone
 from artisans.models import District, Shop
 from catalog.models import Collection, CollectionItem
 from cooperative.staff import STAFF_GROUP, sync_staff_group
-from orders import services
+from orders import placement
 from orders.models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
+from orders.payments.transfer import confirm_transfer
 from tests.curation.conftest import post_action
 from tests.curation.factories import paid_order
 from tests.factories import ADDRESS, make_product, make_shop, make_user
@@ -28,9 +29,10 @@ def staff_client(client):
 
 
 def _transfer_order(product, email="siti@gmail.com") -> Order:
-    return services.place_order(
-        buyer_or_email=email,
-        cart={product.options.get().pk: 1},
+    return placement.place_order(
+        buyer=None,
+        email=email,
+        quantities={product.options.get().pk: 1},
         address=dict(ADDRESS),
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
@@ -138,7 +140,7 @@ def _orders(count: int) -> None:
     for index in range(count):
         order = _transfer_order(products[index % 2], email=f"buyer{index}@gmail.com")
         if index % 3 == 0:
-            services.confirm_transfer(payment=order.payments.get(), by=None)
+            confirm_transfer(payment=order.payments.get(), by=None)
 
 
 def _products(count: int) -> None:

@@ -7,7 +7,7 @@ policy allows the way a deployment's Stripe settings would (marketplace/csp.py).
 import pytest
 from playwright.sync_api import expect
 
-from orders import services
+from orders import placement
 from orders.models import Order, Payment, PaymentMethod
 from orders.notices import tracking_token
 from tests.e2e.conftest import PHONE
@@ -21,9 +21,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_guest_pays_by_card_and_the_order_is_paid(open_browser, fake_stripe):
-    order = services.place_order(
-        buyer_or_email="tamu@example.com",
-        cart={make_product(title="Kain Batik Tulis Wakaroros").options.get().pk: 1},
+    order = placement.place_order(
+        buyer=None,
+        email="tamu@example.com",
+        quantities={make_product(title="Kain Batik Tulis Wakaroros").options.get().pk: 1},
         address=dict(ADDRESS),
         payment_method=PaymentMethod.CARD,
     )

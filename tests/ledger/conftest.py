@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from marketplace.celery import app as celery_app
-from orders import services as orders
+from orders import lifecycle, placement, routing
 from orders.models import PaymentMethod, SubOrder
 from tests.factories import ADDRESS
 from tests.orders.conftest import set_shipping
@@ -43,13 +43,14 @@ def place_routed(*, buyer, cart: dict, shipping: int = 15_000):
     """A cash-on-delivery order from one shop, confirmed and routed to the artisan."""
     for option in cart:
         set_shipping(option.product.shop, offers_cod=True, rate_local=shipping)
-    order = orders.place_order(
-        buyer_or_email=buyer,
-        cart={option.pk: quantity for option, quantity in cart.items()},
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email,
+        quantities={option.pk: quantity for option, quantity in cart.items()},
         address=ADDRESS,
         payment_method=PaymentMethod.COD,
     )
-    orders.route_order(order=order)
+    routing.route_order(order=order)
     return order
 
 
@@ -57,7 +58,7 @@ def move(suborder, *steps, capture) -> SubOrder:
     """Run transitions (to, by, details) as their users would, firing the after-commit hooks."""
     for to, by, details in steps:
         with capture(execute=True):
-            suborder = orders.transition_suborder(suborder=suborder, to=to, by=by, **details)
+            suborder = lifecycle.transition_suborder(suborder=suborder, to=to, by=by, **details)
     return suborder
 
 

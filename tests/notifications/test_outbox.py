@@ -9,7 +9,7 @@ from django.test import override_settings
 from marketplace.celery import app as celery_app
 from notifications.models import Notification, OutgoingEmail
 from notifications.services import Message, notify, send_pending_emails
-from orders import services
+from orders import placement, routing
 from orders.models import PaymentMethod
 from tests.factories import ADDRESS, make_product
 from tests.orders.conftest import set_shipping
@@ -38,15 +38,16 @@ def _notice(key: str = "k-1", email: str = "pembeli@example.com") -> None:
 def test_an_order_is_routed_while_the_mail_server_is_down_and_mailed_when_it_is_back(mailoutbox):
     product = make_product()
     set_shipping(product.shop, offers_cod=True)
-    order = services.place_order(
-        buyer_or_email="pembeli@example.com",
-        cart={product.options.get().pk: 1},
+    order = placement.place_order(
+        buyer=None,
+        email="pembeli@example.com",
+        quantities={product.options.get().pk: 1},
         address=dict(ADDRESS),
         payment_method=PaymentMethod.COD,
     )
 
     with _smtp_down():
-        assert services.route_order(order=order) is True
+        assert routing.route_order(order=order) is True
         assert send_pending_emails() == 0
 
     # the artisan and the buyer have their notices; the emails wait, with the reason

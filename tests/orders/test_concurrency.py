@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from orders import services
+from orders import placement
 from orders.models import Order, PaymentMethod
 from tests.concurrency import requires_row_locks, run_at_once
 from tests.factories import ADDRESS, make_product
@@ -49,9 +49,10 @@ def test_opposite_carts_at_once_do_not_deadlock():
         # Half the buyers put A then B in the cart, the other half B then A.
         cart = {a: 1, b: 1} if index % 2 else {b: 1, a: 1}
         barrier.wait()
-        return services.place_order(
-            buyer_or_email=f"b{index}@example.com",
-            cart=cart,
+        return placement.place_order(
+            buyer=None,
+            email=f"b{index}@example.com",
+            quantities=cart,
             address=dict(ADDRESS),
             payment_method=PaymentMethod.BANK_TRANSFER,
         )

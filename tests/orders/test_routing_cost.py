@@ -4,7 +4,7 @@ import pytest
 
 from notifications.models import Notification, OutgoingEmail
 from notifications.services import Delivery, Message, notify_many, send_pending_emails
-from orders import services
+from orders import placement, routing
 from orders.models import PaymentMethod
 from tests.factories import make_product, make_shop, make_user
 from tests.orders.conftest import set_shipping
@@ -21,9 +21,10 @@ def _two_shop_order(address, *, members_per_shop: int):
             shop.memberships.create(user=make_user(), role="staff")
         shops.append(shop)
     cart = {make_product(shop=shop, stock=5).options.get().pk: 1 for shop in shops}
-    return services.place_order(
-        buyer_or_email="pembeli@example.com",
-        cart=cart,
+    return placement.place_order(
+        buyer=None,
+        email="pembeli@example.com",
+        quantities=cart,
         address=address,
         payment_method=PaymentMethod.COD,
     )
@@ -36,7 +37,7 @@ def test_routing_costs_the_same_queries_however_many_members(
     order = _two_shop_order(address, members_per_shop=members_per_shop)
     # 8 queries, plus the savepoint and its release (a test runs inside a transaction)
     with django_assert_max_num_queries(10):
-        assert services.route_order(order=order) is True
+        assert routing.route_order(order=order) is True
     artisans = 2 * members_per_shop
     assert Notification.objects.filter(kind="order-routed").count() == artisans
     assert Notification.objects.filter(kind="order-confirmed").count() == 1

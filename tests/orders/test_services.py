@@ -9,8 +9,9 @@ from django.utils import timezone, translation
 from catalog.models import ProductOption
 from notifications.models import Notification
 from notifications.services import send_pending_emails
-from orders import services
+from orders import lifecycle, placement, routing
 from orders.models import Order, OrderLine, Payment, PaymentMethod, SubOrder, SubOrderEvent
+from orders.payments.common import mark_order_paid
 from orders.tasks import notify_suborder_event_task
 from tests.factories import make_product, make_shop, make_user
 from tests.orders.conftest import set_shipping
@@ -30,9 +31,10 @@ def test_two_artisan_order_is_split_and_snapshotted(address):
     set_shipping(paku.shop, rate_local=10_000)
 
     # when the buyer orders 2 and 1
-    order = services.place_order(
-        buyer_or_email=buyer,
-        cart={_option(paku).pk: 2, _option(sawit).pk: 1},
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email,
+        quantities={_option(paku).pk: 2, _option(sawit).pk: 1},
         address=address,
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
@@ -61,10 +63,11 @@ def test_two_artisan_order_is_split_and_snapshotted(address):
 def test_a_short_line_creates_nothing_and_names_the_line(address):
     plenty = make_product(stock=5)
     scarce = make_product(stock=1)
-    with pytest.raises(services.OutOfStock) as error:
-        services.place_order(
-            buyer_or_email="tamu@example.com",
-            cart={_option(plenty).pk: 1, _option(scarce).pk: 2},
+    with pytest.raises(placement.OutOfStock) as error:
+        placement.place_order(
+            buyer=None,
+            email="tamu@example.com",
+            quantities={_option(plenty).pk: 1, _option(scarce).pk: 2},
             address=address,
             payment_method=PaymentMethod.BANK_TRANSFER,
         )
@@ -75,9 +78,10 @@ def test_a_short_line_creates_nothing_and_names_the_line(address):
 
 def test_made_to_order_takes_no_stock_and_carries_lead_time(address):
     product = make_product(stock=0, is_made_to_order=True, lead_time_days=21)
-    order = services.place_order(
-        buyer_or_email="tamu@example.com",
-        cart={_option(product).pk: 3},
+    order = placement.place_order(
+        buyer=None,
+        email="tamu@example.com",
+        quantities={_option(product).pk: 3},
         address=address,
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
@@ -88,10 +92,11 @@ def test_made_to_order_takes_no_stock_and_carries_lead_time(address):
 
 def test_shop_on_vacation_cannot_be_ordered(address):
     product = make_product(shop=make_shop(is_on_vacation=True))
-    with pytest.raises(services.OutOfStock):
-        services.place_order(
-            buyer_or_email="tamu@example.com",
-            cart={_option(product).pk: 1},
+    with pytest.raises(placement.OutOfStock):
+        placement.place_order(
+            buyer=None,
+            email="tamu@example.com",
+            quantities={_option(product).pk: 1},
             address=address,
             payment_method=PaymentMethod.BANK_TRANSFER,
         )
@@ -108,7 +113,7 @@ def test_shop_on_vacation_cannot_be_ordered(address):
     ],
 )
 def test_shipping_zone_from_the_address(kabupaten, province, zone):
-    assert services.shipping_zone_for(kabupaten=kabupaten, province=province) == zone
+    assert placement.shipping_zone_for(kabupaten=kabupaten, province=province) == zone
 
 
 def test_cod_only_when_every_artisan_offers_it(address):
@@ -116,16 +121,18 @@ def test_cod_only_when_every_artisan_offers_it(address):
     without = make_product()
     set_shipping(with_cod.shop, offers_cod=True)
     with pytest.raises(ValidationError):
-        services.place_order(
-            buyer_or_email="tamu@example.com",
-            cart={_option(with_cod).pk: 1, _option(without).pk: 1},
+        placement.place_order(
+            buyer=None,
+            email="tamu@example.com",
+            quantities={_option(with_cod).pk: 1, _option(without).pk: 1},
             address=address,
             payment_method=PaymentMethod.COD,
         )
     assert _option(with_cod).stock == 5
-    order = services.place_order(
-        buyer_or_email="tamu@example.com",
-        cart={_option(with_cod).pk: 1},
+    order = placement.place_order(
+        buyer=None,
+        email="tamu@example.com",
+        quantities={_option(with_cod).pk: 1},
         address=address,
         payment_method=PaymentMethod.COD,
     )
@@ -134,9 +141,10 @@ def test_cod_only_when_every_artisan_offers_it(address):
 
 def test_pickup_costs_no_shipping(address):
     product = make_product()
-    order = services.place_order(
-        buyer_or_email="tamu@example.com",
-        cart={_option(product).pk: 1},
+    order = placement.place_order(
+        buyer=None,
+        email="tamu@example.com",
+        quantities={_option(product).pk: 1},
         address=address,
         payment_method=PaymentMethod.BANK_TRANSFER,
         pickup_shop_ids={product.shop_id},
@@ -147,9 +155,10 @@ def test_pickup_costs_no_shipping(address):
 
 def _placed(address, *, buyer=None, stock=5, quantity=2, **product):
     item = make_product(stock=stock, **product)
-    order = services.place_order(
-        buyer_or_email=buyer or "tamu@example.com",
-        cart={_option(item).pk: quantity},
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email if buyer else "tamu@example.com",
+        quantities={_option(item).pk: quantity},
         address=address,
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
@@ -161,8 +170,8 @@ def test_unpaid_orders_expire_and_give_stock_back_once(address):
     assert _option(item).stock == 3
     Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(minutes=1))
 
-    assert services.expire_unpaid_orders() == 1
-    assert services.expire_unpaid_orders() == 0
+    assert lifecycle.expire_unpaid_orders() == 1
+    assert lifecycle.expire_unpaid_orders() == 0
 
     order.refresh_from_db()
     assert order.status == Order.Status.EXPIRED
@@ -176,7 +185,7 @@ def test_an_order_with_proof_waiting_does_not_expire(address):
     order, _item = _placed(address)
     order.payments.update(status=Payment.Status.PROOF_SUBMITTED)
     Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(minutes=1))
-    assert services.expire_unpaid_orders() == 0
+    assert lifecycle.expire_unpaid_orders() == 0
 
 
 def test_mark_order_paid_is_idempotent_and_routes_once(address, django_capture_on_commit_callbacks):
@@ -184,8 +193,8 @@ def test_mark_order_paid_is_idempotent_and_routes_once(address, django_capture_o
     payment = order.payments.get()
     admin = make_user(is_staff=True)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.mark_order_paid(order=order, payment=payment, by=admin) is True
-        assert services.mark_order_paid(order=order, payment=payment, by=admin) is False
+        assert mark_order_paid(order=order, payment=payment, by=admin) is True
+        assert mark_order_paid(order=order, payment=payment, by=admin) is False
     assert len(callbacks) == 1  # one routing enqueued
     order.refresh_from_db()
     payment.refresh_from_db()
@@ -198,10 +207,10 @@ def test_route_order_twice_sends_nothing_twice(address, mailoutbox):
     order, item = _placed(address, buyer=buyer)
     staff = make_user(email="staf@example.com")
     item.shop.memberships.create(user=staff, role="staff")
-    services.mark_order_paid(order=order, payment=order.payments.get())
+    mark_order_paid(order=order, payment=order.payments.get())
 
-    assert services.route_order(order=order) is True
-    assert services.route_order(order=order) is False
+    assert routing.route_order(order=order) is True
+    assert routing.route_order(order=order) is False
 
     order.refresh_from_db()
     assert order.routed_at and order.suborders.get().routed_at
@@ -222,8 +231,8 @@ def test_route_order_twice_sends_nothing_twice(address, mailoutbox):
 def test_artisan_email_is_in_their_language(address, mailoutbox):
     owner = make_user(preferred_language="en")
     order, item = _placed(address, shop=make_shop(owner=owner))
-    services.mark_order_paid(order=order, payment=order.payments.get())
-    services.route_order(order=order)
+    mark_order_paid(order=order, payment=order.payments.get())
+    routing.route_order(order=order)
     note = Notification.objects.get(recipient=owner)
     assert note.title.startswith("New order ")
     assert note.url.startswith("/en/")
@@ -231,8 +240,8 @@ def test_artisan_email_is_in_their_language(address, mailoutbox):
 
 def _routed(address, **kwargs):
     order, item = _placed(address, **kwargs)
-    services.mark_order_paid(order=order, payment=order.payments.get())
-    services.route_order(order=order)
+    mark_order_paid(order=order, payment=order.payments.get())
+    routing.route_order(order=order)
     return order, item, order.suborders.get()
 
 
@@ -240,11 +249,11 @@ def test_sub_order_life_accept_ship_deliver(address):
     buyer = make_user()
     order, item, sub = _routed(address, buyer=buyer)
     artisan = item.shop.owner
-    services.transition_suborder(suborder=sub, to="accepted", by=artisan)
-    services.transition_suborder(
+    lifecycle.transition_suborder(suborder=sub, to="accepted", by=artisan)
+    lifecycle.transition_suborder(
         suborder=sub, to="shipped", by=artisan, courier="JNE", tracking_number="JNE123"
     )
-    services.transition_suborder(suborder=sub, to="delivered", by=buyer)
+    lifecycle.transition_suborder(suborder=sub, to="delivered", by=buyer)
     sub.refresh_from_db()
     assert sub.status == "delivered" and sub.tracking_number == "JNE123"
     moves = list(sub.events.values_list("from_status", "to_status", "actor"))
@@ -270,16 +279,16 @@ def test_illegal_transitions_are_refused(address, english):
     other_artisan = make_shop().owner
 
     with pytest.raises(ValidationError, match="cannot become"):
-        services.transition_suborder(
+        lifecycle.transition_suborder(
             suborder=sub, to="shipped", by=artisan, courier="JNE", tracking_number="1"
         )
     with pytest.raises(ValidationError, match="may not change"):
-        services.transition_suborder(suborder=sub, to="accepted", by=other_artisan)
+        lifecycle.transition_suborder(suborder=sub, to="accepted", by=other_artisan)
     with pytest.raises(ValidationError, match="cannot become"):
-        services.transition_suborder(suborder=sub, to="accepted", by=buyer)
-    services.transition_suborder(suborder=sub, to="cancelled", by=buyer)
+        lifecycle.transition_suborder(suborder=sub, to="accepted", by=buyer)
+    lifecycle.transition_suborder(suborder=sub, to="cancelled", by=buyer)
     with pytest.raises(ValidationError, match="cannot become"):
-        services.transition_suborder(suborder=sub, to="accepted", by=artisan)
+        lifecycle.transition_suborder(suborder=sub, to="accepted", by=artisan)
     sub.refresh_from_db()
     assert sub.status == "cancelled"
     assert sub.events.count() == 2
@@ -288,9 +297,9 @@ def test_illegal_transitions_are_refused(address, english):
 def test_made_to_order_needs_a_ready_date(address, english):
     order, item, sub = _routed(address, stock=0, is_made_to_order=True, lead_time_days=14)
     with pytest.raises(ValidationError, match="ready"):
-        services.transition_suborder(suborder=sub, to="accepted", by=item.shop.owner)
+        lifecycle.transition_suborder(suborder=sub, to="accepted", by=item.shop.owner)
     ready = timezone.localdate() + timedelta(days=14)
-    services.transition_suborder(suborder=sub, to="accepted", by=item.shop.owner, ready_by=ready)
+    lifecycle.transition_suborder(suborder=sub, to="accepted", by=item.shop.owner, ready_by=ready)
     sub.refresh_from_db()
     assert sub.ready_by == ready
 
@@ -300,8 +309,8 @@ def test_decline_restores_stock_marks_refund_and_tells_the_buyer(address):
     order, item, sub = _routed(address, buyer=buyer)
     assert _option(item).stock == 3
     with pytest.raises(ValidationError):
-        services.transition_suborder(suborder=sub, to="declined", by=item.shop.owner, reason="")
-    services.transition_suborder(
+        lifecycle.transition_suborder(suborder=sub, to="declined", by=item.shop.owner, reason="")
+    lifecycle.transition_suborder(
         suborder=sub, to="declined", by=item.shop.owner, reason="Kain habis terjual di pasar"
     )
     sub.refresh_from_db()
@@ -318,7 +327,7 @@ def test_decline_restores_stock_marks_refund_and_tells_the_buyer(address):
 def test_buyer_cancels_an_unpaid_order_before_acceptance(address):
     buyer = make_user()
     order, item = _placed(address, buyer=buyer)
-    services.transition_suborder(suborder=order.suborders.get(), to="cancelled", by=buyer)
+    lifecycle.transition_suborder(suborder=order.suborders.get(), to="cancelled", by=buyer)
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED
     assert _option(item).stock == 5
@@ -327,13 +336,13 @@ def test_buyer_cancels_an_unpaid_order_before_acceptance(address):
 
 def test_shipped_sub_orders_are_delivered_automatically(address, settings):
     order, item, sub = _routed(address)
-    services.transition_suborder(suborder=sub, to="accepted", by=item.shop.owner)
-    services.transition_suborder(
+    lifecycle.transition_suborder(suborder=sub, to="accepted", by=item.shop.owner)
+    lifecycle.transition_suborder(
         suborder=sub, to="shipped", by=item.shop.owner, courier="JNE", tracking_number="1"
     )
     SubOrder.objects.filter(pk=sub.pk).update(
         shipped_at=timezone.now() - timedelta(days=settings.ORDER_AUTO_DELIVER_DAYS + 1)
     )
-    assert services.auto_deliver_suborders() == (1, 0)
+    assert lifecycle.auto_deliver_suborders() == (1, 0)
     sub.refresh_from_db()
     assert sub.status == "delivered"

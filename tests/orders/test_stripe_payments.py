@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.celery import app as celery_app
-from orders import card_payments, payments, services
+from orders import lifecycle, placement, routing
 from orders.models import CardRefund, Order, Payment, PaymentMethod, SubOrder
+from orders.payments import card
+from orders.payments import stripe as stripe_door
 from orders.tasks import refund_suborder_task
 from tests.conftest import wait_for
 from tests.factories import ADDRESS, make_product, make_user
@@ -26,9 +28,11 @@ pytestmark = pytest.mark.django_db
 
 def _card_order(*products, buyer=None, pickup: bool = True) -> Order:
     """A card order; with pickup there is no shipping, so the total is the batik's price."""
-    return services.place_order(
-        buyer_or_email=buyer or make_user(),
-        cart={product.options.get().pk: 1 for product in products},
+    buyer = buyer or make_user()
+    return placement.place_order(
+        buyer=buyer,
+        email=buyer.email,
+        quantities={product.options.get().pk: 1 for product in products},
         address=ADDRESS,
         payment_method=PaymentMethod.CARD,
         pickup_shop_ids={product.shop_id for product in products} if pickup else set(),
@@ -39,20 +43,20 @@ def _card_order(*products, buyer=None, pickup: bool = True) -> Order:
     ("rupiah", "stripe_amount"), [(350_000, 35_000_000), (1_250_000, 125_000_000), (1, 100)]
 )
 def test_rupiah_become_stripe_hundredths_and_back(rupiah, stripe_amount):
-    assert payments.to_stripe_amount(rupiah) == stripe_amount
-    assert payments.from_stripe_amount(stripe_amount) == rupiah
+    assert stripe_door.to_stripe_amount(rupiah) == stripe_amount
+    assert stripe_door.from_stripe_amount(stripe_amount) == rupiah
 
 
 def test_a_float_is_never_an_amount():
     with pytest.raises(TypeError):
-        payments.to_stripe_amount(350_000.0)
+        stripe_door.to_stripe_amount(350_000.0)
 
 
 def test_idempotency_keys_are_ours_per_order_and_operation():
-    assert payments.intent_idempotency_key(7) == "order-7-create-intent"
-    assert payments.intent_idempotency_key(7, 2) == "order-7-create-intent-2"
-    assert payments.refund_idempotency_key(7, 12) == "order-7-refund-suborder-12"
-    assert payments.refund_idempotency_key(7, None) == "order-7-refund-full"
+    assert stripe_door.intent_idempotency_key(7) == "order-7-create-intent"
+    assert stripe_door.intent_idempotency_key(7, 2) == "order-7-create-intent-2"
+    assert stripe_door.refund_idempotency_key(7, 12) == "order-7-refund-suborder-12"
+    assert stripe_door.refund_idempotency_key(7, None) == "order-7-refund-full"
 
 
 @pytest.mark.parametrize("price", [350_000, 1_250_000])
@@ -62,8 +66,8 @@ def test_intent_is_made_once_per_order_in_idr_hundredths(fake_stripe, price):
     assert order.total == price
 
     # when the payment page asks for the intent twice
-    first = card_payments.start_card_payment(order=order)
-    second = card_payments.start_card_payment(order=order)
+    first = card.start_card_payment(order=order)
+    second = card.start_card_payment(order=order)
 
     # then Stripe holds one intent in hundredths of a rupiah, tagged with the order
     assert first.id == second.id and first.client_secret
@@ -174,7 +178,7 @@ def test_declined_card_leaves_the_order_unpaid_with_the_failure_recorded(
     # given Stripe sends its events to this site
     fake_stripe.register_webhook(f"{live_server.url}/stripe/webhook/")
     order = _card_order(make_product())
-    intent = card_payments.start_card_payment(order=order)
+    intent = card.start_card_payment(order=order)
 
     # when the buyer's card is declined
     result = fake_stripe.pay_intent_with(intent.id, "pm_card_chargeCustomerFail")
@@ -191,7 +195,7 @@ def test_declined_card_leaves_the_order_unpaid_with_the_failure_recorded(
     client.force_login(order.buyer)
     page = client.get(f"/en/pesanan/{order.reference}/bayar/")
     assert page.status_code == 200 and b'data-testid="card-failure"' in page.content
-    assert card_payments.start_card_payment(order=order).id == intent.id  # the retry reuses it
+    assert card.start_card_payment(order=order).id == intent.id  # the retry reuses it
 
 
 @pytest.fixture
@@ -203,11 +207,11 @@ def eager_tasks():
 
 def _paid_card_order(fake_stripe, *products) -> Order:
     order = _card_order(*products)
-    intent = card_payments.start_card_payment(order=order)
+    intent = card.start_card_payment(order=order)
     assert fake_stripe.pay_intent_with(intent.id, "pm_card_visa").status == "succeeded"
-    assert card_payments.sync_card_payment(order=order) == "succeeded"
+    assert card.sync_card_payment(order=order) == "succeeded"
     order.refresh_from_db()
-    assert services.route_order(order=order)
+    assert routing.route_order(order=order)
     return order
 
 
@@ -222,7 +226,7 @@ def test_a_declined_sub_order_is_refunded_once_even_when_the_task_runs_twice(
 
     # when the sawit artisan declines (the refund task runs after commit) and the task runs again
     with django_capture_on_commit_callbacks(execute=True):
-        services.transition_suborder(
+        lifecycle.transition_suborder(
             suborder=declined, to=SubOrder.Status.DECLINED, by=sawit.shop.owner, reason="Kain habis"
         )
     refund_suborder_task(declined.pk)
@@ -248,7 +252,7 @@ def test_refunding_every_part_refunds_the_whole_payment(fake_stripe):
     product = make_product(price=350_000)
     order = _paid_card_order(fake_stripe, product)
     suborder = order.suborders.get()
-    services.transition_suborder(
+    lifecycle.transition_suborder(
         suborder=suborder, to=SubOrder.Status.DECLINED, by=product.shop.owner, reason="Rusak"
     )
 
@@ -263,20 +267,21 @@ def test_the_sweep_sends_a_refund_whose_message_was_lost(fake_stripe, eager_task
     order = _paid_card_order(fake_stripe, product)
     suborder = order.suborders.get()
     # the decline committed but its task message never reached a worker
-    services.transition_suborder(
+    lifecycle.transition_suborder(
         suborder=suborder, to=SubOrder.Status.DECLINED, by=product.shop.owner, reason="Habis"
     )
     assert not CardRefund.objects.exists()
 
-    assert card_payments.refund_due_suborders() == 1
-    assert card_payments.refund_due_suborders() == 0
+    assert card.refund_due_suborders() == 1
+    assert card.refund_due_suborders() == 0
     assert len(fake_stripe.refunds_for(order.payments.get().provider_reference)) == 1
 
 
 def test_no_refund_for_an_unpaid_or_transfer_order(fake_stripe):
-    order = services.place_order(
-        buyer_or_email=make_user(),
-        cart={make_product().options.get().pk: 1},
+    order = placement.place_order(
+        buyer=None,
+        email="tamu@example.com",
+        quantities={make_product().options.get().pk: 1},
         address=ADDRESS,
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
@@ -289,11 +294,11 @@ def test_no_refund_for_an_unpaid_or_transfer_order(fake_stripe):
 
 def _expire(order: Order) -> None:
     Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(minutes=1))
-    assert services.expire_unpaid_orders() == 1
+    assert lifecycle.expire_unpaid_orders() == 1
 
 
 def _cancel_by_buyer(order: Order) -> None:
-    services.transition_suborder(
+    lifecycle.transition_suborder(
         suborder=order.suborders.get(), to=SubOrder.Status.CANCELLED, by=order.buyer
     )
 
@@ -304,7 +309,7 @@ def test_closing_an_unpaid_card_order_cancels_its_intent(
 ):
     # given a card order whose payment page was opened, then left in a tab
     order = _card_order(make_product())
-    intent = card_payments.start_card_payment(order=order)
+    intent = card.start_card_payment(order=order)
 
     # when the order expires unpaid (or the buyer cancels it)
     with django_capture_on_commit_callbacks(execute=True):
@@ -316,7 +321,7 @@ def test_closing_an_unpaid_card_order_cancels_its_intent(
     assert payment.status == Payment.Status.CANCELLED and payment.intent_cancelled_at
     with pytest.raises(stripe.StripeError):
         fake_stripe.pay_intent_with(intent.id, "pm_card_visa")
-    assert card_payments.cancel_unwanted_intent(payment_id=payment.pk) == "nothing to cancel"
+    assert card.cancel_unwanted_intent(payment_id=payment.pk) == "nothing to cancel"
 
 
 def test_a_card_paid_just_before_expiry_is_recorded_and_refunded_once(
@@ -324,7 +329,7 @@ def test_a_card_paid_just_before_expiry_is_recorded_and_refunded_once(
 ):
     # given a buyer who paid a moment before the order expired, the webhook not yet arrived
     order = _card_order(make_product(price=350_000))
-    intent = card_payments.start_card_payment(order=order)
+    intent = card.start_card_payment(order=order)
     assert fake_stripe.pay_intent_with(intent.id, "pm_card_visa").status == "succeeded"
 
     # when the order expires and its intent is to be cancelled
@@ -337,18 +342,18 @@ def test_a_card_paid_just_before_expiry_is_recorded_and_refunded_once(
     assert payment.status == Payment.Status.REFUNDED and payment.refunded_amount == 350_000
     order.refresh_from_db()
     assert order.status == Order.Status.EXPIRED and order.paid_at is not None
-    assert card_payments.cancel_unwanted_intents() == 0
+    assert card.cancel_unwanted_intents() == 0
 
 
 def test_the_sweep_cancels_an_intent_whose_message_was_lost(fake_stripe, eager_tasks):
     order = _card_order(make_product())
-    intent = card_payments.start_card_payment(order=order)
+    intent = card.start_card_payment(order=order)
     _expire(order)  # committed, but its task message never reached a worker
     assert fake_stripe.client.v1.payment_intents.retrieve(intent.id).status != "canceled"
 
-    assert card_payments.cancel_unwanted_intents() == 1
+    assert card.cancel_unwanted_intents() == 1
     assert fake_stripe.client.v1.payment_intents.retrieve(intent.id).status == "canceled"
-    assert card_payments.cancel_unwanted_intents() == 0
+    assert card.cancel_unwanted_intents() == 0
 
 
 def test_the_worker_sweeps_unwanted_intents_every_quarter_hour(settings):
@@ -364,4 +369,4 @@ def test_the_worker_sweeps_unwanted_intents_every_quarter_hour(settings):
 def test_an_unpaid_order_closed_before_the_page_was_opened_needs_no_cancel(fake_stripe):
     order = _card_order(make_product())
     _expire(order)
-    assert card_payments.cancel_unwanted_intents() == 0
+    assert card.cancel_unwanted_intents() == 0

@@ -6,8 +6,9 @@ import pytest
 
 from marketplace.celery import app as celery_app
 from notifications.models import Notification
-from orders import services
+from orders import placement
 from orders.models import CardRefund, Order, Payment, PaymentMethod, StripeEvent, SubOrder
+from orders.payments.common import mark_order_paid
 from tests.factories import ADDRESS, make_product, make_user
 from tests.orders.stripe_server import (  # noqa: F401 (fixtures)
     reset_language_fixture,
@@ -30,9 +31,10 @@ def eager_tasks():
 
 def _card_order(*products, intent_id: str = "pi_test_batik_1") -> Order:
     buyer = make_user(email="pembeli@example.com")
-    order = services.place_order(
-        buyer_or_email=buyer,
-        cart={product.options.get().pk: 1 for product in products},
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email,
+        quantities={product.options.get().pk: 1 for product in products},
         address=ADDRESS,
         payment_method=PaymentMethod.CARD,
     )
@@ -210,7 +212,7 @@ def test_charge_refunded_event_records_the_refund_once(client):
     # given a paid card order for one artisan that the artisan declined (refund due)
     order = _card_order(make_product())
     payment = order.payments.get()
-    services.mark_order_paid(order=order, payment=payment)
+    mark_order_paid(order=order, payment=payment)
     suborder = order.suborders.get()
     SubOrder.objects.filter(pk=suborder.pk).update(is_refund_due=True)
     key = f"order-{order.pk}-refund-suborder-{suborder.pk}"
@@ -257,7 +259,7 @@ def test_charge_refunded_event_records_the_refund_once(client):
 def test_a_refund_made_in_the_dashboard_is_recorded(client):
     order = _card_order(make_product())
     payment = order.payments.get()
-    services.mark_order_paid(order=order, payment=payment)
+    mark_order_paid(order=order, payment=payment)
     refund = {
         "id": "re_dashboard",
         "object": "refund",

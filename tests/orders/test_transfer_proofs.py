@@ -12,7 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from cooperative.staff import STAFF_GROUP
-from orders import services
+from orders import placement
 from orders.models import PaymentMethod
 from tests.factories import ADDRESS, make_product, make_user
 
@@ -29,9 +29,10 @@ def _png() -> SimpleUploadedFile:
 def buyer_with_proof():
     """A signed-in buyer's transfer order whose proof they uploaded through the order page."""
     buyer = make_user(email="pembeli@example.com")
-    order = services.place_order(
-        buyer_or_email=buyer,
-        cart={make_product().options.get().pk: 1},
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email,
+        quantities={make_product().options.get().pk: 1},
         address=dict(ADDRESS),
         payment_method=PaymentMethod.BANK_TRANSFER,
     )

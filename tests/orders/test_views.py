@@ -9,9 +9,10 @@ from django.urls import reverse
 from PIL import Image
 
 from notifications.models import Notification
-from orders import services
+from orders import placement, routing
 from orders.models import Address, Order, Payment, PaymentMethod
 from orders.notices import tracking_token
+from orders.payments.common import mark_order_paid
 from tests.factories import ADDRESS, PASSWORD, make_product, make_shop, make_user
 from tests.orders.conftest import address_post, english_url, set_shipping
 
@@ -112,9 +113,10 @@ def test_guest_checkout_by_transfer_then_follow_and_upload_proof(client):
 
 
 def test_proof_accepts_pdf_and_refuses_other_files(client, address):
-    order = services.place_order(
-        buyer_or_email="tamu@example.com",
-        cart={make_product().options.get().pk: 1},
+    order = placement.place_order(
+        buyer=None,
+        email="tamu@example.com",
+        quantities={make_product().options.get().pk: 1},
         address=address,
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
@@ -186,14 +188,15 @@ def test_cod_is_offered_only_when_every_artisan_offers_it(client):
 
 def _routed_order(buyer=None, **product):
     item = make_product(**product)
-    order = services.place_order(
-        buyer_or_email=buyer or "tamu@example.com",
-        cart={item.options.get().pk: 1},
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email if buyer else "tamu@example.com",
+        quantities={item.options.get().pk: 1},
         address=dict(ADDRESS),
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
-    services.mark_order_paid(order=order, payment=order.payments.get())
-    services.route_order(order=order)
+    mark_order_paid(order=order, payment=order.payments.get())
+    routing.route_order(order=order)
     return order, item
 
 
@@ -244,9 +247,10 @@ def test_artisan_accepts_and_ships_from_the_dashboard(client):
 
 def test_unrouted_unpaid_orders_are_not_shown_to_the_artisan(client, address):
     item = make_product()
-    order = services.place_order(
-        buyer_or_email="tamu@example.com",
-        cart={item.options.get().pk: 1},
+    order = placement.place_order(
+        buyer=None,
+        email="tamu@example.com",
+        quantities={item.options.get().pk: 1},
         address=address,
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
@@ -258,15 +262,17 @@ def test_unrouted_unpaid_orders_are_not_shown_to_the_artisan(client, address):
 def test_admin_confirms_a_transfer_from_the_change_page_and_the_action(client, address):
     admin = make_user(is_staff=True, is_superuser=True)
     client.force_login(admin)
-    first = services.place_order(
-        buyer_or_email="a@example.com",
-        cart={make_product().options.get().pk: 1},
+    first = placement.place_order(
+        buyer=None,
+        email="a@example.com",
+        quantities={make_product().options.get().pk: 1},
         address=address,
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
-    second = services.place_order(
-        buyer_or_email="b@example.com",
-        cart={make_product().options.get().pk: 1},
+    second = placement.place_order(
+        buyer=None,
+        email="b@example.com",
+        quantities={make_product().options.get().pk: 1},
         address=address,
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
@@ -288,9 +294,10 @@ def test_page_query_counts_are_pinned(client, django_assert_max_num_queries):
     orders = [_routed_order(buyer=buyer)[0] for _ in range(3)]
     shop = orders[0].suborders.get().shop
     for _ in range(3):
-        services.place_order(
-            buyer_or_email=buyer,
-            cart={make_product(shop=shop).options.get().pk: 1},
+        placement.place_order(
+            buyer=buyer,
+            email=buyer.email,
+            quantities={make_product(shop=shop).options.get().pk: 1},
             address=dict(ADDRESS),
             payment_method=PaymentMethod.COD if False else PaymentMethod.BANK_TRANSFER,
         )
@@ -310,9 +317,10 @@ def test_page_query_counts_are_pinned(client, django_assert_max_num_queries):
 
 def test_a_guest_tracking_link_stops_working_after_half_a_year(client, monkeypatch):
     # given a guest's link signed 181 days ago
-    order = services.place_order(
-        buyer_or_email="tamu@example.com",
-        cart={make_product().options.get().pk: 1},
+    order = placement.place_order(
+        buyer=None,
+        email="tamu@example.com",
+        quantities={make_product().options.get().pk: 1},
         address=dict(ADDRESS),
         payment_method=PaymentMethod.BANK_TRANSFER,
     )

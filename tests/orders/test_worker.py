@@ -15,7 +15,7 @@ from kombu import pools
 from marketplace.celery import app as celery_app
 from notifications.models import Notification, OutgoingEmail
 from notifications.services import send_pending_emails
-from orders import services
+from orders import placement, routing
 from orders.models import Order, PaymentMethod
 from orders.tasks import route_overdue_orders_task
 from tests.concurrency import all_at_once
@@ -93,9 +93,10 @@ def test_worker_killed_mid_routing_routes_exactly_once_after_restart(celery_work
     buyer = make_user()
 
     # when a cash-on-delivery order is placed and the worker is killed while routing it
-    order = services.place_order(
-        buyer_or_email=buyer,
-        cart={item.options.get().pk: 1},
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email,
+        quantities={item.options.get().pk: 1},
         address=dict(ADDRESS),
         payment_method=PaymentMethod.COD,
     )
@@ -167,18 +168,19 @@ def test_checkout_succeeds_with_the_broker_down_and_routes_when_it_is_back(celer
 def test_route_order_twice_at_once_sends_nothing_twice(mailoutbox):
     shops = [make_shop(), make_shop()]
     buyer = make_user()
-    order = services.place_order(
-        buyer_or_email=buyer,
-        cart={make_product(shop=shop).options.get().pk: 1 for shop in shops},
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email,
+        quantities={make_product(shop=shop).options.get().pk: 1 for shop in shops},
         address=dict(ADDRESS),
         payment_method=PaymentMethod.BANK_TRANSFER,
     )
     Order.objects.filter(pk=order.pk).update(
         status=Order.Status.CONFIRMED, confirmed_at=timezone.now(), paid_at=timezone.now()
     )
-    results = all_at_once(2, lambda _index: services.route_order(order=order))
+    results = all_at_once(2, lambda _index: routing.route_order(order=order))
     assert sorted(results) == [False, True]
-    assert services.route_order(order=order) is False
+    assert routing.route_order(order=order) is False
     assert Notification.objects.filter(kind="order-routed").count() == 2
     assert Notification.objects.filter(kind="order-confirmed").count() == 1
     # and two senders at once send the three emails once between them

@@ -1,7 +1,8 @@
 """The one door to Stripe: PaymentIntents, refunds and webhook events, in plain values.
 
-Nothing else in the project imports `stripe`. Amounts go in and come out as whole rupiah; the
-conversion to Stripe's hundredths happens here and only here.
+Nothing else in the project imports the `stripe` SDK (the card flows in `card.py` call this module).
+Amounts go in and come out as whole rupiah; the conversion to Stripe's hundredths happens here and
+only here.
 """
 
 import json

@@ -1,8 +1,8 @@
-"""Writes for card payments: the order's PaymentIntent, Stripe's webhook events, and refunds.
+"""Card payments through Stripe: the order's PaymentIntent, Stripe's webhook events, and refunds.
 
-Stripe is reached only through `orders.payments`. Every function here is safe to call again with
-the same input: events are kept once per id, an order is paid once (through
-`services.mark_order_paid`), and each refund carries our own idempotency key.
+Stripe is reached only through `stripe` (this room's door to the SDK). Every function here is
+safe to call again with the same input: events are kept once per id, an order is paid once
+(through `common.mark_order_paid`), and each refund carries our own idempotency key.
 """
 
 import logging
@@ -15,10 +15,14 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.enqueue import send_after_commit, send_each
+from core.enqueue import send_each
 
-from . import payments, services
-from .models import CardRefund, Order, Payment, PaymentMethod, StripeEvent, SubOrder
+from ..locking import only_own_rows
+from ..models import CardRefund, Order, Payment, PaymentMethod, StripeEvent, SubOrder
+from . import stripe
+from .common import mark_order_paid
+
+METHOD = PaymentMethod.CARD
 
 logger = logging.getLogger(__name__)
 
@@ -31,12 +35,12 @@ _REFUND_STATUSES = {
 
 def card_payment_for(order: Order) -> Payment | None:
     """The order's card payment row, made at placement."""
-    return order.payments.filter(method=PaymentMethod.CARD).order_by("pk").first()
+    return order.payments.filter(method=METHOD).order_by("pk").first()
 
 
-def start_card_payment(*, order: Order) -> payments.Intent:
+def start_card_payment(*, order: Order) -> stripe.Intent:
     """The PaymentIntent the buyer pays this order with: the one already made, or a new one."""
-    if order.payment_method != PaymentMethod.CARD:
+    if order.payment_method != METHOD:
         raise ValidationError(_("This order is not paid by card."), code="not_card")
     if order.status != Order.Status.AWAITING_PAYMENT or order.paid_at is not None:
         raise ValidationError(_("This order is not waiting for a payment."), code="not_due")
@@ -45,15 +49,15 @@ def start_card_payment(*, order: Order) -> payments.Intent:
         raise ValidationError(_("This order is not paid by card."), code="no_payment")
     attempt = 1
     if payment.provider_reference:
-        intent = payments.retrieve_intent(payment.provider_reference)
+        intent = stripe.retrieve_intent(payment.provider_reference)
         if intent.status != "canceled":
             return intent
         attempt = _attempt_of(payment.idempotency_key) + 1
     previous = payment.provider_reference
-    key = payments.intent_idempotency_key(order.pk, attempt)
+    key = stripe.intent_idempotency_key(order.pk, attempt)
     # Called outside a transaction: Stripe answers a repeated key with the same intent, so two
     # tabs opening the payment page at once end up with one intent, and no row is locked meanwhile.
-    intent = payments.create_intent(
+    intent = stripe.create_intent(
         order_id=order.pk, reference=order.reference, amount=payment.amount, idempotency_key=key
     )
     saved = Payment.objects.filter(pk=payment.pk, provider_reference=previous).update(
@@ -61,7 +65,7 @@ def start_card_payment(*, order: Order) -> payments.Intent:
     )
     if not saved:  # Another request stored its intent first: use that one.
         payment.refresh_from_db(fields=["provider_reference"])
-        return payments.retrieve_intent(payment.provider_reference)
+        return stripe.retrieve_intent(payment.provider_reference)
     return intent
 
 
@@ -78,7 +82,7 @@ def sync_card_payment(*, order: Order) -> str:
     payment = card_payment_for(order)
     if payment is None or not payment.provider_reference:
         return ""
-    intent = payments.retrieve_intent(payment.provider_reference)
+    intent = stripe.retrieve_intent(payment.provider_reference)
     if intent.status == "succeeded":
         _apply_succeeded(intent)
     elif intent.failure_message:
@@ -94,20 +98,20 @@ def cancel_unwanted_intent(*, payment_id: int) -> str:
     goes the way of any late payment (recorded, then refunded). Raises PaymentError while Stripe
     cannot be reached or the intent is still moving (the task retries).
     """
-    payment = Payment.objects.unwanted_card_intents().filter(pk=payment_id).first()
+    payment = Payment.objects.filter(method=METHOD).open_at_provider().filter(pk=payment_id).first()
     if payment is None:
         return "nothing to cancel"
     intent_id = payment.provider_reference
     try:
-        intent = payments.cancel_intent(
-            intent_id, idempotency_key=payments.cancel_idempotency_key(payment.order_id, intent_id)
+        intent = stripe.cancel_intent(
+            intent_id, idempotency_key=stripe.cancel_idempotency_key(payment.order_id, intent_id)
         )
-    except payments.PaymentError:
-        intent = payments.retrieve_intent(intent_id)  # Paid, or cancelled, before we asked?
+    except stripe.PaymentError:
+        intent = stripe.retrieve_intent(intent_id)  # Paid, or cancelled, before we asked?
     if intent.status == "succeeded":
         return _apply_succeeded(intent)
     if intent.status != "canceled":
-        raise payments.PaymentError(f"PaymentIntent {intent_id} is {intent.status}.")
+        raise stripe.PaymentError(f"PaymentIntent {intent_id} is {intent.status}.")
     Payment.objects.filter(pk=payment.pk, intent_cancelled_at__isnull=True).update(
         intent_cancelled_at=timezone.now()
     )
@@ -121,11 +125,12 @@ def cancel_unwanted_intents() -> int:
     """
     since = timezone.now() - timedelta(days=7)
     due = list(
-        Payment.objects.unwanted_card_intents()
+        Payment.objects.filter(method=METHOD)
+        .open_at_provider()
         .filter(updated_at__gte=since)
         .values_list("pk", flat=True)
     )
-    from .tasks import cancel_card_intent_task
+    from ..tasks import cancel_card_intent_task
 
     send_each(cancel_card_intent_task, due)
     return len(due)
@@ -150,24 +155,24 @@ def handle_stripe_event(*, event: dict) -> str:
         if record.processed_at is not None:
             return "duplicate"
         handler = EVENT_HANDLERS.get(event_type)
-        outcome = handler(payments.event_object(event)) if handler else "ignored: type"
+        outcome = handler(stripe.event_object(event)) if handler else "ignored: type"
         record.processed_at = timezone.now()
         record.outcome = outcome[:255]
         record.save(update_fields=["processed_at", "outcome"])
     return outcome
 
 
-def _payment_for_intent(intent: payments.Intent) -> Payment | None:
+def _payment_for_intent(intent: stripe.Intent) -> Payment | None:
     payment = (
         Payment.objects.select_related("order")
-        .filter(method=PaymentMethod.CARD, provider_reference=intent.id)
+        .filter(method=METHOD, provider_reference=intent.id)
         .first()
     )
     if payment is None and intent.order_id:
         # The intent was made but saving its id was lost: the order id in its metadata finds it.
         payment = (
             Payment.objects.select_related("order")
-            .filter(method=PaymentMethod.CARD, order_id=intent.order_id, provider_reference="")
+            .filter(method=METHOD, order_id=intent.order_id, provider_reference="")
             .first()
         )
         if payment is not None:
@@ -178,14 +183,14 @@ def _payment_for_intent(intent: payments.Intent) -> Payment | None:
     return payment
 
 
-def _apply_succeeded(intent: payments.Intent) -> str:
+def _apply_succeeded(intent: stripe.Intent) -> str:
     payment = _payment_for_intent(intent)
     if payment is None:
         logger.warning("Stripe says %s succeeded but no card payment has it.", intent.id)
         return "ignored: unknown payment intent"
     if intent.status != "succeeded":
         return "ignored: intent not succeeded"
-    if intent.currency != payments.CURRENCY or intent.amount != payment.amount:
+    if intent.currency != stripe.CURRENCY or intent.amount != payment.amount:
         logger.error(
             "PaymentIntent %s paid %s %s, but order %s costs Rp %s: not marked paid.",
             intent.id, intent.amount, intent.currency, payment.order.reference, payment.amount,
@@ -193,11 +198,11 @@ def _apply_succeeded(intent: payments.Intent) -> str:
         return "ignored: amount differs"
     if payment.order.paid_at is not None and payment.status != Payment.Status.PENDING:
         return "already paid"  # Also keeps a refunded payment from turning "paid" again.
-    paid_now = services.mark_order_paid(order=payment.order, payment=payment)
+    paid_now = mark_order_paid(order=payment.order, payment=payment)
     return "paid" if paid_now else "already paid"
 
 
-def _apply_failed(intent: payments.Intent) -> str:
+def _apply_failed(intent: stripe.Intent) -> str:
     payment = _payment_for_intent(intent)
     if payment is None:
         return "ignored: unknown payment intent"
@@ -213,15 +218,15 @@ def _apply_failed(intent: payments.Intent) -> str:
 
 
 def _on_intent_succeeded(obj: dict) -> str:
-    return _apply_succeeded(payments.intent_from_event_object(obj))
+    return _apply_succeeded(stripe.intent_from_event_object(obj))
 
 
 def _on_intent_failed(obj: dict) -> str:
-    return _apply_failed(payments.intent_from_event_object(obj))
+    return _apply_failed(stripe.intent_from_event_object(obj))
 
 
 def _on_refund(obj: dict) -> str:
-    recorded = [record_card_refund(refund=r) for r in payments.refunds_from_event_object(obj)]
+    recorded = [record_card_refund(refund=r) for r in stripe.refunds_from_event_object(obj)]
     return f"refunds recorded: {sum(1 for r in recorded if r is not None)}"
 
 
@@ -238,10 +243,10 @@ EVENT_HANDLERS: dict[str, Callable[[dict], str]] = {
 # --- Refunds -----------------------------------------------------------------------------------
 
 
-def record_card_refund(*, refund: payments.Refund) -> CardRefund | None:
+def record_card_refund(*, refund: stripe.Refund) -> CardRefund | None:
     """Record a refund Stripe told us about (ours or one made in its dashboard), once per id."""
     payment = Payment.objects.filter(
-        method=PaymentMethod.CARD, provider_reference=refund.payment_intent_id
+        method=METHOD, provider_reference=refund.payment_intent_id
     ).first()
     if payment is None or not refund.payment_intent_id:
         logger.warning("Refund %s is for no known card payment.", refund.id)
@@ -288,34 +293,30 @@ def refund_card_payment(*, suborder: SubOrder) -> CardRefund | None:
     """
     with transaction.atomic():
         suborder = (
-            SubOrder.objects.select_for_update(of=("self",) if _has_for_update_of() else ())
+            SubOrder.objects.select_for_update(of=only_own_rows())
             .select_related("order")
             .get(pk=suborder.pk)
         )
         order = suborder.order
-        if (
-            not suborder.is_refund_due
-            or order.payment_method != PaymentMethod.CARD
-            or order.paid_at is None
-        ):
+        if not suborder.is_refund_due or order.payment_method != METHOD or order.paid_at is None:
             return None
         payment = (
             Payment.objects.select_for_update()
-            .filter(order=order, method=PaymentMethod.CARD)
+            .filter(order=order, method=METHOD)
             .filter(status__in=[Payment.Status.PAID, Payment.Status.REFUNDED])
             .exclude(provider_reference="")
             .first()
         )
         if payment is None:
             return None
-        key = payments.refund_idempotency_key(order.pk, suborder.pk)
+        key = stripe.refund_idempotency_key(order.pk, suborder.pk)
         card_refund, _created = CardRefund.objects.get_or_create(
             idempotency_key=key,
             defaults={"payment": payment, "suborder": suborder, "amount": suborder.total},
         )
         if card_refund.provider_reference:
             return card_refund  # Sent before; the second run of a task stops here.
-        result = payments.refund(
+        result = stripe.refund(
             intent_id=payment.provider_reference,
             amount=card_refund.amount,
             idempotency_key=key,
@@ -328,17 +329,15 @@ def refund_card_payment(*, suborder: SubOrder) -> CardRefund | None:
     return card_refund
 
 
-def _has_for_update_of() -> bool:
-    from django.db import connection
+def close_request(*, payment_id: int) -> str:
+    """The common shape's name for `cancel_unwanted_intent`."""
+    return cancel_unwanted_intent(payment_id=payment_id)
 
-    return connection.features.has_select_for_update_of
 
-
-def enqueue_card_refund(suborder_id: int) -> None:
-    """After commit, ask the worker to refund the sub-order; the sweep retries a lost message."""
-    from .tasks import refund_suborder_task
-
-    send_after_commit(refund_suborder_task, suborder_id)
+def refund_suborder(*, suborder: SubOrder) -> str:
+    """The common shape's name for `refund_card_payment`: the Stripe refund's id, or ""."""
+    card_refund = refund_card_payment(suborder=suborder)
+    return card_refund.provider_reference if card_refund is not None else ""
 
 
 def refund_due_suborders() -> int:
@@ -347,13 +346,13 @@ def refund_due_suborders() -> int:
         SubOrder.objects.filter(
             is_refund_due=True,
             refunded_at__isnull=True,
-            order__payment_method=PaymentMethod.CARD,
+            order__payment_method=METHOD,
             order__paid_at__isnull=False,
         )
         .exclude(card_refunds__provider_reference__gt="")
         .values_list("pk", flat=True)
     )
-    from .tasks import refund_suborder_task
+    from ..tasks import refund_suborder_task
 
     send_each(refund_suborder_task, due)
     return len(due)

@@ -1,0 +1,298 @@
+"""The sub-order's life: a table of allowed moves, one small handler per target status.
+
+Also the moves the system makes on its own: unpaid orders expire, long-shipped sub-orders count as
+delivered, long-delivered ones as completed.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import ProductOption
+from core.enqueue import send_after_commit
+
+from .locking import only_own_rows
+from .models import Order, Payment, SubOrder, SubOrderEvent
+from .payments.common import close_open_payments, request_refund
+from .signals import suborder_status_changed
+
+S = SubOrder.Status
+ARTISAN, BUYER, SYSTEM = "artisan", "buyer", "system"
+
+# From each status, the statuses it may become and who may make that move; anything else is
+# refused. "system" is a beat task, or the cooperative acting for nobody in particular.
+MOVES: dict[str, dict[str, frozenset[str]]] = {
+    S.NEW: {
+        S.ACCEPTED: frozenset({ARTISAN}),
+        S.DECLINED: frozenset({ARTISAN}),
+        S.CANCELLED: frozenset({BUYER, SYSTEM}),
+    },
+    S.ACCEPTED: {S.SHIPPED: frozenset({ARTISAN})},
+    S.SHIPPED: {S.DELIVERED: frozenset({BUYER, SYSTEM})},
+    S.DELIVERED: {S.COMPLETED: frozenset({SYSTEM})},
+}
+
+
+@dataclass
+class Move:
+    """One move being made: the locked sub-order, what the mover gave, and what changes."""
+
+    suborder: SubOrder
+    now: datetime
+    ready_by: date | None
+    reason: str
+    courier: str
+    tracking_number: str
+    note: str
+    fields: list[str] = field(default_factory=lambda: ["status"])
+
+    def set(self, **values) -> None:
+        """Change these sub-order fields (saved with the new status)."""
+        for name, value in values.items():
+            setattr(self.suborder, name, value)
+            self.fields.append(name)
+
+
+def _accept(move: Move) -> None:
+    ready_by = move.ready_by
+    if ready_by is None and move.suborder.lines.filter(is_made_to_order=True).exists():
+        raise ValidationError(
+            _("Give the date the made-to-order work will be ready."), code="ready_by"
+        )
+    if ready_by is not None and ready_by < timezone.localdate():
+        raise ValidationError(_("The ready date cannot be in the past."), code="ready_by")
+    move.set(ready_by=ready_by, accepted_at=move.now)
+    if ready_by is not None and not move.note:
+        move.note = str(_("Ready by %(date)s.") % {"date": date_format(ready_by, "DATE_FORMAT")})
+
+
+def _decline(move: Move) -> None:
+    if not move.reason:
+        raise ValidationError(_("Say why you decline the order."), code="reason")
+    move.set(decline_reason=move.reason, declined_at=move.now)
+    move.note = move.reason
+    _give_back(move)
+
+
+def _cancel(move: Move) -> None:
+    move.set(cancelled_at=move.now)
+    _give_back(move)
+
+
+def _ship(move: Move) -> None:
+    courier, tracking = move.courier, move.tracking_number
+    if move.suborder.delivery == SubOrder.Delivery.SHIP and not (courier and tracking):
+        raise ValidationError(_("Name the courier and give the tracking number."), code="tracking")
+    move.set(courier=courier, tracking_number=tracking, shipped_at=move.now)
+    move.note = move.note or " ".join(filter(None, [courier, tracking]))
+
+
+def _deliver(move: Move) -> None:
+    move.set(delivered_at=move.now)
+
+
+def _complete(move: Move) -> None:
+    move.set(completed_at=move.now)
+
+
+HANDLERS: dict[str, Callable[[Move], None]] = {
+    S.ACCEPTED: _accept,
+    S.DECLINED: _decline,
+    S.CANCELLED: _cancel,
+    S.SHIPPED: _ship,
+    S.DELIVERED: _deliver,
+    S.COMPLETED: _complete,
+}
+
+
+def _give_back(move: Move) -> None:
+    """A declined or cancelled sub-order returns its stock, and its money if it was paid."""
+    restore_stock(move.suborder)
+    move.fields.append("stock_restored_at")
+    order = move.suborder.order
+    if order.paid_at is not None:
+        request_refund(suborder=move.suborder, method=order.payment_method)
+
+
+def _role_of(suborder: SubOrder, by, as_role: str | None) -> str | None:
+    if by is None:
+        # No account: the system (beat tasks), or a guest buyer who followed their signed link.
+        return BUYER if as_role == BUYER and suborder.order.buyer_id is None else SYSTEM
+    if as_role in (None, ARTISAN) and suborder.shop.has_member(by):
+        return ARTISAN
+    if as_role in (None, BUYER) and suborder.order.buyer_id == by.pk:
+        return BUYER
+    return None
+
+
+def _check_allowed(suborder: SubOrder, to: str, role: str | None) -> None:
+    if role is None:
+        raise ValidationError(_("You may not change this order."), code="not_allowed")
+    if role not in MOVES.get(suborder.status, {}).get(to, ()):
+        raise ValidationError(
+            _("An order that is “%(from)s” cannot become “%(to)s”."),
+            code="illegal_transition",
+            params={"from": S(suborder.status).label, "to": S(to).label},
+        )
+    if role == ARTISAN and (
+        suborder.order.status != Order.Status.CONFIRMED or suborder.routed_at is None
+    ):
+        raise ValidationError(_("This order is not confirmed yet."), code="not_confirmed")
+
+
+def transition_suborder(
+    *,
+    suborder: SubOrder,
+    to: str,
+    by,
+    as_role: str | None = None,
+    ready_by: date | None = None,
+    reason: str = "",
+    courier: str = "",
+    tracking_number: str = "",
+    note: str = "",
+) -> SubOrder:
+    """Move a sub-order to `to` if `by` may; record the event and tell the other side.
+
+    `as_role` is "buyer" for a guest's signed link, "artisan" from the dashboard; `ready_by` is for
+    accepting (required for made-to-order work), `reason` for declining, `courier` and
+    `tracking_number` for shipping.
+    """
+    with transaction.atomic():
+        suborder = (
+            SubOrder.objects.select_for_update(of=only_own_rows())
+            .select_related("order", "shop")
+            .get(pk=suborder.pk)
+        )
+        from_status = suborder.status
+        _check_allowed(suborder, to, _role_of(suborder, by, as_role))
+        move = Move(
+            suborder=suborder,
+            now=timezone.now(),
+            ready_by=ready_by,
+            reason=(reason or "").strip(),
+            courier=(courier or "").strip(),
+            tracking_number=(tracking_number or "").strip(),
+            note=note or "",
+        )
+        HANDLERS[to](move)
+        suborder.status = to
+        suborder.save(update_fields=move.fields)
+        event = SubOrderEvent.objects.create(
+            suborder=suborder,
+            from_status=from_status,
+            to_status=to,
+            actor=by,
+            note=move.note,
+            created_at=move.now,
+        )
+        _close_order_if_all_cancelled(suborder.order, move.now)
+        from .tasks import notify_suborder_event_task
+
+        send_after_commit(notify_suborder_event_task, event.pk)
+        transaction.on_commit(
+            lambda: suborder_status_changed.send(
+                sender=SubOrder, suborder=suborder, from_status=from_status, to_status=to
+            )
+        )
+    return suborder
+
+
+def _close_order_if_all_cancelled(order: Order, now: datetime) -> None:
+    """An unpaid order whose every sub-order was cancelled needs no payment any more."""
+    if order.status != Order.Status.AWAITING_PAYMENT:
+        return
+    if order.suborders.exclude(status=S.CANCELLED).exists():
+        return
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.CANCELLED)
+    close_open_payments(order=order, now=now)
+
+
+def restore_stock(suborder: SubOrder) -> None:
+    """Give the sub-order's stock back, once (the caller holds the sub-order's row lock)."""
+    if suborder.stock_restored_at is not None:
+        return
+    for line in suborder.lines.filter(is_made_to_order=False, option__isnull=False).order_by(
+        "option_id"
+    ):
+        ProductOption.objects.filter(pk=line.option_id).update(stock=F("stock") + line.quantity)
+    suborder.stock_restored_at = timezone.now()
+
+
+# --- The system's own moves ------------------------------------------------------------------
+
+
+def expire_unpaid_orders() -> int:
+    """Expire orders not paid in time (unless proof awaits checking); give their stock back once."""
+    now = timezone.now()
+    candidates = (
+        Order.objects.awaiting_payment()
+        .filter(payment_due_at__lt=now)
+        .exclude(payments__status=Payment.Status.PROOF_SUBMITTED)
+        .values_list("pk", flat=True)
+    )
+    return sum(1 for order_id in list(candidates) if _expire_order(order_id, now))
+
+
+def _expire_order(order_id: int, now: datetime) -> bool:
+    from . import notices
+
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or order.status != Order.Status.AWAITING_PAYMENT:
+            return False
+        if order.payments.filter(status=Payment.Status.PROOF_SUBMITTED).exists():
+            return False
+        order.status = Order.Status.EXPIRED
+        order.expired_at = now
+        order.save(update_fields=["status", "expired_at"])
+        close_open_payments(order=order, now=now)
+        for suborder in order.suborders.select_for_update().order_by("pk"):
+            restore_stock(suborder)
+            from_status = suborder.status
+            suborder.status = S.CANCELLED
+            suborder.cancelled_at = now
+            suborder.save(update_fields=["status", "cancelled_at", "stock_restored_at"])
+            SubOrderEvent.objects.create(
+                suborder=suborder,
+                from_status=from_status,
+                to_status=S.CANCELLED,
+                note=str(_("Not paid in time.")),
+                created_at=now,
+            )
+        notices.notify_buyer_of_expiry(order=order)
+    return True
+
+
+def auto_deliver_suborders() -> tuple[int, int]:
+    """Mark long-shipped sub-orders delivered, and long-delivered ones completed."""
+    now = timezone.now()
+    shipped_before = now - timedelta(days=settings.ORDER_AUTO_DELIVER_DAYS)
+    delivered_before = now - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS)
+    delivered = _move_all(
+        SubOrder.objects.filter(status=S.SHIPPED, shipped_at__lt=shipped_before), S.DELIVERED
+    )
+    completed = _move_all(
+        SubOrder.objects.filter(status=S.DELIVERED, delivered_at__lt=delivered_before), S.COMPLETED
+    )
+    return delivered, completed
+
+
+def _move_all(suborders, to: str) -> int:
+    """Move each sub-order to `to` as the system; skip one that moved meanwhile. How many moved."""
+    moved = 0
+    for suborder in suborders:
+        try:
+            transition_suborder(suborder=suborder, to=to, by=None)
+        except ValidationError:
+            continue
+        moved += 1
+    return moved

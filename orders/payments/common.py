@@ -1,0 +1,99 @@
+"""What every payment provider shares: one path to paid, closing open requests, refunds due.
+
+The rest of `orders` calls these, never a provider module's internals; a provider module calls
+`mark_order_paid` when its money arrives.
+"""
+
+from datetime import datetime
+from typing import Protocol
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.enqueue import send_after_commit
+
+from ..models import Order, Payment, PaymentMethod, SubOrder
+from ..routing import enqueue_routing
+
+# The methods whose payment requests live at an outside provider (a card's PaymentIntent):
+# closing or refunding one takes a call to the provider, which the worker makes after commit.
+# A provider added later (Midtrans: QRIS, virtual accounts, e-wallets) lists its methods here.
+PROVIDER_METHODS = frozenset({PaymentMethod.CARD})
+
+
+class PaymentProvider(Protocol):
+    """The shape every provider module (`card`, `transfer`) follows; each call is safe to repeat.
+
+    A module's own flows for the buyer (start a payment, upload a proof) and for the provider's
+    callbacks (a webhook) end in `mark_order_paid`; the worker's jobs call these two.
+    """
+
+    def close_request(self, *, payment_id: int) -> str:
+        """Withdraw a payment request its order no longer wants; say what was done."""
+        ...
+
+    def refund_suborder(self, *, suborder: SubOrder) -> str:
+        """Send a paid sub-order's money back; the provider's refund id, or "" when none is sent."""
+        ...
+
+
+def mark_order_paid(*, order: Order, payment: Payment, by=None) -> bool:
+    """Record the payment as received and route the order; False when it was already paid.
+
+    Called by the admin for bank transfers and by a provider's callback, any number of times:
+    only the first call changes anything.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk, order=order)
+        now = timezone.now()
+        if payment.status != Payment.Status.PAID:
+            payment.status = Payment.Status.PAID
+            payment.paid_at = now
+            payment.confirmed_by = by
+            payment.save(update_fields=["status", "paid_at", "confirmed_by", "updated_at"])
+        if order.paid_at is not None:
+            return False
+        order.paid_at = now
+        if order.status == Order.Status.AWAITING_PAYMENT:
+            order.status = Order.Status.CONFIRMED
+            order.confirmed_at = now
+            order.save(update_fields=["paid_at", "status", "confirmed_at"])
+            enqueue_routing(order.pk)
+            return True
+        order.save(update_fields=["paid_at"])
+        if order.status in (Order.Status.EXPIRED, Order.Status.CANCELLED):
+            # Money arrived for an order whose stock was already given back: refund it.
+            for suborder in order.suborders.all():
+                request_refund(suborder=suborder, method=payment.method)
+        return True
+
+
+def request_refund(*, suborder: SubOrder, method: str) -> None:
+    """The money paid (by `method`) for this sub-order goes back: flag it, and send it after commit.
+
+    A provider's refund is sent by the worker (the sweep sends what the broker lost); money paid
+    by hand is paid back by the cooperative, which the flag shows in the admin.
+    """
+    SubOrder.objects.filter(pk=suborder.pk).update(is_refund_due=True)
+    suborder.is_refund_due = True
+    if method in PROVIDER_METHODS:
+        from ..tasks import refund_suborder_task
+
+        send_after_commit(refund_suborder_task, suborder.pk)
+
+
+def close_open_payments(*, order: Order, now: datetime) -> None:
+    """The order wants no payment any more: close its open payment requests.
+
+    A request that lives at a provider (a card's intent) is withdrawn there by the worker, after
+    commit (see `PaymentProvider.close_request`); the provider's sweep sends what the broker lost.
+    """
+    order.payments.exclude(status=Payment.Status.PAID).update(
+        status=Payment.Status.CANCELLED, updated_at=now
+    )
+    from ..tasks import cancel_card_intent_task
+
+    open_at_provider = order.payments.filter(method__in=PROVIDER_METHODS).open_at_provider()
+    for payment_id in open_at_provider.values_list("pk", flat=True):
+        send_after_commit(cancel_card_intent_task, payment_id)

@@ -1,0 +1,53 @@
+"""Manual bank transfer: the buyer uploads a proof, the cooperative confirms the money arrived.
+
+Nothing here talks to an outside provider: a transfer request is closed by its row alone, and a
+transfer is paid back by the cooperative by hand (the sub-order shows the refund due).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Order, Payment, PaymentMethod, SubOrder
+from .common import mark_order_paid
+
+METHOD = PaymentMethod.BANK_TRANSFER
+
+
+def submit_transfer_proof(*, order: Order, proof) -> Payment:
+    """Attach the buyer's proof of transfer (already validated) to the order's payment."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != Order.Status.AWAITING_PAYMENT:
+            raise ValidationError(_("This order is not waiting for a payment."), code="not_due")
+        payment = (
+            order.payments.select_for_update()
+            .filter(method=METHOD)
+            .exclude(status__in=[Payment.Status.PAID, Payment.Status.CANCELLED])
+            .first()
+        )
+        if payment is None:
+            raise ValidationError(_("This order is not paid by bank transfer."), code="no_payment")
+        payment.proof.save(proof.name, proof, save=False)
+        payment.proof_uploaded_at = timezone.now()
+        payment.status = Payment.Status.PROOF_SUBMITTED
+        payment.save(update_fields=["proof", "proof_uploaded_at", "status", "updated_at"])
+    return payment
+
+
+def confirm_transfer(*, payment: Payment, by) -> bool:
+    """The cooperative admin saw the transfer arrive in the bank account."""
+    if payment.method != METHOD:
+        raise ValidationError(_("Only bank transfers are confirmed by hand."), code="not_transfer")
+    return mark_order_paid(order=payment.order, payment=payment, by=by)
+
+
+def close_request(*, payment_id: int) -> str:
+    """A transfer request lives only in our database: closing its row was all there was to do."""
+    return "closed"
+
+
+def refund_suborder(*, suborder: SubOrder) -> str:
+    """The cooperative transfers the money back by hand; nothing is sent from here."""
+    return ""

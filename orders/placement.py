@@ -1,0 +1,270 @@
+"""Placement: a cart becomes an order, one sub-order per shop, with its stock taken at once."""
+
+from collections.abc import Mapping, Set
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from artisans.models import Shop
+from catalog.models import Product, ProductOption
+from core.phone import normalize_indonesian_phone
+
+from .cart import shipping_profile_for
+from .locking import only_own_rows
+from .models import (
+    Address,
+    AddressFields,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentMethod,
+    ShippingZone,
+    SubOrder,
+    SubOrderEvent,
+    new_order_reference,
+)
+from .routing import enqueue_routing
+
+KALIMANTAN_PROVINCES = {
+    "kalimantan barat",
+    "kalimantan tengah",
+    "kalimantan selatan",
+    "kalimantan timur",
+    "kalimantan utara",
+}
+
+
+def shipping_zone_for(*, kabupaten: str, province: str) -> str:
+    """Kutai Timur is local, the other Kalimantan provinces are Kalimantan, the rest Indonesia."""
+    regency = " ".join(kabupaten.lower().replace("kabupaten", "").replace("kab.", "").split())
+    if regency == "kutai timur":
+        return ShippingZone.LOCAL
+    if " ".join(province.lower().replace("provinsi", "").split()) in KALIMANTAN_PROVINCES:
+        return ShippingZone.KALIMANTAN
+    return ShippingZone.INDONESIA
+
+
+class OutOfStock(ValidationError):
+    """Some cart lines cannot be bought; `problems` maps option id to what is wrong."""
+
+    def __init__(self, problems: dict[int, str]):
+        self.problems = problems
+        super().__init__(
+            _("Some items in your cart cannot be ordered. Nothing was charged."),
+            code="out_of_stock",
+        )
+
+
+def _address_values(address: Mapping[str, str]) -> dict[str, str]:
+    values = {name: str(address.get(name, "")).strip() for name in AddressFields.ADDRESS_FIELDS}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise ValidationError(_("The address is incomplete."), code="address_incomplete")
+    values["phone"] = normalize_indonesian_phone(values["phone"])
+    if not (len(values["postal_code"]) == 5 and values["postal_code"].isdigit()):
+        raise ValidationError(_("A postal code has 5 digits."), code="postal_code")
+    return values
+
+
+def _line_problem(option: ProductOption, quantity: int) -> str:
+    product = option.product
+    shop = product.shop
+    if product.status != Product.Status.ACTIVE or product.is_hidden or not shop.is_public:
+        return str(_("This batik is no longer for sale."))
+    if not shop.accepts_orders:
+        return str(_("%(shop)s is not taking orders right now.") % {"shop": shop.name})
+    if not product.is_made_to_order and option.stock < quantity:
+        if option.stock == 0:
+            return str(_("Sold out."))
+        return str(_("Only %(stock)s left.") % {"stock": option.stock})
+    return ""
+
+
+def place_order(
+    *,
+    buyer: User | None,
+    email: str,
+    quantities: Mapping[int, int],
+    address: Mapping[str, str],
+    payment_method: str,
+    pickup_shop_ids: Set[int] = frozenset(),
+) -> Order:
+    """Create the order, its sub-orders per shop and lines, taking stock for every line at once.
+
+    `buyer` is None for a guest; `email` is where the order's emails go (a signed-in buyer's own);
+    `quantities` maps option id to quantity (a cart's `quantities()`); `address` maps the address
+    fields (an `Address`'s `address_dict()`). Raises OutOfStock (nothing created) when a line is short.
+    """
+    email = email.strip().lower()
+    if not email:
+        raise ValidationError(_("An email address is needed for the order."), code="email")
+    if payment_method not in PaymentMethod.values:
+        raise ValidationError(_("Choose a payment method."), code="payment_method")
+    quantities = {option_id: quantity for option_id, quantity in quantities.items() if quantity > 0}
+    if not quantities:
+        raise ValidationError(_("Your cart is empty."), code="empty_cart")
+    values = _address_values(address)
+    zone = shipping_zone_for(kabupaten=values["kabupaten"], province=values["province"])
+
+    with transaction.atomic():
+        order = _place_locked(
+            buyer=buyer,
+            email=email,
+            quantities=quantities,
+            values=values,
+            zone=zone,
+            payment_method=payment_method,
+            pickup_shop_ids=set(pickup_shop_ids),
+        )
+        if order.status == Order.Status.CONFIRMED:
+            enqueue_routing(order.pk)
+    return order
+
+
+def _place_locked(*, buyer, email, quantities, values, zone, payment_method, pickup_shop_ids):
+    # Lock the option rows in primary-key order so two carts holding the same options in
+    # opposite order wait for each other instead of deadlocking. The products and shops are read
+    # in the same query but not locked (`of=("self",)`).
+    locking = ProductOption.objects.select_for_update(of=only_own_rows())
+    options = list(locking.filter(pk__in=quantities).select_related("product__shop").order_by("pk"))
+    found = {option.pk for option in options}
+    problems = {
+        option_id: str(_("This batik is no longer for sale."))
+        for option_id in quantities
+        if option_id not in found
+    }
+    for option in options:
+        problem = _line_problem(option, quantities[option.pk])
+        if problem:
+            problems[option.pk] = problem
+    if problems:
+        raise OutOfStock(problems)
+
+    shops: dict[int, Shop] = {}
+    for option in options:
+        shops.setdefault(option.product.shop_id, option.product.shop)
+    profiles = {
+        shop_id: shipping_profile_for(shop)
+        for shop_id, shop in Shop.objects.select_related("shipping_profile").in_bulk(shops).items()
+    }
+    if payment_method == PaymentMethod.COD and not all(p.offers_cod for p in profiles.values()):
+        raise ValidationError(
+            _("Cash on delivery is only possible when every artisan in the order offers it."),
+            code="cod_not_offered",
+        )
+
+    for option in options:
+        if option.product.is_made_to_order:
+            continue
+        taken = ProductOption.objects.filter(pk=option.pk, stock__gte=quantities[option.pk]).update(
+            stock=F("stock") - quantities[option.pk]
+        )
+        if not taken:  # Only without row locks (SQLite serialises writers anyway).
+            raise OutOfStock({option.pk: str(_("Sold out."))})
+
+    now = timezone.now()
+    order = Order(
+        buyer=buyer,
+        email=email,
+        payment_method=payment_method,
+        shipping_zone=zone,
+        language=(translation.get_language() or settings.LANGUAGE_CODE)[:8],
+        created_at=now,
+        **values,
+    )
+    if payment_method == PaymentMethod.COD:
+        order.status = Order.Status.CONFIRMED
+        order.confirmed_at = now
+    else:
+        order.payment_due_at = now + timedelta(hours=settings.ORDER_PAYMENT_HOURS)
+    _save_with_unique_reference(order)
+
+    lines: list[OrderLine] = []
+    events: list[SubOrderEvent] = []
+    subtotal = shipping_total = 0
+    for shop_id, shop in shops.items():
+        pickup = shop_id in pickup_shop_ids and profiles[shop_id].offers_pickup
+        shipping_cost = 0 if pickup else profiles[shop_id].rate_for(zone)
+        suborder = SubOrder.objects.create(
+            order=order,
+            shop=shop,
+            shop_name=shop.name,
+            delivery=SubOrder.Delivery.PICKUP if pickup else SubOrder.Delivery.SHIP,
+            shipping_cost=shipping_cost,
+        )
+        shop_subtotal = 0
+        for option in options:
+            if option.product.shop_id != shop_id:
+                continue
+            quantity = quantities[option.pk]
+            product = option.product
+            lines.append(
+                OrderLine(
+                    suborder=suborder,
+                    product=product,
+                    option=option,
+                    product_title=product.title,
+                    option_name=option.name,
+                    unit_price=option.price,
+                    quantity=quantity,
+                    line_total=option.price * quantity,
+                    is_made_to_order=product.is_made_to_order,
+                    lead_time_days=product.lead_time_days if product.is_made_to_order else None,
+                )
+            )
+            shop_subtotal += option.price * quantity
+        suborder.subtotal = shop_subtotal
+        suborder.total = shop_subtotal + shipping_cost
+        suborder.save(update_fields=["subtotal", "total"])
+        events.append(
+            SubOrderEvent(
+                suborder=suborder,
+                to_status=SubOrder.Status.NEW,
+                actor=buyer,
+                note=str(_("Order placed.")),
+                created_at=now,
+            )
+        )
+        subtotal += shop_subtotal
+        shipping_total += shipping_cost
+    OrderLine.objects.bulk_create(lines)
+    SubOrderEvent.objects.bulk_create(events)
+    order.subtotal = subtotal
+    order.shipping_total = shipping_total
+    order.total = subtotal + shipping_total
+    order.save(update_fields=["subtotal", "shipping_total", "total"])
+    Payment.objects.create(order=order, method=payment_method, amount=order.total)
+    return order
+
+
+def _save_with_unique_reference(order: Order, attempts: int = 8) -> None:
+    """Save the order, drawing a new reference on the rare clash with an existing one."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                order.save(force_insert=True)
+            return
+        except IntegrityError:
+            if (
+                attempt == attempts - 1
+                or not Order.objects.filter(reference=order.reference).exists()
+            ):
+                raise
+            order.reference = new_order_reference()
+
+
+def save_address(*, user, values: Mapping[str, str], label: str = "") -> Address:
+    """Remember an address for the account's next checkout (once per identical address)."""
+    values = {name: values[name] for name in AddressFields.ADDRESS_FIELDS}
+    address, _created = Address.objects.get_or_create(
+        user=user, **values, defaults={"label": label}
+    )
+    if not Address.objects.filter(user=user, is_default=True).exists():
+        Address.objects.filter(pk=address.pk).update(is_default=True)
+    return address
