@@ -86,8 +86,10 @@ def _route_overdue_now(order: Order) -> None:
 
 
 def test_worker_killed_mid_routing_routes_exactly_once_after_restart(celery_worker, tmp_path):
-    # given a worker that is slow while it holds the order (test-only slow point)
-    _restart(celery_worker, ROUTING_TEST_DELAY_SECONDS="30")
+    # given a worker that pauses in the middle of routing, holding the order (a test-only module
+    # it loads through its settings; see tests/orders/slow_routing.py)
+    project_settings = celery_worker.env.get("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+    _restart(celery_worker, DJANGO_SETTINGS_MODULE="tests.orders.slow_routing_settings")
     item = make_product()
     set_shipping(item.shop, offers_cod=True)
     buyer = make_user()
@@ -100,14 +102,15 @@ def test_worker_killed_mid_routing_routes_exactly_once_after_restart(celery_work
         address=dict(ADDRESS),
         payment_method=PaymentMethod.COD,
     )
-    wait_for(lambda: "orders.tasks.route_order_task" in celery_worker.log(), timeout=30)
-    time.sleep(1.5)
+    # slow_routing says in the worker's log when it pauses (this process never imports it, or
+    # its own routing would pause too)
+    wait_for(lambda: "slow_routing: paused mid-routing" in celery_worker.log(), timeout=30)
     celery_worker.stop(kill=True)
     order.refresh_from_db()
     assert order.routed_at is None
 
     # then after a restart the sweep routes it, exactly once
-    _restart(celery_worker, ROUTING_TEST_DELAY_SECONDS="0")
+    _restart(celery_worker, DJANGO_SETTINGS_MODULE=project_settings)
     _route_overdue_now(order)
     wait_for(
         lambda: Order.objects.filter(pk=order.pk, routed_at__isnull=False).exists(), timeout=30
