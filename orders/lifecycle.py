@@ -234,8 +234,7 @@ def expire_unpaid_orders() -> int:
     """Expire orders not paid in time (unless proof awaits checking); give their stock back once."""
     now = timezone.now()
     candidates = (
-        Order.objects.awaiting_payment()
-        .filter(payment_due_at__lt=now)
+        Order.objects.filter(status=Order.Status.AWAITING_PAYMENT, payment_due_at__lt=now)
         .exclude(payments__status=Payment.Status.PROOF_SUBMITTED)
         .values_list("pk", flat=True)
     )

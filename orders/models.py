@@ -18,11 +18,7 @@ _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def new_order_reference() -> str:
-    """A reference like BK-2611-7F3QK9: year and month, then six random characters.
-
-    Six characters from 31 give about 887 million codes a month, so even a busy month (or a test
-    that makes a hundred orders) practically never meets a taken one; placement retries if it does.
-    """
+    """BK-2611-7F3QK9: year, month, six random characters (887 million a month; clashes redrawn)."""
     stamp = timezone.localtime().strftime("%y%m")
     code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
     return f"BK-{stamp}-{code}"
@@ -57,11 +53,7 @@ class ShippingProfile(models.Model):
         return str(self.shop)
 
     def rate_for(self, zone: str) -> int:
-        return {
-            ShippingZone.LOCAL: self.rate_local,
-            ShippingZone.KALIMANTAN: self.rate_kalimantan,
-            ShippingZone.INDONESIA: self.rate_indonesia,
-        }[ShippingZone(zone)]
+        return getattr(self, f"rate_{ShippingZone(zone).value}")
 
 
 class AddressFields(models.Model):
@@ -173,9 +165,6 @@ class OrderQuerySet(models.QuerySet):
             return self.none()
         return self.filter(buyer=user)
 
-    def awaiting_payment(self):
-        return self.filter(status=Order.Status.AWAITING_PAYMENT)
-
     def due_for_routing(self, *, older_than):
         """Confirmed orders the worker has not routed yet, confirmed before `older_than`."""
         return self.filter(
@@ -247,10 +236,6 @@ class Order(AddressFields):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def is_paid(self) -> bool:
-        return self.paid_at is not None
-
 
 class SubOrder(models.Model):
     """The part of an order one shop fulfils."""
@@ -310,10 +295,6 @@ class SubOrder(models.Model):
     def __str__(self) -> str:
         return f"{self.order.reference} · {self.shop_name}"
 
-    @property
-    def has_made_to_order(self) -> bool:
-        return any(line.is_made_to_order for line in self.lines.all())
-
 
 class OrderLine(models.Model):
     """One product option bought, with its title, option name and price as they were."""
@@ -346,10 +327,9 @@ class OrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        name = (
-            f"{self.product_title} – {self.option_name}" if self.option_name else self.product_title
+        return (
+            f"{self.quantity} × {' – '.join(filter(None, [self.product_title, self.option_name]))}"
         )
-        return f"{self.quantity} × {name}"
 
 
 def private_storage():
@@ -402,8 +382,7 @@ class Payment(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=255, blank=True)
     failure_message = models.TextField(_("last failure"), blank=True)
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
-    # Cards: when Stripe confirmed the cancel of the intent of an order that expired unpaid (or
-    # was cancelled whole), so a payment page left open can no longer charge the buyer.
+    # When the provider confirmed it withdrew the request (a card's intent) of a closed order.
     intent_cancelled_at = models.DateTimeField(_("card intent cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -474,7 +453,6 @@ class CardRefund(models.Model):
     )
     # The key we send Stripe, so that a task run twice refunds once; empty for outside refunds.
     idempotency_key = models.CharField(_("idempotency key"), max_length=255, blank=True)
-    # Stripe's refund id (re_...).
     provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -65,7 +65,7 @@ def test_staff_can_confirm_a_transfer(staff_client):
     response = staff_client.post(f"/en/admin/orders/order/{order.pk}/confirm-transfer/")
     assert response.status_code == 302
     order.refresh_from_db()
-    assert order.status == Order.Status.CONFIRMED and order.is_paid
+    assert order.status == Order.Status.CONFIRMED and order.paid_at is not None
     assert order.payments.get().status == Payment.Status.PAID
 
 
