@@ -178,10 +178,10 @@ def transition_suborder(
             suborder=suborder,
             now=timezone.now(),
             ready_by=ready_by,
-            reason=(reason or "").strip(),
-            courier=(courier or "").strip(),
-            tracking_number=(tracking_number or "").strip(),
-            note=note or "",
+            reason=reason.strip(),
+            courier=courier.strip(),
+            tracking_number=tracking_number.strip(),
+            note=note,
         )
         HANDLERS[to](move)
         suborder.status = to
