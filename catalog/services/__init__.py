@@ -1,0 +1,66 @@
+"""Writes to the catalog, by concern; every public service is importable from here.
+
+After every write that changes what buyers see (a product, its motifs, options or images, a shop's
+name, status or vacation, the taxonomy, a collection), the service refreshes the search vector
+where it changed and bumps the catalog version after commit (`catalog.cache`), so every cached
+catalog page is stale at once. Callers, the admin included, write through these functions.
+"""
+
+from .favourites import recount_favourites, toggle_favourite
+from .moderation import hide_product, set_featured, unhide_product
+from .photos import (
+    add_product_images,
+    delete_image,
+    move_image,
+    reorder_images,
+    set_primary_image,
+    update_image_alt_text,
+)
+from .products import (
+    NOT_BATIK_TECHNIQUES,
+    PRODUCT_FIELDS,
+    PRODUCT_M2M_FIELDS,
+    SLUG_MAX_LENGTH,
+    archive_product,
+    create_product,
+    delete_draft,
+    duplicate_product,
+    publish_product,
+    set_option_stock,
+    update_product,
+)
+from .search_index import (
+    products_changed,
+    rebuild_search_index,
+    refresh_search_vector,
+    refresh_shops,
+)
+
+__all__ = [
+    "NOT_BATIK_TECHNIQUES",
+    "PRODUCT_FIELDS",
+    "PRODUCT_M2M_FIELDS",
+    "SLUG_MAX_LENGTH",
+    "add_product_images",
+    "archive_product",
+    "create_product",
+    "delete_draft",
+    "delete_image",
+    "duplicate_product",
+    "hide_product",
+    "move_image",
+    "products_changed",
+    "publish_product",
+    "rebuild_search_index",
+    "recount_favourites",
+    "refresh_search_vector",
+    "refresh_shops",
+    "reorder_images",
+    "set_featured",
+    "set_option_stock",
+    "set_primary_image",
+    "toggle_favourite",
+    "unhide_product",
+    "update_image_alt_text",
+    "update_product",
+]
