@@ -81,8 +81,13 @@ class ShopAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.announce_shop_change([obj.pk])
+        services.save_shop(shop=obj)
+
+    def delete_model(self, request, obj):
+        services.delete_shops(shop_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_shops(shop_ids=queryset.values_list("pk", flat=True))
 
     def has_add_permission(self, request):
         # Shops start as applications on the site, so each has an owner who confirmed an email.

@@ -213,6 +213,24 @@ def unfollow_shop(*, user, shop: Shop) -> None:
     ShopFollow.objects.filter(user=user, shop=shop).delete()
 
 
+@transaction.atomic
+def save_shop(*, shop: Shop) -> Shop:
+    """Save a shop's profile or vacation as the cooperative corrected it in the admin."""
+    shop.save()
+    announce_shop_change([shop.pk])
+    return shop
+
+
+@transaction.atomic
+def delete_shops(*, shop_ids) -> int:
+    """Delete shops with their members, history and listings; returns how many were deleted."""
+    ids = sorted({int(pk) for pk in shop_ids})
+    deleted = Shop.objects.filter(pk__in=ids).count()
+    Shop.objects.filter(pk__in=ids).delete()
+    announce_shop_change(ids)
+    return deleted
+
+
 def announce_shop_change(shop_ids: list[int]) -> None:
     """Tell listeners (the catalog's caches and search) after commit that these shops changed."""
     if shop_ids:

@@ -1,15 +1,21 @@
-"""The cooperative curates the taxonomy and can correct any listing here."""
+"""The cooperative curates the taxonomy and can correct any listing here.
 
+Every write goes through `catalog.services`, as the dashboard's do, so search and the cached
+public pages follow each change (the "delete selected" action included) and photos are checked,
+re-encoded and given thumbnails by the same pipeline.
+"""
+
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_actions import ask_reason_then
 
-from . import services
-from .cache import bump_catalog_version
-from .forms import HideReasonForm
+from . import images, services
+from .forms import HideReasonForm, MultipleFileField
 from .models import (
     Collection,
     CollectionItem,
@@ -23,7 +29,6 @@ from .models import (
     ProductType,
     Technique,
 )
-from .services import refresh_search_vector
 
 
 class TaxonAdmin(admin.ModelAdmin):
@@ -33,15 +38,13 @@ class TaxonAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A renamed motif or technique changes what search finds for its products.
-        if change and hasattr(obj, "products"):
-            refresh_search_vector(product_ids=obj.products.values_list("pk", flat=True))
-        bump_catalog_version()
+        services.save_taxon(taxon=obj)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        bump_catalog_version()
+        services.delete_taxa(taxa=type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.delete_taxa(taxa=queryset)
 
 
 @admin.register(Motif)
@@ -76,13 +79,43 @@ class ProductOptionInline(admin.TabularInline):
 
 
 class ProductImageInline(admin.TabularInline):
+    """The listing's photos as stored; new ones come through "Add photos" above, the pipeline."""
+
     model = ProductImage
     extra = 0
-    fields = ("image", "alt_text", "position", "is_primary")
+    fields = ("preview", "alt_text", "position", "is_primary")
+    readonly_fields = ("preview", "position", "is_primary")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("photo"))
+    def preview(self, image: ProductImage) -> str:
+        return format_html(
+            '<img src="{}" alt="" width="96" height="{}">',
+            image.url_for_width(96),
+            image.height_for(96),
+        )
+
+
+class ProductAdminForm(forms.ModelForm):
+    new_photos = MultipleFileField(
+        label=_("Add photos"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 10 MB and 40 megapixels each."),
+    )
+
+    def clean_new_photos(self) -> list:
+        """Check each photo with the pipeline now, so a refused one is named on the form."""
+        photos = [photo for photo in self.cleaned_data.get("new_photos") or [] if photo]
+        for photo in photos:
+            images.process_image(photo)
+        return photos
 
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = ProductAdminForm
     list_display = (
         "title",
         "shop",
@@ -169,26 +202,62 @@ class ProductAdmin(admin.ModelAdmin):
             messages.SUCCESS if changed else messages.WARNING,
         )
 
+    def save_model(self, request, obj, form, change):
+        # On the change list (featured only) the form has no motifs or colours: keep them.
+        services.save_product(
+            product=obj,
+            motifs=form.cleaned_data.get("motifs"),
+            colours=form.cleaned_data.get("colours"),
+        )
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # After the motifs are saved: they are part of the search vector.
-        refresh_search_vector(product_ids=[form.instance.pk])
-        bump_catalog_version()
+        # The motifs and colours were saved with the product; the inlines go through services.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+        photos = form.cleaned_data.get("new_photos")
+        if photos:
+            product = form.instance
+            services.add_product_images(shop=product.shop, product=product, files=photos)
+
+    def save_formset(self, request, form, formset, change):
+        product = form.instance
+        changed = formset.save(commit=False)
+        if formset.model is ProductImage:
+            for image in formset.deleted_objects:
+                services.delete_image(shop=product.shop, product=product, image=image)
+            for image in changed:
+                services.update_image_alt_text(
+                    shop=product.shop, product=product, image=image, alt_text=image.alt_text
+                )
+        else:
+            for option in formset.deleted_objects:
+                services.delete_option(option=option)
+            for option in changed:
+                services.save_option(option=option)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        bump_catalog_version()
+        services.delete_products(product_ids=[obj.pk])
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        bump_catalog_version()
+    def delete_queryset(self, request, queryset):
+        services.delete_products(product_ids=queryset.values_list("pk", flat=True))
 
 
 @admin.register(Favourite)
 class FavouriteAdmin(admin.ModelAdmin):
+    """Buyers keep their own wishlists (and the listings' counts with them); read only here."""
+
     list_display = ("user", "product", "created_at")
     list_select_related = ("user", "product")
     raw_id_fields = ("user", "product")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CollectionItemInline(admin.TabularInline):
@@ -215,14 +284,12 @@ class CollectionAdmin(admin.ModelAdmin):
     def item_count(self, collection: Collection) -> int:
         return collection.item_count
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        bump_catalog_version()
-
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        bump_catalog_version()
+        # The items inline is saved next, in the same transaction and under the same bump.
+        services.save_collection(collection=obj)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        bump_catalog_version()
+        services.delete_collections(collection_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_collections(collection_ids=queryset.values_list("pk", flat=True))

@@ -185,13 +185,19 @@ class ShopCommissionAdmin(admin.ModelAdmin):
     raw_id_fields = ["shop"]
     search_fields = ["shop__name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A rate belongs to its shop: another shop gets a rate of its own.
+        return ["shop"] if obj is not None else []
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.forget_displayed_commission(obj.shop)
+        saved = services.set_shop_commission(shop=obj.shop, percent=obj.percent, note=obj.note)
+        obj.pk = saved.pk
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.forget_displayed_commission(obj.shop)
+        services.remove_shop_commissions(shop_ids=[obj.shop_id])
+
+    def delete_queryset(self, request, queryset):
+        services.remove_shop_commissions(shop_ids=queryset.values_list("shop_id", flat=True))
 
 
 @admin.register(PayoutAccount)

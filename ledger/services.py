@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
+from catalog.cache import bump_catalog_version
 from core.enqueue import send_after_commit
 from orders.models import SubOrder
 
@@ -51,9 +52,33 @@ def displayed_commission_percent(shop: Shop) -> Decimal:
     return Decimal(cached)
 
 
-def forget_displayed_commission(shop: Shop) -> None:
-    """Call after the shop's rate changes, so product pages show the new share at once."""
-    cache.delete(_displayed_rate_key(shop.pk))
+def _rates_changed(shop_ids: list[int]) -> None:
+    """After the commit: forget the shown rates, and make the cached product pages stale."""
+
+    def forget() -> None:
+        cache.delete_many([_displayed_rate_key(shop_id) for shop_id in shop_ids])
+        bump_catalog_version()
+
+    transaction.on_commit(forget)
+
+
+@transaction.atomic
+def set_shop_commission(*, shop: Shop, percent: Decimal, note: str = "") -> ShopCommission:
+    """Give a shop its own commission rate (in place of the cooperative-wide one)."""
+    rate, _created = ShopCommission.objects.update_or_create(
+        shop=shop, defaults={"percent": percent, "note": note}
+    )
+    _rates_changed([shop.pk])
+    return rate
+
+
+@transaction.atomic
+def remove_shop_commissions(*, shop_ids) -> int:
+    """Put shops back on the cooperative-wide rate; returns how many own rates were removed."""
+    ids = sorted({int(pk) for pk in shop_ids})
+    removed, _counts = ShopCommission.objects.filter(shop_id__in=ids).delete()
+    _rates_changed(ids)
+    return removed
 
 
 def commission_for(amount: int, percent: Decimal) -> int:

@@ -24,8 +24,12 @@ from .products import (
     archive_product,
     create_product,
     delete_draft,
+    delete_option,
+    delete_products,
     duplicate_product,
     publish_product,
+    save_option,
+    save_product,
     set_option_stock,
     update_product,
 )
@@ -35,6 +39,7 @@ from .search_index import (
     refresh_search_vector,
     refresh_shops,
 )
+from .taxonomy import delete_collections, delete_taxa, save_collection, save_taxon
 
 __all__ = [
     "NOT_BATIK_TECHNIQUES",
@@ -44,8 +49,12 @@ __all__ = [
     "add_product_images",
     "archive_product",
     "create_product",
+    "delete_collections",
     "delete_draft",
     "delete_image",
+    "delete_option",
+    "delete_products",
+    "delete_taxa",
     "duplicate_product",
     "hide_product",
     "move_image",
@@ -56,6 +65,10 @@ __all__ = [
     "refresh_search_vector",
     "refresh_shops",
     "reorder_images",
+    "save_collection",
+    "save_option",
+    "save_product",
+    "save_taxon",
     "set_featured",
     "set_option_stock",
     "set_primary_image",

@@ -5,7 +5,7 @@ a view that forgets to scope its lookup still cannot touch someone else's listin
 changes what buyers see ends in `after_product_change()`: fresh search terms, stale cached pages.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -334,3 +334,52 @@ def set_option_stock(*, shop: Shop, option: ProductOption, stock: int) -> Produc
 def stored_names(image: ProductImage) -> list[str]:
     """The names of a photo's files in storage: the photo and its thumbnails."""
     return [image.image.name, *image.thumbnails.values()]
+
+
+# --- the cooperative's corrections (the admin) ---------------------------------------------
+
+
+@transaction.atomic
+def save_product(*, product: Product, motifs=None, colours=None) -> Product:
+    """Save a listing as the cooperative corrected it, with its motifs and colours when given.
+
+    The admin's form has checked the fields; this keeps search and the cached pages in step.
+    """
+    product.save()
+    if motifs is not None:
+        product.motifs.set(motifs)
+    if colours is not None:
+        product.colours.set(colours)
+    after_product_change(product)
+    return product
+
+
+@transaction.atomic
+def delete_products(*, product_ids: Iterable[int]) -> int:
+    """Delete listings and, after the commit, their photo files; returns how many were deleted."""
+    ids = sorted({int(pk) for pk in product_ids})
+    doomed = ProductImage.objects.filter(product_id__in=ids)
+    names = [name for image in doomed for name in stored_names(image)]
+    deleted = Product.objects.filter(pk__in=ids).count()
+    Product.objects.filter(pk__in=ids).delete()
+    transaction.on_commit(lambda: images.delete_stored(names))
+    products_changed(product_ids=ids)
+    return deleted
+
+
+@transaction.atomic
+def save_option(*, option: ProductOption) -> ProductOption:
+    """Save an option (its name, price difference, stock) as the cooperative corrected it."""
+    if option.stock < 0:
+        raise ValidationError(_("Stock cannot be below zero."))
+    option.save()
+    after_product_change(option.product)
+    return option
+
+
+@transaction.atomic
+def delete_option(*, option: ProductOption) -> None:
+    """Remove an option from its listing."""
+    product = option.product
+    option.delete()
+    after_product_change(product)

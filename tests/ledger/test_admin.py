@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,11 +13,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from ledger import services
-from ledger.models import LedgerEntry, Payout
+from ledger.models import LedgerEntry, Payout, ShopCommission
 from notifications.models import Notification, OutgoingEmail
 from orders.models import SubOrder
 from tests.conftest import wait_for
-from tests.factories import make_shop, make_user
+from tests.curation.conftest import post_action
+from tests.factories import make_product, make_shop, make_user
 from tests.ledger.factories import make_suborder
 
 Kind = LedgerEntry.Kind
@@ -172,3 +174,66 @@ def test_mark_paid_in_admin_tells_the_artisan_through_the_worker(admin_client, c
     payout.refresh_from_db()
     assert payout.transfer_reference == "BRI-20261128-0042"
     assert Notification.objects.filter(kind="payout-paid").count() == 1
+
+
+def _maker_share_shown(product) -> str:
+    """The product page as a first-time visitor reads it (served from the cache once warm)."""
+    from django.test import Client
+
+    return Client().get(product.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_commission_rate_set_in_the_admin_shows_on_the_product_page_at_once(
+    admin_client, django_capture_on_commit_callbacks
+):
+    # given a product page cached with the cooperative-wide rate (5 %)
+    product = make_product(price=350_000)
+    assert "Rp 332.500 dari Rp 350.000" in _maker_share_shown(product)
+    assert "Rp 332.500 dari Rp 350.000" in _maker_share_shown(product)
+
+    # when the cooperative gives the shop its own rate, then changes it, then removes it
+    add_url = reverse("admin:ledger_shopcommission_add")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            add_url, {"shop": product.shop_id, "percent": "10", "note": "Anggota baru"}
+        )
+    assert response.status_code == 302
+
+    # then every step shows on the product page at once
+    assert "Rp 315.000 dari Rp 350.000" in _maker_share_shown(product)
+
+    rate = ShopCommission.objects.get(shop=product.shop)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:ledger_shopcommission_change", args=[rate.pk]),
+            {"shop": product.shop_id, "percent": "2", "note": ""},
+        )
+    assert "Rp 343.000 dari Rp 350.000" in _maker_share_shown(product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:ledger_shopcommission_delete", args=[rate.pk]), {"post": "yes"}
+        )
+    assert "Rp 332.500 dari Rp 350.000" in _maker_share_shown(product)
+
+
+@pytest.mark.django_db
+def test_deleting_selected_commission_rates_shows_on_the_product_page_at_once(
+    admin_client, django_capture_on_commit_callbacks
+):
+    product = make_product(price=350_000)
+    services.set_shop_commission(shop=product.shop, percent=Decimal("10"), note="")
+    assert "Rp 315.000 dari Rp 350.000" in _maker_share_shown(product)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_action(
+            admin_client,
+            reverse("admin:ledger_shopcommission_changelist"),
+            "delete_selected",
+            ShopCommission.objects.all(),
+            post="yes",
+        )
+
+    assert not ShopCommission.objects.exists()
+    assert "Rp 332.500 dari Rp 350.000" in _maker_share_shown(product)
