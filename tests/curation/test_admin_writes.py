@@ -4,14 +4,18 @@ Each test warms the public page a buyer reads, changes something through the adm
 and reads the page again as a first-time visitor (the most cached kind of visit).
 """
 
+import io
+
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import translation
+from PIL import ExifTags, Image
 
 from artisans.models import Shop
 from catalog.models import Collection, CollectionItem, Colour, Motif, Product, Technique
 from tests.catalog.conftest import add_image, requires_postgres
+from tests.catalog.imagefiles import gif_bytes, stored_files, upload
 from tests.curation.conftest import change_form_data, post_action
 from tests.factories import make_product, make_shop
 
@@ -244,6 +248,68 @@ def test_a_photo_deleted_in_the_admin_leaves_the_page_and_the_storage(
     assert "Foto kedua yang salah" not in _seen(product)
     assert not default_storage.exists(second.image.name)
     assert product.images.count() == 1
+
+
+def _phone_photo_with_gps() -> bytes:
+    """An 800x600 photo whose EXIF holds the maker's GPS position and "turn it upright"."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (0.0, 30.0, 12.5)
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), "maroon").save(out, "JPEG", exif=exif)
+    assert b"PhoneMaker" in out.getvalue()
+    return out.getvalue()
+
+
+def test_a_photo_uploaded_in_the_admin_goes_through_the_pipeline(
+    admin_client, django_capture_on_commit_callbacks
+):
+    # given a listing with one photo, its page cached
+    product = _listing("Kain Foto Baru")
+    _warm(product)
+    url = f"{PRODUCTS}{product.pk}/change/"
+
+    # when the cooperative adds a phone photo that carries the maker's GPS position
+    data = change_form_data(admin_client.get(url))
+    data["new_photos"] = upload("phone.jpg", _phone_photo_with_gps())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, data).status_code == 302
+
+    # then it is stored re-encoded, upright, without EXIF, with thumbnails, and shown at once
+    added = product.images.order_by("-pk").first()
+    assert added.position == 1 and not added.is_primary
+    with default_storage.open(added.image.name, "rb") as handle:
+        stored = handle.read()
+    assert b"PhoneMaker" not in stored
+    with Image.open(io.BytesIO(stored)) as picture:
+        assert picture.size == (600, 800)
+        assert not picture.getexif().get(ExifTags.Base.Make)
+        assert not picture.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+        assert "exif" not in picture.info
+    assert added.thumbnails and all(default_storage.exists(n) for n in added.thumbnails.values())
+    assert added.thumbnail_urls()[0][1] in _seen(product)
+
+
+def test_a_refused_photo_in_the_admin_is_named_on_the_form_and_nothing_is_stored(
+    admin_client, media_root
+):
+    product = _listing("Kain Tanpa Gif")
+    before = stored_files(media_root)
+    url = f"{PRODUCTS}{product.pk}/change/"
+
+    data = change_form_data(admin_client.get(url), title="Judul Yang Tidak Disimpan")
+    data["new_photos"] = upload("moving.gif", gif_bytes(), "image/gif")
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "not a photo" in response.content.decode()
+    assert product.images.count() == 1
+    assert stored_files(media_root) == before
+    product.refresh_from_db()
+    assert product.title == "Kain Tanpa Gif"
 
 
 # --- taxonomy ------------------------------------------------------------------------------
