@@ -5,16 +5,34 @@ actions below, which call the services, so every change is checked, recorded as 
 and the owner is told (through the worker).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_actions import ask_reason_then
+from core.images import fit_within, validate_and_reencode
 
 from . import services
-from .forms import RejectionForm
+from .forms import BANNER_MAX_SIDE, PHOTO_MAX_SIDE, RejectionForm
 from .models import Shop, ShopEvent, ShopMember
+
+
+def _reencoded(value, *, max_side: int):
+    """A new upload checked and re-encoded without EXIF, as the shop's own settings page does."""
+    if isinstance(value, UploadedFile):
+        return fit_within(validate_and_reencode(value), max_side=max_side)
+    return value
+
+
+class ShopAdminForm(forms.ModelForm):
+    def clean_photo(self):
+        return _reencoded(self.cleaned_data.get("photo"), max_side=PHOTO_MAX_SIDE)
+
+    def clean_banner(self):
+        return _reencoded(self.cleaned_data.get("banner"), max_side=BANNER_MAX_SIDE)
 
 
 class ShopMemberInline(admin.TabularInline):
@@ -42,6 +60,7 @@ class ShopEventInline(admin.TabularInline):
 
 @admin.register(Shop)
 class ShopAdmin(admin.ModelAdmin):
+    form = ShopAdminForm
     list_display = ["name", "owner", "district", "status", "is_verified", "created_at"]
     list_filter = ["status", "district", "is_verified", "is_on_vacation"]
     search_fields = ["name", "slug", "owner__email", "owner__display_name", "whatsapp"]

@@ -110,3 +110,39 @@ def test_a_non_staff_user_cannot_use_the_admin(client):
     client.post(CHANGELIST, {"action": "approve_selected", "_selected_action": [shop.pk]})
     shop.refresh_from_db()
     assert shop.status == Shop.Status.PENDING
+
+
+def test_a_shop_photo_uploaded_in_the_admin_is_re_encoded_without_exif(admin_client):
+    from django.core.files.storage import default_storage
+
+    from tests.catalog.imagefiles import gps_exif_jpeg_bytes, upload
+    from tests.curation.conftest import change_form_data
+
+    shop = make_shop()
+    url = f"{CHANGELIST}{shop.pk}/change/"
+    data = change_form_data(admin_client.get(url))
+    data["photo"] = upload("profil.jpg", gps_exif_jpeg_bytes())
+
+    assert admin_client.post(url, data).status_code == 302
+
+    shop.refresh_from_db()
+    with default_storage.open(shop.photo.name, "rb") as handle:
+        stored = handle.read()
+    assert stored and b"PhoneMaker" not in stored
+
+
+def test_a_shop_banner_that_hides_an_archive_is_refused_in_the_admin(admin_client):
+    from tests.catalog.imagefiles import upload, zip_polyglot_jpeg_bytes
+    from tests.curation.conftest import change_form_data
+
+    shop = make_shop()
+    url = f"{CHANGELIST}{shop.pk}/change/"
+    data = change_form_data(admin_client.get(url))
+    data["banner"] = upload("banner.jpg", zip_polyglot_jpeg_bytes())
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "more than a photo" in response.content.decode()
+    shop.refresh_from_db()
+    assert not shop.banner
