@@ -13,7 +13,16 @@ from django.utils import translation
 from PIL import ExifTags, Image
 
 from artisans.models import Shop
-from catalog.models import Collection, CollectionItem, Colour, Motif, Product, Technique
+from catalog.models import (
+    Collection,
+    CollectionItem,
+    Colour,
+    Fabric,
+    Motif,
+    Product,
+    ProductType,
+    Technique,
+)
 from tests.catalog.conftest import add_image, requires_postgres
 from tests.catalog.imagefiles import gif_bytes, stored_files, upload
 from tests.curation.conftest import change_form_data, post_action
@@ -351,21 +360,32 @@ def test_a_motif_renamed_in_the_admin_is_found_by_search(
     assert product.title in _seen("/batik/?q=hutan")
 
 
-def test_a_technique_renamed_in_the_admin_shows_on_its_products_at_once(
-    admin_client, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    ("model", "slug"),
+    [
+        (Technique, "tulis"),
+        (Fabric, "katun-primisima"),
+        (ProductType, "kain"),
+        (Colour, "coklat-soga"),
+    ],
+)
+def test_a_term_renamed_in_the_admin_shows_on_its_products_at_once(
+    admin_client, django_capture_on_commit_callbacks, model, slug
 ):
-    product = _listing("Kain Tulis Halus")
-    technique = Technique.objects.get(slug="tulis")
+    product = _listing("Kain Istilah")
+    product.colours.add(Colour.objects.create(name="Coklat", slug="coklat-soga", hex="#7b3f00"))
+    term = model.objects.get(slug=slug)
     _warm(product)
+    assert "Nama Baru Istilah" not in _seen(product)
 
     _save_change_form(
         admin_client,
         django_capture_on_commit_callbacks,
-        f"/en/admin/catalog/technique/{technique.pk}/change/",
-        name="Tulis Halus Tangan",
+        f"/en/admin/catalog/{model._meta.model_name}/{term.pk}/change/",
+        name="Nama Baru Istilah",
     )
 
-    assert "Tulis Halus Tangan" in _seen(product)
+    assert "Nama Baru Istilah" in _seen(product)
 
 
 def test_taxon_positions_edited_in_the_list_change_the_catalog_filters(
