@@ -164,6 +164,46 @@ def test_a_title_edited_in_the_admin_is_found_by_search(
     assert "Kain Ketupat" in _seen("/batik/?q=ketupat")
 
 
+def test_a_listing_added_in_the_admin_with_an_option_and_a_photo_shows_at_once(
+    admin_client, django_capture_on_commit_callbacks
+):
+    existing = _listing("Kain Yang Sudah Ada")
+    _warm("/batik/")
+    url = f"{PRODUCTS}add/"
+    data = change_form_data(
+        admin_client.get(url),
+        shop=str(existing.shop_id),
+        title="Kain Tambahan Koperasi",
+        slug="kain-tambahan-koperasi",
+        description="Dicatat oleh koperasi.",
+        technique=str(existing.technique_id),
+        fabric=str(existing.fabric_id),
+        product_type=str(existing.product_type_id),
+        motifs=[str(pk) for pk in existing.motifs.values_list("pk", flat=True)],
+        price="275000",
+        status=Product.Status.ACTIVE,
+    )
+    data.update(
+        {
+            "options-TOTAL_FORMS": "1",
+            "options-0-name": "",
+            "options-0-price_delta": "0",
+            "options-0-stock": "2",
+            "options-0-position": "0",
+            "new_photos": upload("kain.jpg", _phone_photo_with_gps()),
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    added = Product.objects.get(slug="kain-tambahan-koperasi")
+    assert added.images.get().is_primary
+    listing = _seen("/batik/")
+    assert "Kain Tambahan Koperasi" in listing and "Rp 275.000" in listing
+    assert "Kain Tambahan Koperasi" in _seen(added)
+
+
 def test_stock_set_to_zero_in_the_admin_shows_sold_out_at_once(
     admin_client, django_capture_on_commit_callbacks
 ):
