@@ -1,6 +1,7 @@
 """Writes for shops: applying, the cooperative's decisions, vacations and follows."""
 
 import datetime
+from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -222,7 +223,7 @@ def save_shop(*, shop: Shop) -> Shop:
 
 
 @transaction.atomic
-def delete_shops(*, shop_ids) -> int:
+def delete_shops(*, shop_ids: Iterable[int]) -> int:
     """Delete shops with their members, history and listings; returns how many were deleted."""
     ids = sorted({int(pk) for pk in shop_ids})
     deleted = Shop.objects.filter(pk__in=ids).count()

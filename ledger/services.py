@@ -1,6 +1,7 @@
 """Writes for the cooperative's money: sales, commission, refunds and payouts, all in the ledger."""
 
 import logging
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -73,7 +74,7 @@ def set_shop_commission(*, shop: Shop, percent: Decimal, note: str = "") -> Shop
 
 
 @transaction.atomic
-def remove_shop_commissions(*, shop_ids) -> int:
+def remove_shop_commissions(*, shop_ids: Iterable[int]) -> int:
     """Put shops back on the cooperative-wide rate; returns how many own rates were removed."""
     ids = sorted({int(pk) for pk in shop_ids})
     removed, _counts = ShopCommission.objects.filter(shop_id__in=ids).delete()

@@ -340,7 +340,9 @@ def stored_names(image: ProductImage) -> list[str]:
 
 
 @transaction.atomic
-def save_product(*, product: Product, motifs=None, colours=None) -> Product:
+def save_product(
+    *, product: Product, motifs: Iterable | None = None, colours: Iterable | None = None
+) -> Product:
     """Save a listing as the cooperative corrected it, with its motifs and colours when given.
 
     The admin's form has checked the fields; this keeps search and the cached pages in step.

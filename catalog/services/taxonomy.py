@@ -1,5 +1,7 @@
 """The cooperative's taxonomy (motifs, techniques, fabrics, types, colours) and collections."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -43,7 +45,7 @@ def save_collection(*, collection: Collection) -> Collection:
 
 
 @transaction.atomic
-def delete_collections(*, collection_ids) -> int:
+def delete_collections(*, collection_ids: Iterable[int]) -> int:
     """Delete curated collections (their items go with them); returns how many."""
     collections = Collection.objects.filter(pk__in=list(collection_ids))
     deleted = collections.count()
