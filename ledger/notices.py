@@ -1,9 +1,9 @@
 """What the ledger tells artisans, each message in its reader's language, sent once per key."""
 
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import links
 from core.templatetags.money import format_rupiah
 from notifications.services import Message, language_of, notify
 
@@ -30,7 +30,7 @@ def notify_payout_paid(*, payout: Payout) -> int:
                     "holder": payout.account_holder,
                     "reference": payout.transfer_reference,
                 },
-                url=reverse("dashboard:payout-detail", args=[payout.pk]),
+                url=links.url("shop-payout", payout.pk),
                 email_template="payout_paid",
             )
             notify(key=f"payout-paid-{payout.pk}-{user.pk}", message=message, recipient=user)

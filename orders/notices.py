@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import links
 from core.phone import whatsapp_link
 from notifications.services import Delivery, Message, language_of, notify
 
@@ -68,7 +69,7 @@ def new_suborder_message(*, order: Order, suborder: SubOrder) -> Message:
             "name": order.recipient,
             "place": order.kabupaten,
         },
-        url=reverse("dashboard:order-detail", args=[suborder.pk]),
+        url=links.url("shop-order", suborder.pk),
         whatsapp_url=chat,
         email_template="order_artisan_new",
         context={"order": order, "suborder": suborder, "lines": lines, "whatsapp_url": chat},
@@ -214,7 +215,7 @@ def notify_of_suborder_event(*, event: SubOrderEvent) -> None:
                 kind="suborder-update",
                 title=_event_title(event),
                 body=event.note,
-                url=reverse("dashboard:order-detail", args=[suborder.pk]),
+                url=links.url("shop-order", suborder.pk),
                 email_template="order_update",
                 context={"order": order, "suborder": suborder, "event": event},
             )
