@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from core.phone import normalize_indonesian_phone
 
 from .models import Shop, ShopEvent, ShopFollow, ShopMember
+from .notices import notify_shop_decision
 from .signals import shop_changed
-from .tasks import notify_shop_decision_task
 
 # Paths under /toko/ that a shop slug must never shadow.
 RESERVED_SLUGS = frozenset({"buka-toko", "saya"})
@@ -98,7 +98,7 @@ def submit_application(
 
 @transaction.atomic
 def approve_shop(*, shop: Shop, by) -> Shop:
-    """Open a pending shop to the public and tell its owner."""
+    """Open a pending shop to the public and tell its owner (the notice is written here)."""
     shop = _locked(shop)
     if shop.status != Shop.Status.PENDING:
         raise ValidationError(
@@ -113,7 +113,7 @@ def approve_shop(*, shop: Shop, by) -> Shop:
     shop.save(update_fields=["status", "approved_at", "rejection_reason", "updated_at"])
     announce_shop_change([shop.pk])
     event = _record(shop, actor=by, action=ShopEvent.Action.APPROVED, from_status=from_status)
-    notify_shop_decision_task.delay_on_commit(shop.pk, event.pk)
+    notify_shop_decision(event=event)
     return shop
 
 
@@ -140,7 +140,7 @@ def reject_shop(*, shop: Shop, by, reason: str) -> Shop:
     event = _record(
         shop, actor=by, action=ShopEvent.Action.REJECTED, from_status=from_status, note=reason
     )
-    notify_shop_decision_task.delay_on_commit(shop.pk, event.pk)
+    notify_shop_decision(event=event)
     return shop
 
 
@@ -163,7 +163,7 @@ def verify_shop(*, shop: Shop, by) -> Shop:
     shop.save(update_fields=["is_verified", "verified_at", "updated_at"])
     announce_shop_change([shop.pk])
     event = _record(shop, actor=by, action=ShopEvent.Action.VERIFIED, from_status=shop.status)
-    notify_shop_decision_task.delay_on_commit(shop.pk, event.pk)
+    notify_shop_decision(event=event)
     return shop
 
 

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
 from catalog.cache import bump_catalog_version
-from core.enqueue import send_after_commit
 from orders.models import SubOrder
 
 from .models import LedgerEntry, Payout, PayoutAccount, ShopCommission
@@ -275,7 +274,7 @@ def mark_payout_paid(*, payout: Payout, by, transfer_reference: str) -> Payout:
         payout.paid_by = by
         payout.transfer_reference = reference
         payout.save(update_fields=["status", "paid_at", "paid_by", "transfer_reference"])
-        from .tasks import notify_payout_paid_task
+        from .notices import notify_payout_paid
 
-        send_after_commit(notify_payout_paid_task, payout.pk)
+        notify_payout_paid(payout=payout)
     return payout

@@ -18,6 +18,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.enqueue import send
+
 from .models import Notification, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -165,14 +167,10 @@ def schedule_email_sending() -> None:
     from .tasks import send_pending_emails_task
 
     try:
-        if cache.add(SENDING_QUEUED_KEY, True, timeout=60):
-            try:
-                send_pending_emails_task.apply_async(retry=False)
-            except Exception:
-                cache.delete(SENDING_QUEUED_KEY)
-                raise
+        if cache.add(SENDING_QUEUED_KEY, True, timeout=60) and not send(send_pending_emails_task):
+            cache.delete(SENDING_QUEUED_KEY)  # Nothing waits in the queue: the next notice asks.
     except Exception:
-        logger.warning("Could not enqueue sending of emails; the sweep will send them.")
+        logger.warning("Could not reach the cache; the sweep will send the emails.")
 
 
 def send_pending_emails(*, run_seconds: float = RUN_SECONDS) -> int:

@@ -17,7 +17,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ProductOption
-from core.enqueue import send_after_commit
 
 from .locking import only_own_rows
 from .models import Order, Payment, SubOrder, SubOrderEvent
@@ -195,9 +194,9 @@ def transition_suborder(
             created_at=move.now,
         )
         _close_order_if_all_cancelled(suborder.order, move.now)
-        from .tasks import notify_suborder_event_task
+        from . import notices
 
-        send_after_commit(notify_suborder_event_task, event.pk)
+        notices.notify_of_suborder_event(event=event)
         transaction.on_commit(
             lambda: suborder_status_changed.send(
                 sender=SubOrder, suborder=suborder, from_status=from_status, to_status=to

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import lifecycle, routing
-from .models import Order, Payment, SubOrder, SubOrderEvent
+from .models import Order, Payment, SubOrder
 from .payments import card
 from .payments.providers import provider_for
 from .payments.stripe import PaymentError
@@ -38,24 +38,6 @@ def expire_unpaid_orders_task() -> int:
 def auto_deliver_suborders_task() -> tuple[int, int]:
     """Mark long-shipped sub-orders delivered and long-delivered ones completed."""
     return lifecycle.auto_deliver_suborders()
-
-
-@shared_task(
-    autoretry_for=(OperationalError, ConnectionError),
-    retry_backoff=True,
-    max_retries=8,
-)
-def notify_suborder_event_task(event_id: int) -> None:
-    """Tell the other side of a sub-order about one change; safe to run twice (unique keys)."""
-    from .notices import notify_of_suborder_event
-
-    event = (
-        SubOrderEvent.objects.select_related("suborder__order__buyer", "suborder__shop")
-        .filter(pk=event_id)
-        .first()
-    )
-    if event is not None:
-        notify_of_suborder_event(event=event)
 
 
 @shared_task(

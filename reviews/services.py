@@ -21,6 +21,7 @@ from core.images import fit_within, validate_and_reencode
 from orders.models import SubOrder
 
 from .models import ProductReview, Review, ShopReview
+from .notices import notify_review_hidden, notify_review_replied
 
 # Sub-orders in these states reached the buyer: their buyer is a verified buyer.
 REVIEWABLE_STATUSES = (SubOrder.Status.DELIVERED, SubOrder.Status.COMPLETED)
@@ -163,7 +164,7 @@ def create_shop_review(*, buyer, shop: Shop, rating: int, text: str = "", photo=
 def reply_to_review(*, review: Review, by, text: str) -> Review:
     """The shop's member answers a review, once; the answer cannot be changed afterwards.
 
-    The reviewer is told on the site and by email through the worker, after the commit.
+    The reviewer's notice is written in the same transaction; the worker sends its email.
     """
     shop = review.product.shop if isinstance(review, ProductReview) else review.shop
     if not shop.has_member(by):
@@ -184,11 +185,9 @@ def reply_to_review(*, review: Review, by, text: str) -> Review:
                 _("This review already has your reply; a review is answered once."),
                 code="already_replied",
             )
-        from .tasks import notify_review_replied_task
-
+        review.reply, review.replied_at, review.replied_by = text, now, by
         transaction.on_commit(bump_catalog_version)
-        notify_review_replied_task.delay_on_commit(review_kind(review), review.pk)
-    review.reply, review.replied_at, review.replied_by = text, now, by
+        notify_review_replied(review=review)
     return review
 
 
@@ -196,9 +195,7 @@ def reply_to_review(*, review: Review, by, text: str) -> Review:
 
 
 def hide_review(*, review: Review, by, reason: str) -> Review:
-    """The cooperative hides a review with a reason; the reviewer is told through the worker."""
-    from .tasks import notify_review_hidden_task
-
+    """The cooperative hides a review with a reason; the reviewer's notice is written with it."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason for hiding this review."), code="required")
@@ -214,7 +211,7 @@ def hide_review(*, review: Review, by, reason: str) -> Review:
         review.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
         _recompute(review)
         transaction.on_commit(bump_catalog_version)
-        notify_review_hidden_task.delay_on_commit(review_kind(review), review.pk)
+        notify_review_hidden(review=review)
     return review
 
 

@@ -1,5 +1,6 @@
 """Shared fixtures: a private media folder per test, and a real Celery worker process."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -78,6 +79,19 @@ def reset_broker_connections() -> None:
     celery_app.amqp._producer_pool = None
     # kombu keeps its own registry of pools by connection; a closed one would be handed back.
     pools.reset()
+
+
+@contextlib.contextmanager
+def broker_down():
+    """Point this process's Celery app at a port where no broker listens, as in an outage."""
+    saved = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    reset_broker_connections()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_url = saved
+        reset_broker_connections()
 
 
 class WorkerProcess:

@@ -16,7 +16,7 @@ from ..models import Product
 def hide_product(*, product: Product, by, reason: str) -> bool:
     """Take a listing off every public page with a reason the artisan reads; False if hidden.
 
-    The artisan is told on the site and by email through the worker, after the commit.
+    The artisan's notice is written in this transaction; the worker sends its email.
     """
     reason = reason.strip()
     if not reason:
@@ -27,9 +27,9 @@ def hide_product(*, product: Product, by, reason: str) -> bool:
     if not updated:
         return False
     product.refresh_from_db(fields=["is_hidden", "hidden_reason", "hidden_at", "hidden_by"])
-    from ..tasks import notify_product_hidden_task
+    from ..notices import notify_product_hidden
 
-    notify_product_hidden_task.delay_on_commit(product.pk)
+    notify_product_hidden(product=product)
     transaction.on_commit(bump_catalog_version)
     return True
 
@@ -38,7 +38,7 @@ def hide_product(*, product: Product, by, reason: str) -> bool:
 def unhide_product(*, product: Product, by) -> bool:
     """Put a hidden listing back on the public pages; False when it was not hidden.
 
-    The artisan is told on the site and by email through the worker, after the commit.
+    The artisan's notice is written in this transaction; the worker sends its email.
     """
     updated = Product.objects.filter(pk=product.pk, is_hidden=True).update(
         is_hidden=False, hidden_reason="", hidden_at=None, hidden_by=None
@@ -46,10 +46,10 @@ def unhide_product(*, product: Product, by) -> bool:
     if updated:
         product.is_hidden, product.hidden_reason = False, ""
         product.hidden_at = product.hidden_by = None
-        from ..tasks import notify_product_shown_task
+        from ..notices import notify_product_shown
 
-        # The moment names this showing, so a retried task sends one message for it.
-        notify_product_shown_task.delay_on_commit(product.pk, time.time_ns() // 1000)
+        # The moment names this showing: showing it again later is told again.
+        notify_product_shown(product=product, shown_at=time.time_ns() // 1000)
         transaction.on_commit(bump_catalog_version)
     return bool(updated)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from artisans.models import Shop
-from tests.artisans.conftest import notices_enqueued
+from tests.artisans.conftest import notices_to
 from tests.factories import make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -37,18 +37,18 @@ def test_the_changelist_filters_and_searches(admin_client, django_assert_max_num
     assert admin_client.get(CHANGELIST + "?is_verified__exact=1").status_code == 200
 
 
-def test_approve_action_calls_the_service_and_enqueues_the_notice(
+def test_approve_action_calls_the_service_and_writes_the_notices(
     admin_client, django_capture_on_commit_callbacks
 ):
     shops = [make_shop(status=Shop.Status.PENDING) for _ in range(2)]
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks():
         response = _action(admin_client, "approve_selected", shops)
 
     assert "2 shops updated." in response.content.decode()
     assert all(s.status == "approved" for s in Shop.objects.filter(pk__in=[s.pk for s in shops]))
     assert Shop.objects.get(pk=shops[0].pk).events.get().actor.is_superuser
-    assert notices_enqueued(callbacks) == 2
+    assert notices_to(*shops) == 2
 
 
 def test_approving_a_rejected_shop_is_refused_with_a_message(admin_client):
@@ -77,13 +77,13 @@ def test_reject_action_asks_for_a_reason_first(admin_client, django_capture_on_c
     shop.refresh_from_db()
     assert shop.status == Shop.Status.PENDING
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks():
         _action(admin_client, "reject_selected", [shop], reason="Foto bengkel belum ada.")
     shop.refresh_from_db()
     assert shop.status == Shop.Status.REJECTED
     assert shop.rejection_reason == "Foto bengkel belum ada."
     assert shop.events.get().note == "Foto bengkel belum ada."
-    assert notices_enqueued(callbacks) == 1
+    assert notices_to(shop) == 1
 
 
 def test_verify_action_marks_the_maker(admin_client):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from artisans import services
 from artisans.models import Shop, ShopEvent, ShopFollow
-from tests.artisans.conftest import notices_enqueued
+from tests.artisans.conftest import notices_to
 from tests.factories import make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +30,12 @@ def _apply(user, **extra):
     return services.submit_application(user=user, **data)
 
 
-def test_approve_records_who_and_when_and_enqueues_the_notice(
+def test_approve_records_who_and_when_and_writes_the_notice(
     admin_user, django_capture_on_commit_callbacks
 ):
     shop = _apply(make_user())
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks():
         services.approve_shop(shop=shop, by=admin_user)
 
     shop.refresh_from_db()
@@ -48,7 +48,7 @@ def test_approve_records_who_and_when_and_enqueues_the_notice(
         "pending",
         "approved",
     )
-    assert notices_enqueued(callbacks) == 1
+    assert notices_to(shop) == 1
 
 
 def test_reject_requires_a_reason(admin_user):

@@ -4,10 +4,9 @@ import pytest
 from django.core import mail
 
 from catalog.models import Product
-from catalog.tasks import notify_product_hidden_task
 from notifications.models import Notification, OutgoingEmail
 from notifications.services import send_pending_emails
-from tests.conftest import wait_for, wait_for_email
+from tests.conftest import broker_down, wait_for, wait_for_email
 from tests.curation.conftest import post_action
 from tests.factories import make_product, make_shop, make_user
 
@@ -63,8 +62,7 @@ def test_a_hidden_listing_vanishes_from_every_public_page(
     option = hidden.options.get()
     visitor.post("/pesanan/keranjang/tambah/", {"option": option.pk, "quantity": 1})
     assert b"Kain Paku Tersembunyi" not in visitor.get("/pesanan/keranjang/").content
-    # The artisan is told by the task the hide enqueued (run here directly).
-    notify_product_hidden_task(hidden.pk)
+    # The artisan's notice was written with the hiding; the worker sends its email.
     send_pending_emails()
     notification = Notification.objects.get(recipient=shop.owner)
     assert notification.kind == "product-hidden"
@@ -103,27 +101,44 @@ def test_unhide_puts_the_listing_back(admin_client, client):
 
 
 @pytest.mark.django_db
-def test_the_task_sends_once_in_the_artisans_language_and_skips_shown_listings(mailoutbox):
+def test_the_notice_is_sent_once_in_the_artisans_language_with_a_link_to_their_listings(
+    mailoutbox,
+):
     owner = make_user(preferred_language="en")
     product = make_product(shop=make_shop(owner=owner), title="Selendang Sawit")
     from catalog import services
 
     services.hide_product(product=product, by=None, reason="Blurry photos.")
 
-    notify_product_hidden_task(product.pk)
-    notify_product_hidden_task(product.pk)
     send_pending_emails()
+    send_pending_emails()  # the sweep again: nothing more
 
-    assert Notification.objects.filter(recipient=owner).count() == 1
+    notification = Notification.objects.get(recipient=owner)
+    assert notification.url == "/en/dasbor/produk/"
     assert len(mailoutbox) == 1
     assert "The cooperative has hidden your listing" in mailoutbox[0].body
     assert "Selendang Sawit" in mailoutbox[0].subject
+    assert "/en/dasbor/produk/" in mailoutbox[0].body
 
-    services.unhide_product(product=product, by=None)
-    Notification.objects.all().delete()
-    notify_product_hidden_task(product.pk)
-    notify_product_hidden_task(999_999)
-    assert not Notification.objects.exists()
+
+@pytest.mark.django_db
+def test_with_the_broker_down_hiding_succeeds_and_the_sweep_tells_the_artisan(
+    admin_client, django_capture_on_commit_callbacks
+):
+    shop = make_shop()
+    product = make_product(shop=shop, title="Kain Gerhana")
+
+    with broker_down():
+        response = _hide(admin_client, [product], capture=django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert product.is_hidden
+    assert Notification.objects.filter(recipient=shop.owner, kind="product-hidden").count() == 1
+    assert not mail.outbox
+    send_pending_emails()  # the beat's sweep, once the broker is back
+    send_pending_emails()
+    assert len(mail.outbox) == 1 and "Kain Gerhana" in mail.outbox[0].subject
 
 
 @pytest.mark.django_db
@@ -159,23 +174,16 @@ def test_the_artisan_is_told_through_the_real_worker(celery_worker, tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_artisan_is_told_once_when_the_listing_is_shown_again(
-    admin_client, django_capture_on_commit_callbacks, mailoutbox
-):
-    from catalog.tasks import notify_product_shown_task
-
+def test_the_artisan_is_told_once_when_the_listing_is_shown_again(admin_client, mailoutbox):
     owner = make_user(preferred_language="id")
     product = make_product(shop=make_shop(owner=owner), title="Kain Kembali", slug="kain-kembali")
     _hide(admin_client, [product])
     Notification.objects.all().delete()
+    OutgoingEmail.objects.all().delete()
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        post_action(admin_client, CHANGELIST, "unhide_selected", [product])
-    assert sum("notify_product_shown_task" in repr(c) for c in callbacks) == 1
-    # The worker runs the task with the moment of the showing; a retry sends nothing more.
-    notify_product_shown_task(product.pk, 1_764_300_000_000_000)
-    notify_product_shown_task(product.pk, 1_764_300_000_000_000)
+    post_action(admin_client, CHANGELIST, "unhide_selected", [product])
     send_pending_emails()
+    send_pending_emails()  # the sweep again: nothing more
 
     notice = Notification.objects.get(recipient=owner)
     assert notice.kind == "product-shown"
@@ -186,15 +194,12 @@ def test_the_artisan_is_told_once_when_the_listing_is_shown_again(
 
 
 @pytest.mark.django_db
-def test_a_listing_hidden_again_before_the_task_runs_is_not_reported():
+def test_each_hiding_and_showing_is_told_once():
     from catalog import services
-    from catalog.tasks import notify_product_shown_task
 
     product = make_product()
     services.hide_product(product=product, by=None, reason="Blurry photos.")
     services.unhide_product(product=product, by=None)
-    services.hide_product(product=product, by=None, reason="Still blurry.")
-    Notification.objects.all().delete()
-    notify_product_shown_task(product.pk, 1)
-    notify_product_shown_task(999_999, 1)
-    assert not Notification.objects.exists()
+    assert not services.unhide_product(product=product, by=None)  # shown already: no news
+    kinds = list(Notification.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["product-hidden", "product-shown"]

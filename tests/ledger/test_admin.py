@@ -15,8 +15,9 @@ from django.utils import translation
 from ledger import services
 from ledger.models import LedgerEntry, Payout, ShopCommission
 from notifications.models import Notification, OutgoingEmail
+from notifications.tasks import send_pending_emails_task
 from orders.models import SubOrder
-from tests.conftest import wait_for
+from tests.conftest import broker_down, wait_for
 from tests.curation.conftest import post_action
 from tests.factories import make_product, make_shop, make_user
 from tests.ledger.factories import make_suborder
@@ -142,6 +143,27 @@ def test_staff_without_payout_rights_cannot_mark_paid(client):
     assert client.post(url, {"transfer_reference": "X"}).status_code == 403
     payout.refresh_from_db()
     assert payout.status == Payout.Status.REQUESTED
+
+
+@pytest.mark.django_db
+def test_with_the_broker_down_mark_paid_succeeds_and_the_sweep_tells_the_artisan(
+    admin_client, django_capture_on_commit_callbacks, mailoutbox
+):
+    payout = _requested_payout(125_000)
+    mark_url = reverse("admin:ledger_payout_mark_paid", args=[payout.pk])
+
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(mark_url, {"transfer_reference": "BRI-0007"})
+
+    assert response.status_code == 302
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.PAID
+    notice = Notification.objects.get(recipient=payout.shop.owner, kind="payout-paid")
+    assert notice.url.endswith(f"/dasbor/keuangan/pencairan/{payout.pk}/")
+    assert not mailoutbox
+    send_pending_emails_task()  # the beat's sweep, once the broker is back
+    send_pending_emails_task()
+    assert len(mailoutbox) == 1 and "BRI-0007" in mailoutbox[0].body
 
 
 @pytest.mark.worker

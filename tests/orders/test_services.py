@@ -12,7 +12,6 @@ from notifications.services import send_pending_emails
 from orders import lifecycle, placement, routing
 from orders.models import Order, OrderLine, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from orders.payments.common import mark_order_paid
-from orders.tasks import notify_suborder_event_task
 from tests.factories import make_product, make_shop, make_user
 from tests.orders.conftest import set_shipping
 
@@ -316,10 +315,7 @@ def test_decline_restores_stock_marks_refund_and_tells_the_buyer(address):
     sub.refresh_from_db()
     assert sub.is_refund_due and sub.stock_restored_at
     assert _option(item).stock == 5
-    # the worker's notice task tells the buyer, once however often it runs
-    event = sub.events.get(to_status="declined")
-    notify_suborder_event_task(event.pk)
-    notify_suborder_event_task(event.pk)
+    # the buyer's notice is written with the move
     note = Notification.objects.get(recipient=buyer, kind="suborder-update")
     assert note.body == "Kain habis terjual di pasar"
 

@@ -1,31 +1,20 @@
-"""Background jobs for reviews: telling a reviewer that their review was hidden or answered."""
+"""What reviewers are told: their review was hidden or answered, in their language, once per key."""
 
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from notifications.services import Message, language_of, notify
-from notifications.tasks import notice_task
 
-from .models import ProductReview, ShopReview
-
-_MODELS = {"product": ProductReview, "shop": ShopReview}
+from .models import ProductReview, Review
 
 
-@notice_task
-def notify_review_hidden_task(review_kind: str, review_id: int) -> None:
+def notify_review_hidden(*, review: Review) -> None:
     """Tell the buyer, on the site and by email, that their review was hidden and why.
 
-    Safe to run twice: the key names the review and the moment it was hidden, so one message is
-    sent per hiding; a review shown again in the meantime is not reported.
+    Written in the caller's transaction; the key names the review and the moment it was hidden.
     """
-    model = _MODELS.get(review_kind)
-    if model is None:
-        return
-    related = "product" if review_kind == "product" else "shop"
-    review = model.objects.select_related("buyer", related).filter(pk=review_id).first()
-    if review is None or not review.is_hidden or review.hidden_at is None:
-        return
+    kind = "product" if isinstance(review, ProductReview) else "shop"
     buyer = review.buyer
     with translation.override(language_of(buyer)):
         title = _("Your review of %(subject)s was hidden") % {"subject": review.subject}
@@ -33,7 +22,7 @@ def notify_review_hidden_task(review_kind: str, review_id: int) -> None:
             "reason": review.hidden_reason
         }
         notify(
-            key=f"review-hidden-{review_kind}-{review.pk}-{review.hidden_at.timestamp():.0f}",
+            key=f"review-hidden-{kind}-{review.pk}-{review.hidden_at.timestamp():.0f}",
             message=Message(
                 kind="review-hidden",
                 title=title,
@@ -50,35 +39,25 @@ def notify_review_hidden_task(review_kind: str, review_id: int) -> None:
         )
 
 
-@notice_task
-def notify_review_replied_task(review_kind: str, review_id: int) -> None:
+def notify_review_replied(*, review: Review) -> None:
     """Tell the buyer, on the site and by email, that the shop answered their review.
 
-    Safe to run twice: a review is answered once, so its key names the review alone.
+    Written in the caller's transaction; a review is answered once, so its key names the review.
     """
-    model = _MODELS.get(review_kind)
-    if model is None:
-        return
-    related = "product__shop" if review_kind == "product" else "shop"
-    review = (
-        model.objects.select_related("buyer", related)
-        .filter(pk=review_id, replied_at__isnull=False)
-        .first()
-    )
-    if review is None:
-        return
+    is_product = isinstance(review, ProductReview)
+    kind = "product" if is_product else "shop"
     buyer = review.buyer
-    shop = review.product.shop if review_kind == "product" else review.shop
-    subject_page = review.product if review_kind == "product" else shop
+    shop = review.product.shop if is_product else review.shop
+    subject_page = review.product if is_product else shop
     with translation.override(language_of(buyer)):
         notify(
-            key=f"review-replied-{review_kind}-{review.pk}",
+            key=f"review-replied-{kind}-{review.pk}",
             message=Message(
                 kind="review-replied",
                 title=(
                     _("%(shop)s answered your review of %(subject)s")
                     % {"shop": shop.name, "subject": review.subject}
-                    if review_kind == "product"
+                    if is_product
                     else _("%(shop)s answered your review") % {"shop": shop.name}
                 ),
                 body=review.reply,
