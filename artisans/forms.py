@@ -1,9 +1,8 @@
 """Forms for applying to sell and for a shop's profile and vacation settings.
 
-Motifs and techniques are catalog models. Artisans' models and services must not import catalog
-(the dependency arrow points from catalog to artisans), so only this form module does, and it sets
-the shop's motifs and techniques itself through `save_taxonomy`, called by the view in the same
-transaction as the service.
+A shop's motifs and techniques are catalog models, chosen in the catalog's
+`ShopSpecialitiesForm` and set by `catalog.services.set_shop_specialities`: artisans sit below
+catalog and never import it. The pages that show both forms compose them.
 """
 
 from django import forms
@@ -11,7 +10,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Motif, Technique
 from core.images import fit_within, validate_and_reencode
 from core.phone import normalize_indonesian_phone
 
@@ -31,8 +29,8 @@ def _image_field(label, help_text):
     )
 
 
-class ShopImagesAndTaxonomyMixin:
-    """Checks and re-encodes the photo and banner; sets motifs and techniques on save."""
+class ShopImagesMixin:
+    """Checks and re-encodes the photo and banner."""
 
     def clean_photo(self):
         return self._clean_image("photo", PHOTO_MAX_SIDE)
@@ -46,29 +44,8 @@ class ShopImagesAndTaxonomyMixin:
             return fit_within(validate_and_reencode(value), max_side=max_side)
         return value
 
-    def save_taxonomy(self, shop: Shop) -> None:
-        shop.motifs.set(self.cleaned_data["motifs"])
-        shop.techniques.set(self.cleaned_data["techniques"])
 
-
-def _taxonomy_fields():
-    return {
-        "motifs": forms.ModelMultipleChoiceField(
-            label=_("Motifs you make"),
-            queryset=Motif.objects.all(),
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        ),
-        "techniques": forms.ModelMultipleChoiceField(
-            label=_("Techniques you work in"),
-            queryset=Technique.objects.all(),
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-        ),
-    }
-
-
-class ShopApplicationForm(ShopImagesAndTaxonomyMixin, forms.Form):
+class ShopApplicationForm(ShopImagesMixin, forms.Form):
     """Applying to sell, or correcting a rejected application."""
 
     name = forms.CharField(label=_("Shop name"), max_length=120)
@@ -106,12 +83,9 @@ class ShopApplicationForm(ShopImagesAndTaxonomyMixin, forms.Form):
                     "address": shop.address,
                     "whatsapp": shop.whatsapp,
                     "story": shop.story,
-                    "motifs": list(shop.motifs.all()),
-                    "techniques": list(shop.techniques.all()),
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields.update(_taxonomy_fields())
 
     def clean_whatsapp(self):
         return normalize_indonesian_phone(self.cleaned_data["whatsapp"])
@@ -122,7 +96,7 @@ class ShopApplicationForm(ShopImagesAndTaxonomyMixin, forms.Form):
         return {field: self.cleaned_data[field] for field in fields}
 
 
-class ShopProfileForm(ShopImagesAndTaxonomyMixin, forms.ModelForm):
+class ShopProfileForm(ShopImagesMixin, forms.ModelForm):
     """What an open shop edits itself; name and district stay as the cooperative approved them."""
 
     photo = _image_field(_("Profile photo"), _("JPEG, PNG or WebP, at most 10 MB."))
@@ -136,13 +110,6 @@ class ShopProfileForm(ShopImagesAndTaxonomyMixin, forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 3}),
             "whatsapp": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields.update(_taxonomy_fields())
-        if self.instance.pk:
-            self.initial["motifs"] = list(self.instance.motifs.all())
-            self.initial["techniques"] = list(self.instance.techniques.all())
 
     def clean_whatsapp(self):
         return normalize_indonesian_phone(self.cleaned_data["whatsapp"])

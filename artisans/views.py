@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog import selectors
+from catalog.forms import ShopSpecialitiesForm
 from catalog.models import Product, ProductImage
 from core.phone import whatsapp_link
 
@@ -88,14 +89,14 @@ def apply(request):
         return redirect("artisans:my-shops")
     rejected = Shop.objects.filter(owner=user, status=Shop.Status.REJECTED).first()
     form = ShopApplicationForm(request.POST or None, request.FILES or None, shop=rejected)
-    if request.method == "POST" and form.is_valid():
+    specialities = ShopSpecialitiesForm(request.POST or None, shop=rejected)
+    if request.method == "POST" and form.is_valid() and specialities.is_valid():
         try:
             with transaction.atomic():
                 shop = services.submit_application(
                     user=user, shop=rejected, **form.application_data()
                 )
-                # Catalog's motifs and techniques are set by the form: see artisans/forms.py.
-                form.save_taxonomy(shop)
+                specialities.save(shop)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -106,7 +107,8 @@ def apply(request):
                 ),
             )
             return redirect("artisans:my-shops")
-    return render(request, "artisans/shop_form.html", {"form": form, "rejected_shop": rejected})
+    context = {"form": form, "specialities_form": specialities, "rejected_shop": rejected}
+    return render(request, "artisans/shop_form.html", context)
 
 
 @login_required

@@ -245,3 +245,38 @@ class HideReasonForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
     )
+
+
+class ShopSpecialitiesForm(forms.Form):
+    """The motifs and techniques a shop works in; part of the application and the shop profile."""
+
+    motifs = forms.ModelMultipleChoiceField(
+        label=_("Motifs you make"),
+        queryset=Motif.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    techniques = forms.ModelMultipleChoiceField(
+        label=_("Techniques you work in"),
+        queryset=Technique.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, shop=None, **kwargs):
+        if shop is not None:
+            kwargs.setdefault(
+                "initial",
+                {"motifs": list(shop.motifs.all()), "techniques": list(shop.techniques.all())},
+            )
+        super().__init__(*args, **kwargs)
+
+    def save(self, shop) -> None:
+        """Set the chosen motifs and techniques on `shop` (call inside the caller's transaction)."""
+        from .services import set_shop_specialities
+
+        set_shop_specialities(
+            shop=shop,
+            motifs=self.cleaned_data["motifs"],
+            techniques=self.cleaned_data["techniques"],
+        )

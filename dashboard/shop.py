@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from artisans import services
 from artisans.forms import ShopProfileForm, VacationForm
+from catalog.forms import ShopSpecialitiesForm
 
 from .access import shop_member_required
 
@@ -16,14 +17,16 @@ from .access import shop_member_required
 def shop_profile(request, shop):
     """Edit the member's own shop profile."""
     form = ShopProfileForm(request.POST or None, request.FILES or None, instance=shop)
-    if request.method == "POST" and form.is_valid():
+    specialities = ShopSpecialitiesForm(request.POST or None, shop=shop)
+    if request.method == "POST" and form.is_valid() and specialities.is_valid():
         with transaction.atomic():
             shop = form.save()
-            form.save_taxonomy(shop)
+            specialities.save(shop)
             services.announce_shop_change([shop.pk])
         messages.success(request, _("Your shop profile has been saved."))
         return redirect("dashboard:shop-profile")
-    return render(request, "dashboard/shop_profile.html", {"shop": shop, "form": form})
+    context = {"shop": shop, "form": form, "specialities_form": specialities}
+    return render(request, "dashboard/shop_profile.html", context)
 
 
 @shop_member_required

@@ -39,6 +39,7 @@ from .search_index import (
     refresh_search_vector,
     refresh_shops,
 )
+from .shops import set_shop_specialities
 from .taxonomy import delete_collections, delete_taxa, save_collection, save_taxon
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "set_featured",
     "set_option_stock",
     "set_primary_image",
+    "set_shop_specialities",
     "toggle_favourite",
     "unhide_product",
     "update_image_alt_text",

@@ -151,3 +151,16 @@ def test_members_of_a_pending_shop_cannot_go_on_vacation(client):
     client.force_login(shop.owner)
     response = client.post(VACATION, {"action": "start"})
     assert "Only an approved shop can go on vacation." in response.content.decode()
+
+
+def test_the_profile_shows_the_shops_motifs_and_clearing_them_removes_them(client, motif):
+    shop = make_shop()
+    motif.shops.add(shop)
+    client.force_login(shop.owner)
+
+    page = client.get(PROFILE).content.decode()
+    assert f'value="{motif.pk}" id="id_motifs_0" checked' in page
+
+    client.post(PROFILE, _profile_data())
+
+    assert not shop.motifs.exists()
