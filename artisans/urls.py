@@ -2,10 +2,10 @@ from django.urls import path
 
 from . import views
 
-# Fixed paths come before <slug>; services.RESERVED_SLUGS keeps shops from taking them.
+# Fixed paths come before <slug>; services.RESERVED_SLUGS keeps shops from taking them (and
+# /toko/buka-toko/, the application page, which marketplace/urls.py mounts from the dashboard).
 app_name = "artisans"
 urlpatterns = [
-    path("buka-toko/", views.apply, name="apply"),
     path("saya/", views.my_shops, name="my-shops"),
     path("<slug:slug>/", views.shop_detail, name="shop-detail"),
     path("<slug:slug>/ikuti/", views.follow, name="follow"),

@@ -1,12 +1,13 @@
-"""Public shop pages, applying to sell, the applicant's status page, and following shops."""
+"""Public shop pages, the applicant's status page, and following shops.
+
+Applying to sell is the dashboard's page (dashboard.application): it shows catalog's choices too.
+"""
 
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog import selectors
-from catalog.forms import ShopSpecialitiesForm
 from catalog.models import Product, ProductImage
 from core.phone import whatsapp_link
 
 from . import services
-from .forms import ShopApplicationForm
 from .models import Shop, ShopFollow
 
 PRODUCTS_PER_PAGE = 24
@@ -74,41 +73,6 @@ def shop_detail(request, slug: str):
         "share_facebook_url": "https://www.facebook.com/sharer/sharer.php?u=" + quote(shop_url),
     }
     return render(request, "artisans/shop_detail.html", context)
-
-
-@login_required
-def apply(request):
-    """Apply to open a shop, or correct and resend a rejected application."""
-    user = request.user
-    if not services.has_verified_email(user):
-        return render(request, "artisans/email_unverified.html", status=403)
-    if Shop.objects.filter(
-        owner=user, status__in=[Shop.Status.PENDING, Shop.Status.APPROVED]
-    ).exists():
-        messages.info(request, _("You already have a shop or an application waiting for review."))
-        return redirect("artisans:my-shops")
-    rejected = Shop.objects.filter(owner=user, status=Shop.Status.REJECTED).first()
-    form = ShopApplicationForm(request.POST or None, request.FILES or None, shop=rejected)
-    specialities = ShopSpecialitiesForm(request.POST or None, shop=rejected)
-    if request.method == "POST" and form.is_valid() and specialities.is_valid():
-        try:
-            with transaction.atomic():
-                shop = services.submit_application(
-                    user=user, shop=rejected, **form.application_data()
-                )
-                specialities.save(shop)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Thank you! The cooperative will review your application, usually within a few days."
-                ),
-            )
-            return redirect("artisans:my-shops")
-    context = {"form": form, "specialities_form": specialities, "rejected_shop": rejected}
-    return render(request, "artisans/shop_form.html", context)
 
 
 @login_required

@@ -21,7 +21,7 @@ def shop_member_required(view):
     def wrapper(request, *args, **kwargs):
         shop = current_shop(request.user)
         if shop is None:
-            return redirect("artisans:apply")
+            return redirect("shop-apply")
         return view(request, shop, *args, **kwargs)
 
     return wrapper

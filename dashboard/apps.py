@@ -10,6 +10,7 @@ class DashboardConfig(AppConfig):
         from core import links
 
         # The artisan's pages that lower apps link to (notices, the applicant's shop list).
+        links.provide("shop-apply", "shop-apply")
         links.provide("shop-home", "dashboard:home")
         links.provide("shop-profile", "dashboard:shop-profile")
         links.provide("shop-vacation", "dashboard:shop-vacation")

@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from catalog.sitemaps import SITEMAPS
 from core import views as core_views
+from dashboard import application as dashboard_application
 from orders import card_views as order_card_views
 
 urlpatterns = [
@@ -25,6 +26,9 @@ urlpatterns += i18n_patterns(
     path("akun/", include("allauth.urls")),
     path("akun/", include("accounts.urls")),
     path("notifikasi/", include("notifications.urls")),
+    # Applying to sell shows artisans' and catalog's forms, so the dashboard serves it; it keeps
+    # its place among the shops' pages, before any shop's slug.
+    path("toko/buka-toko/", dashboard_application.apply, name="shop-apply"),
     path("toko/", include("artisans.urls")),
     path("pesanan/", include("orders.urls")),
     path("dasbor/", include("dashboard.urls")),

@@ -147,7 +147,7 @@ def test_after_rejection_the_applicant_reads_the_reason_and_sends_again(client, 
 
     status_page = client.get(MINE).content.decode()
     assert "Photo of the workshop missing." in status_page
-    assert reverse("artisans:apply") in status_page
+    assert reverse("shop-apply") in status_page
     form_page = client.get(APPLY).content.decode()
     assert "Photo of the workshop missing." in form_page
     assert "Batik Daun Singkong" in form_page  # the form keeps what was sent
@@ -172,7 +172,7 @@ def test_my_shop_page_invites_users_without_a_shop_to_apply(client):
     client.force_login(make_user())
     page = client.get(MINE).content.decode()
     assert "You have no shop yet." in page
-    assert reverse("artisans:apply") in page
+    assert reverse("shop-apply") in page
 
 
 def test_a_shop_name_never_takes_a_reserved_path(client, application):

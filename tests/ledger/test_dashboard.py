@@ -136,7 +136,7 @@ def test_buyers_and_guests_are_sent_away(client, name):
     assert client.get(url)["Location"].startswith(en("account_login"))
     client.force_login(make_user())
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"] == en("artisans:apply")
+    assert response.status_code == 302 and response["Location"] == en("shop-apply")
     assert client.post(en("dashboard:payout-request"), {"amount": ""}).status_code == 302
     assert not Payout.objects.exists()
 
@@ -274,6 +274,6 @@ def test_nobody_else_cancels_an_artisans_payout(artisan_client):
     guest = Client()
     assert guest.post(url)["Location"].startswith(en("account_login"))
     guest.force_login(make_user())
-    assert guest.post(url)["Location"] == en("artisans:apply")
+    assert guest.post(url)["Location"] == en("shop-apply")
     payout.refresh_from_db()
     assert payout.status == Payout.Status.REQUESTED and services.balance_of(other) == 0

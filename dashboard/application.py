@@ -1,0 +1,48 @@
+"""Applying to open a shop: the shop's details (artisans) and its specialities (catalog)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from artisans import services
+from artisans.forms import ShopApplicationForm
+from artisans.models import Shop
+from catalog.forms import ShopSpecialitiesForm
+
+
+@login_required
+def apply(request):
+    """Apply to open a shop, or correct and resend a rejected application."""
+    user = request.user
+    if not services.has_verified_email(user):
+        return render(request, "dashboard/application_email_unverified.html", status=403)
+    if Shop.objects.filter(
+        owner=user, status__in=[Shop.Status.PENDING, Shop.Status.APPROVED]
+    ).exists():
+        messages.info(request, _("You already have a shop or an application waiting for review."))
+        return redirect("artisans:my-shops")
+    rejected = Shop.objects.filter(owner=user, status=Shop.Status.REJECTED).first()
+    form = ShopApplicationForm(request.POST or None, request.FILES or None, shop=rejected)
+    specialities = ShopSpecialitiesForm(request.POST or None, shop=rejected)
+    if request.method == "POST" and form.is_valid() and specialities.is_valid():
+        try:
+            with transaction.atomic():
+                shop = services.submit_application(
+                    user=user, shop=rejected, **form.application_data()
+                )
+                specialities.save(shop)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you! The cooperative will review your application, usually within a few days."
+                ),
+            )
+            return redirect("artisans:my-shops")
+    context = {"form": form, "specialities_form": specialities, "rejected_shop": rejected}
+    return render(request, "dashboard/application_form.html", context)
