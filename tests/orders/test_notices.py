@@ -5,7 +5,7 @@ from django.core import mail
 
 from notifications.models import Notification
 from notifications.tasks import send_pending_emails_task
-from orders import services
+from orders import lifecycle
 from orders.models import SubOrder
 from tests.conftest import broker_down
 from tests.factories import make_shop, make_user
@@ -21,7 +21,7 @@ def test_with_the_broker_down_an_artisans_move_succeeds_and_the_sweep_tells_the_
     suborder = make_suborder(shop=shop)
 
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
-        services.transition_suborder(suborder=suborder, to=SubOrder.Status.ACCEPTED, by=shop.owner)
+        lifecycle.transition_suborder(suborder=suborder, to=SubOrder.Status.ACCEPTED, by=shop.owner)
 
     suborder.refresh_from_db()
     assert suborder.status == SubOrder.Status.ACCEPTED
@@ -38,7 +38,7 @@ def test_the_artisans_are_told_with_a_link_to_their_order_page():
     owner = make_user(preferred_language="en")
     suborder = make_suborder(shop=make_shop(owner=owner), status=SubOrder.Status.SHIPPED)
 
-    services.transition_suborder(suborder=suborder, to=SubOrder.Status.DELIVERED, by=None)
+    lifecycle.transition_suborder(suborder=suborder, to=SubOrder.Status.DELIVERED, by=None)
 
     notice = Notification.objects.get(recipient=owner)
     assert notice.kind == "suborder-update"
