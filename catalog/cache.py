@@ -19,18 +19,22 @@ def _fresh_version() -> int:
 
 
 def catalog_version() -> int:
-    """The current version of the public catalog; part of every cached page's key."""
+    """The current version of the public catalog; part of every cached page's key.
+
+    While the cache is down (every read a miss) each call is a fresh version: nothing is read
+    from the cache that an edit could have made stale.
+    """
     version = cache.get(CATALOG_VERSION_KEY)
     if version is None:
         fresh = _fresh_version()
         cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
-        version = cache.get(CATALOG_VERSION_KEY, fresh)
+        version = cache.get(CATALOG_VERSION_KEY) or fresh
     return int(version)
 
 
 def catalog_version_with(key: str) -> tuple[int, object]:
     """The catalog version and the cache entry under `key`, in one cache round trip."""
-    found = cache.get_many([CATALOG_VERSION_KEY, key])
+    found = cache.get_many([CATALOG_VERSION_KEY, key]) or {}
     version = found.get(CATALOG_VERSION_KEY)
     return (catalog_version() if version is None else int(version)), found.get(key)
 
@@ -38,9 +42,13 @@ def catalog_version_with(key: str) -> tuple[int, object]:
 def bump_catalog_version() -> int:
     """Make every cached catalog page stale (call after any listing or shop edit)."""
     try:
-        return int(cache.incr(CATALOG_VERSION_KEY))
+        version = cache.incr(CATALOG_VERSION_KEY)
     except ValueError:
-        # The key was missing (cache cleared or evicted): start again above any old version.
+        version = None  # the key was missing (cache cleared or evicted)
+    if version is None:
+        # Start again above any old version; while the cache is down, this version is the
+        # fresh one that catalog_version() gives too.
         fresh = _fresh_version()
         cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
-        return int(cache.get(CATALOG_VERSION_KEY, fresh))
+        version = cache.get(CATALOG_VERSION_KEY) or fresh
+    return int(version)

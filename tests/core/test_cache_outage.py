@@ -10,6 +10,7 @@ import pytest
 import redis
 from django.urls import reverse
 
+from catalog.services import save_product
 from marketplace.settings import redis_cache
 from orders.models import Order
 from tests.factories import PASSWORD, make_product, make_user
@@ -135,3 +136,24 @@ def test_failed_logins_are_still_limited_while_redis_is_down(client, own_redis, 
     response = client.post(reverse("account_login"), {"login": buyer.email, "password": PASSWORD})
     assert response.status_code == 200 and response.context["form"].errors
     assert "_auth_user_id" not in client.session
+
+
+def test_a_listing_edit_while_redis_is_down_is_saved_and_shown(
+    client, own_redis, django_capture_on_commit_callbacks
+):
+    product = make_product(title="Kemeja Batik Telapak Tangan", price=350_000)
+    page = f"/batik/{product.slug}/"
+    assert b"350.000" in client.get(page).content
+    own_redis.stop()
+
+    # when the cooperative corrects the price while the cache is away
+    product.price = 375_000
+    with django_capture_on_commit_callbacks(execute=True):
+        save_product(product=product)
+
+    # then the edit is kept and the page, built from the database, shows it
+    product.refresh_from_db()
+    assert product.price == 375_000
+    response = client.get(page)
+    assert response.status_code == 200
+    assert b"375.000" in response.content
