@@ -2,14 +2,19 @@
 
 Every cached catalog part is stored under the current version; a write that changes what buyers
 see calls `bump_catalog_version()` after commit (the services do, the admin through them), and
-every cached part is stale at once.
+every cached part is stale at once. Templates key their `{% cache %}` fragments on the
+`catalog_version` and `catalog_cache_seconds` values of `fragment_context()`.
 """
 
+import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 CATALOG_VERSION_KEY = "catalog:version"
+# Cached parts live this long at most; any listing edit makes them stale at once anyway.
+CACHE_SECONDS = 600
 
 
 def _fresh_version() -> int:
@@ -52,3 +57,32 @@ def bump_catalog_version() -> int:
         cache.add(CATALOG_VERSION_KEY, fresh, timeout=None)
         version = cache.get(CATALOG_VERSION_KEY) or fresh
     return int(version)
+
+
+def is_enabled() -> bool:
+    """Whether catalog pages and fragments are cached at all (CATALOG_PAGE_CACHE)."""
+    return settings.CATALOG_PAGE_CACHE
+
+
+def fragment_context(version: int | None = None) -> dict:
+    """What `{% cache %}` fragments of catalog templates key on: the version and a lifetime.
+
+    With caching off the lifetime is 0, so a fragment is rendered every time.
+    """
+    if not is_enabled():
+        return {"catalog_version": 0, "catalog_cache_seconds": 0}
+    return {
+        "catalog_version": catalog_version() if version is None else version,
+        "catalog_cache_seconds": CACHE_SECONDS,
+    }
+
+
+def page_key(full_path: str, language: str) -> str:
+    """The key of a whole page kept for signed-out visitors (stored with its version)."""
+    digest = hashlib.sha256(full_path.encode()).hexdigest()[:32]
+    return f"catalog:page:{language}:{digest}"
+
+
+def facets_key(version: int) -> str:
+    """The key of the taxonomy facets of one catalog version."""
+    return f"catalog:facets:{version}"

@@ -74,8 +74,8 @@ class Colour(Taxon):
         verbose_name_plural = _("colours")
 
 
-# What a product card reads; loading only these keeps a 96-card page from parsing descriptions
-# and search vectors it never shows.
+# What a product card reads (see ProductQuerySet.with_card_data()); loading only these keeps a
+# 96-card page from parsing descriptions and search vectors it never shows.
 CARD_FIELDS = (
     "id",
     "slug",
@@ -92,7 +92,6 @@ CARD_FIELDS = (
     "rating_average",
     "rating_count",
 )
-CARD_IMAGE_FIELDS = ("id", "product_id", "image", "width", "height", "alt_text", "thumbnails")
 
 
 class ProductQuerySet(models.QuerySet):
@@ -121,29 +120,28 @@ class ProductQuerySet(models.QuerySet):
             | Q(Exists(member), status=Product.Status.ACTIVE, is_hidden=True)
         )
 
-    def for_cards(self):
-        """What a product card shows, in two queries whatever the page size."""
-        primary = ProductImage.objects.filter(is_primary=True)
-        return self.card_fields().prefetch_related(
-            models.Prefetch("images", queryset=primary, to_attr="primary_images")
-        )
+    def with_card_data(self, user=None):
+        """What a product card shows, in ONE query: the shop, the primary image, the heart.
 
-    def card_fields(self):
-        """The shop joined, and only the columns a card shows (no description, no search words)."""
-        return self.select_related("shop").only(*CARD_FIELDS)
-
-    def with_card_image(self):
-        """The primary image joined in as `_primary` (at most one per product), for card rows.
-
-        Saves the second query (and the prefetch machinery) that `primary_images` costs.
+        The primary image comes as `primary_image` (None without one), joined through a
+        FilteredRelation; `is_favourite` is the reader's own (False when signed out).
         """
-        return self.annotate(
-            _primary=models.FilteredRelation("images", condition=Q(images__is_primary=True))
+        # only() before the FilteredRelation: Django refuses only() naming its fields, so the
+        # image's few columns all come.
+        return (
+            self.only(*CARD_FIELDS)
+            .annotate(
+                primary_image=models.FilteredRelation(
+                    "images", condition=Q(images__is_primary=True)
+                )
+            )
+            .select_related("shop", "primary_image")
+            .with_favourite_flag(user)
         )
 
-    def with_favourite_flag(self, user):
+    def with_favourite_flag(self, user=None):
         """Annotate `is_favourite` for the signed-in user (False for everybody else)."""
-        if not user.is_authenticated:
+        if user is None or not user.is_authenticated:
             return self.annotate(is_favourite=models.Value(False))
         saved = Favourite.objects.filter(user=user, product=OuterRef("pk"))
         return self.annotate(is_favourite=Exists(saved))
@@ -258,14 +256,6 @@ class Product(models.Model):
 
     def get_absolute_url(self) -> str:
         return product_url(self.slug)
-
-    @property
-    def card_image(self) -> "ProductImage | None":
-        """The primary image: prefetched as `primary_images`, else looked up."""
-        images = getattr(self, "primary_images", None)
-        if images is None:
-            images = sorted(self.images.all(), key=lambda image: not image.is_primary)[:1]
-        return images[0] if images else None
 
 
 _SLUG_MARK = "slug-placeholder"

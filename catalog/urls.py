@@ -14,6 +14,12 @@ urlpatterns = [
     path("koleksi/<slug:slug>/", views.collection_detail, name="collection-detail"),
 ]
 
+# The public shop page, mounted by marketplace/urls.py under the shops' address and name
+# (`artisans:shop-detail`, /toko/<slug>/) beside the artisans' own shop URLs.
+shop_urlpatterns = [
+    path("<slug:slug>/", views.shop_detail, name="shop-detail"),
+]
+
 if os.environ.get("BENCH_BARE_VIEW") == "1":
     # Only for bench/catalog.py: the yardstick view, served by the same server in the same run.
     urlpatterns.append(path("bench/bare", views.bench_bare, name="bench-bare"))

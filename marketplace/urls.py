@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from artisans import urls as artisans_urls
+from catalog import urls as catalog_urls
 from catalog.sitemaps import SITEMAPS
 from core import views as core_views
 from dashboard import application as dashboard_application
@@ -29,7 +31,12 @@ urlpatterns += i18n_patterns(
     # Applying to sell shows artisans' and catalog's forms, so the dashboard serves it; it keeps
     # its place among the shops' pages, before any shop's slug.
     path("toko/buka-toko/", dashboard_application.apply, name="shop-apply"),
-    path("toko/", include("artisans.urls")),
+    # The shops' address holds the artisans' pages and the public shop page, which lists
+    # products and so belongs to the catalog (artisans do not import the catalog).
+    path(
+        "toko/",
+        include((artisans_urls.urlpatterns + catalog_urls.shop_urlpatterns, "artisans")),
+    ),
     path("pesanan/", include("orders.urls")),
     path("dasbor/", include("dashboard.urls")),
     path("ulasan/", include("reviews.urls")),

@@ -126,28 +126,3 @@ def test_a_repeated_search_finds_what_changed_since(client, settings, catalog):
         "Kain Sutra Nila",
         "Sarung Paku Baru",
     }
-
-
-@requires_postgres
-def test_new_search_words_reuse_the_same_two_statements(client, catalog):
-    """Words and page ids are parameters: PostgreSQL keeps one prepared plan for every search."""
-    from django.db import connection
-
-    sent = []
-
-    def record(execute, sql, params, many, context):
-        sent.append((sql, [type(p) for p in params or ()]))
-        return execute(sql, params, many, context)
-
-    statements = []
-    for words, found in (
-        ("daun", {"Kain Hijau Rantau"}),
-        ("paku", {"Selendang Biru", "Kain Sutra Biru"}),
-        ("biru sutra", {"Kain Sutra Biru"}),
-    ):
-        sent.clear()
-        with connection.execute_wrapper(record):
-            assert titles(client.get(f"/en/batik/?q={words}")) == found
-        statements.append([s for s in sent if "to_tsquery" in s[0] or "ANY(" in s[0]])
-    assert len(statements[0]) == 2
-    assert statements[0] == statements[1] == statements[2]

@@ -1,0 +1,105 @@
+"""Browse and search the catalog: filters, sorting and pages, all kept in the URL."""
+
+from django.db.models import Case, QuerySet, Value, When
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from artisans.models import District, Shop
+from core.templatetags.money import format_rupiah
+
+from .. import cache as catalog_cache
+from .. import selectors
+from ..browse import (
+    AVAILABILITY,
+    BROWSE_DEPTH,
+    PER_PAGE_CHOICES,
+    SORTS,
+    TAXON_FILTERS,
+    CatalogQuery,
+    browse_page,
+    filter_products,
+    sort_products,
+)
+from ..facets import Facets, current_taxonomy_facets
+from ..models import Product
+from .pagecache import cached_for_visitors
+
+
+def matching_products(base: QuerySet, query: CatalogQuery) -> tuple[QuerySet, bool]:
+    """The products of `base` matching the query's filters and words, sorted; and whether the
+    matches are only similar words (a typo's fallback).
+
+    The one call into search: a Product queryset, unsliced, to page and chain on.
+    """
+    filtered = filter_products(base, query)
+    if not selectors.search_words(query.q):
+        return sort_products(filtered, query.sort), False
+    result = selectors.search_with_fallback(CatalogQuery(q=query.q, sort=query.sort), base=filtered)
+    if result.ids is None:
+        return result.products, result.is_fuzzy
+    # Full-text matches come as ids in the sort's order.
+    order = Case(*(When(pk=pk, then=Value(place)) for place, pk in enumerate(result.ids)))
+    return base.filter(pk__in=result.ids).order_by(order, "pk"), False
+
+
+def sort_choices(query: CatalogQuery) -> list[tuple[str, str]]:
+    """The sorts to offer: relevance only when there is something to be relevant to."""
+    return [(value, label) for value, label in SORTS.items() if value != "relevance" or query.q]
+
+
+@cached_for_visitors
+def product_list(request):
+    """Browse and search: filters, sorting and pages, all kept in the URL."""
+    query = CatalogQuery.from_querydict(request.GET)
+    fragments = catalog_cache.fragment_context()
+    facets = current_taxonomy_facets(fragments["catalog_version"])
+    products, is_fuzzy = matching_products(Product.objects.published(), query)
+    page = browse_page(products, query, request.GET.get("page"), user=request.user)
+    context = {
+        "query": query,
+        "query_string": query.query_string(),
+        "facets": facets,
+        "page": page,
+        "is_fuzzy": is_fuzzy,
+        "chips": filter_chips(query, facets),
+        "sorts": sort_choices(query),
+        "availability_choices": list(AVAILABILITY.items()),
+        "districts": District.choices,
+        "per_page_choices": [(size, size) for size in PER_PAGE_CHOICES],
+        "search_cap": selectors.SEARCH_CANDIDATES,
+        "browse_depth": BROWSE_DEPTH,
+        "selected": {param: set(slugs) for param, slugs in query.taxa.items()},
+        **fragments,
+    }
+    if not page.object_list:
+        context["suggested_motifs"] = facets.by_kind["motif"][:8]
+        context["suggested_makers"] = Shop.objects.approved().order_by("-is_verified", "name")[:6]
+    return TemplateResponse(request, "catalog/product_list.html", context)
+
+
+def filter_chips(query: CatalogQuery, facets: Facets) -> list[dict]:
+    """One removable chip per active filter, each linking to the URL without it."""
+
+    def chip(label, param: str, value: str) -> dict:
+        return {"label": label, "url": "?" + query.query_string(without=(param, value))}
+
+    chips = []
+    if query.q:
+        chips.append(chip(f"“{query.q}”", "q", query.q))
+    for param, kind in TAXON_FILTERS.items():
+        chips += [chip(facets.name(kind, slug), param, slug) for slug in query.taxa.get(param, [])]
+    districts = dict(District.choices)
+    chips += [chip(districts[district], "district", district) for district in query.districts]
+    if query.price_min is not None:
+        label = _("from %(price)s") % {"price": format_rupiah(query.price_min)}
+        chips.append(chip(label, "price_min", str(query.price_min)))
+    if query.price_max is not None:
+        label = _("up to %(price)s") % {"price": format_rupiah(query.price_max)}
+        chips.append(chip(label, "price_max", str(query.price_max)))
+    if query.availability:
+        chips.append(
+            chip(str(AVAILABILITY[query.availability]), "availability", query.availability)
+        )
+    if query.verified:
+        chips.append(chip(_("Verified makers"), "verified", "1"))
+    return chips

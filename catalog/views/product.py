@@ -1,0 +1,158 @@
+"""A product page: gallery, options with stock, the maker, related work, share and SEO."""
+
+import json
+
+from django.db.models import F, Q, Value
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from core.phone import whatsapp_link
+
+from .. import cache as catalog_cache
+from ..models import Colour, Motif, Product, ProductOption
+from .pagecache import cached_for_visitors
+
+RELATED_CARDS = 8
+# Related work by motif is looked for among this many of the newest listings with the motif:
+# read off the motif's rows newest first, instead of every product of a common motif.
+RELATED_CANDIDATES = 64
+
+
+def _json_ld(data: dict) -> str:
+    """JSON for a <script type="application/ld+json">, safe against </script> in the text."""
+    text = json.dumps(data, ensure_ascii=False)
+    # Every <, > and & is written as a JSON unicode escape, so the text cannot close the script.
+    return mark_safe(  # noqa: S308
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
+
+
+def _product_json_ld(request, product: Product, images, options, url: str) -> str:
+    if product.is_made_to_order:
+        availability = "https://schema.org/MadeToOrder"
+    elif any(option.stock > 0 for option in options):
+        availability = "https://schema.org/InStock"
+    else:
+        availability = "https://schema.org/OutOfStock"
+    prices = [option.price for option in options] or [product.price]
+    offer = {
+        "@type": "AggregateOffer" if len(set(prices)) > 1 else "Offer",
+        "priceCurrency": "IDR",
+        "availability": availability,
+        "url": url,
+        "seller": {"@type": "Organization", "name": product.shop.name},
+    }
+    if offer["@type"] == "AggregateOffer":
+        offer.update(lowPrice=min(prices), highPrice=max(prices), offerCount=len(prices))
+    else:
+        offer["price"] = prices[0]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "description": product.description[:500],
+        "sku": str(product.pk),
+        "url": url,
+        "image": [request.build_absolute_uri(image.image.url) for image in images],
+        "brand": {"@type": "Brand", "name": product.shop.name},
+        "offers": offer,
+    }
+    if product.fabric:
+        data["material"] = product.fabric.name
+    return _json_ld({key: value for key, value in data.items() if value})
+
+
+def _motifs_and_colours(product: Product) -> tuple[list[dict], list[dict]]:
+    """The product's motifs and colours, in ONE query (a UNION ALL)."""
+    taxa = (
+        Motif.objects.filter(products=product)
+        .order_by()
+        .values_list("slug", "name")
+        .annotate(kind=Value("motif"), colour_hex=Value(""))
+        .union(
+            Colour.objects.filter(products=product)
+            .order_by()
+            .values_list("slug", "name")
+            .annotate(kind=Value("colour"), colour_hex=F("hex")),
+            all=True,
+        )
+        .order_by()
+    )
+    motifs, colours = [], []
+    for slug, name, kind, colour_hex in taxa:
+        if kind == "motif":
+            motifs.append({"slug": slug, "name": name})
+        else:
+            colours.append({"slug": slug, "name": name, "hex": colour_hex})
+    return motifs, colours
+
+
+def related_products(product: Product, motif_slugs: list[str], user):
+    """The newest public work of the same shop or with one of the same motifs (lazy)."""
+    same_motif = (
+        Product.motifs.through.objects.filter(motif__slug__in=motif_slugs)
+        .order_by("-product_id")
+        .values("product_id")[:RELATED_CANDIDATES]
+    )
+    return (
+        Product.objects.published()
+        .filter(Q(shop_id=product.shop_id) | Q(pk__in=same_motif))
+        .exclude(pk=product.pk)
+        .with_card_data(user)[:RELATED_CARDS]
+    )
+
+
+@cached_for_visitors
+def product_detail(request, slug: str):
+    """A product page: gallery, options with stock, the maker, related work, share and SEO."""
+    product = get_object_or_404(
+        Product.objects.visible_to(request.user)
+        .with_favourite_flag(request.user)
+        .select_related("shop", "technique", "fabric", "product_type"),
+        slug=slug,
+    )
+    shop = product.shop
+    is_preview = product.status != Product.Status.ACTIVE or not shop.is_public or product.is_hidden
+    options = list(ProductOption.objects.filter(product=product))
+    for option in options:
+        option.product = product
+    images = list(product.images.all())
+    motifs, colours = _motifs_and_colours(product)
+    url = request.build_absolute_uri(product.get_absolute_url())
+    message = _("Hello %(shop)s, I am interested in “%(product)s”: %(url)s") % {
+        "shop": shop.name,
+        "product": product.title,
+        "url": url,
+    }
+    prices = sorted({option.price for option in options}) or [product.price]
+    in_stock = [option for option in options if option.stock > 0]
+    context = {
+        "product": product,
+        "is_preview": is_preview,
+        "images": images,
+        "primary_image": images[0] if images else None,
+        "options": options,
+        "single_option": options[0] if len(options) == 1 and not options[0].name else None,
+        "motifs": motifs,
+        "colours": colours,
+        "related": related_products(product, [m["slug"] for m in motifs], request.user),
+        "shop": shop,
+        "whatsapp_url": whatsapp_link(shop.whatsapp, message) if shop.whatsapp else "",
+        "share_text": f"{product.title} – {url}",
+        "absolute_url": url,
+        "og_image": request.build_absolute_uri(images[0].image.url) if images else "",
+        "json_ld": _product_json_ld(request, product, images, options, url),
+        "min_price": prices[0],
+        "max_price": prices[-1],
+        "can_order": shop.accepts_orders
+        and product.status == Product.Status.ACTIVE
+        and not product.is_hidden
+        and (product.is_made_to_order or bool(in_stock)),
+        "is_sold_out": not product.is_made_to_order and not in_stock,
+        "default_option": in_stock[0] if in_stock else (options[0] if options else None),
+        "max_stock": max((option.stock for option in options), default=0),
+        **catalog_cache.fragment_context(),
+    }
+    return TemplateResponse(request, "catalog/product_detail.html", context)
