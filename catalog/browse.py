@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Subquery, Value
 from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import District
 
-from .models import Colour, Motif
+from .models import Colour, Motif, Product
 
 PER_PAGE_CHOICES = (24, 48, 96)
 # A list goes this many products deep at most, whatever the sort: deeper pages would make the
@@ -177,22 +177,16 @@ def sort_products(queryset: QuerySet, sort: str) -> QuerySet:
 
 
 class DepthPaginator(Paginator):
-    """Pages of a list that goes at most `depth` items deep.
+    """Pages of a list that goes at most `depth` products deep, told how many were found.
 
-    The count stops at depth + 1 (a COUNT over a LIMIT, read off an index), so it costs the
-    same at 10k products as at 100k; `is_capped` tells the page to say there is more.
+    `found` is counted up to depth + 1 (see capped_count()), so it costs the same at 10k
+    products as at 100k; `is_capped` tells the page to say there is more.
     """
 
-    def __init__(self, object_list, per_page, *, counted=None, depth: int = BROWSE_DEPTH):
-        super().__init__(object_list, per_page)
-        # What to count: the same products without what the cards join in.
-        self.counted = object_list if counted is None else counted
+    def __init__(self, per_page: int, *, found: int, depth: int = BROWSE_DEPTH):
+        super().__init__([], per_page)
+        self.found = found
         self.depth = depth
-
-    @cached_property
-    def found(self) -> int:
-        """How many products match, counted up to depth + 1."""
-        return self.counted[: self.depth + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -203,7 +197,53 @@ class DepthPaginator(Paginator):
         return self.found > self.depth
 
 
+def capped_count(products: QuerySet, depth: int = BROWSE_DEPTH) -> Subquery:
+    """How many of `products` there are, counted up to depth + 1, as a subquery.
+
+    A COUNT over a LIMIT: the database stops after depth + 1 rows, whatever the catalog size.
+    """
+    limited = products.order_by().values("pk")[: depth + 1]
+    counted = (
+        Product.objects.filter(pk__in=limited)
+        .order_by()
+        .annotate(everything=Value(1))
+        .values("everything")
+        .annotate(found=Count("pk"))
+        .values("found")
+    )
+    return Subquery(counted)
+
+
+def _page_number(number, per_page: int, depth: int) -> int:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    return max(1, min(number, -(-depth // per_page)))
+
+
 def browse_page(products: QuerySet, query: CatalogQuery, number, *, user=None) -> Page:
-    """One page of cards of `products` (filtered and sorted), at most BROWSE_DEPTH deep."""
-    paginator = DepthPaginator(products.with_card_data(user), query.per_page, counted=products)
-    return paginator.get_page(number)
+    """One page of cards of `products` (filtered and sorted), at most BROWSE_DEPTH deep.
+
+    ONE query: the page's cards, each carrying the capped count. Only a page past the end
+    (a stale link) costs a count of its own and then the last page.
+    """
+    per_page, depth = query.per_page, BROWSE_DEPTH
+    number = _page_number(number, per_page, depth)
+    cards = products.with_card_data(user).annotate(found=capped_count(products, depth))
+
+    def rows(number: int) -> list:
+        start = (number - 1) * per_page
+        return list(cards[start : min(start + per_page, depth)])
+
+    found_rows = rows(number)
+    if found_rows:
+        found = found_rows[0].found
+    else:
+        found = products.order_by()[: depth + 1].count()
+        paginator = DepthPaginator(per_page, found=found, depth=depth)
+        if number > paginator.num_pages:
+            number = paginator.num_pages
+            found_rows = rows(number) if found else []
+    paginator = DepthPaginator(per_page, found=found, depth=depth)
+    return Page(found_rows, number, paginator)

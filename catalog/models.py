@@ -82,6 +82,7 @@ CARD_FIELDS = (
     "title",
     "price",
     "is_made_to_order",
+    "is_featured",
     "created_at",
     "shop_id",
     "shop__id",

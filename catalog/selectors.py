@@ -189,27 +189,50 @@ def makers_by_district():
 def collections_with_products(
     *, user=None, per_collection: int | None = None, collection: Collection | None = None
 ) -> list[Collection]:
-    """Published collections with their public products in the curated order.
+    """Published collections (or just `collection`) with their public products, in ONE query.
 
-    Each collection gets `cards` (products with_card_data() for `user`); collections left with
-    no public product are dropped. Two queries: the collections, and every card of them.
+    Each collection gets `cards`: products with_card_data() for `user`, in the curated order.
+    Without `collection`, the collections are read from the same rows, so those left with no
+    public product do not appear.
     """
-    collections = [collection] if collection is not None else list(Collection.objects.published())
-    for each in collections:
-        each.cards = []
-    by_id = {each.pk: each for each in collections}
     position = CollectionItem.objects.filter(
         collection=OuterRef("in_collection"), product=OuterRef("pk")
     ).values("position")[:1]
+    in_collections = (
+        {"collections": collection}
+        if collection is not None
+        else {"collections__is_published": True}
+    )
     products = (
         Product.objects.published()
         .with_card_data(user)
-        .filter(collections__in=list(by_id))
-        .annotate(in_collection=F("collections"), item_position=Subquery(position))
-        .order_by("item_position", "pk")
+        .filter(**in_collections)
+        .annotate(
+            in_collection=F("collections"),
+            collection_title=F("collections__title"),
+            collection_slug=F("collections__slug"),
+            collection_description=F("collections__description"),
+            collection_position=F("collections__position"),
+            item_position=Subquery(position),
+        )
+        .order_by("collection_position", "collection_title", "in_collection", "item_position", "pk")
     )
-    for product in products if by_id else []:
-        cards = by_id[product.in_collection].cards
-        if per_collection is None or len(cards) < per_collection:
-            cards.append(product)
-    return [each for each in collections if each.cards or each is collection]
+    collections: dict[int, Collection] = {}
+    if collection is not None:
+        collection.cards = []
+        collections[collection.pk] = collection
+    for product in products:
+        found = collections.get(product.in_collection)
+        if found is None:
+            found = Collection(
+                pk=product.in_collection,
+                title=product.collection_title,
+                slug=product.collection_slug,
+                description=product.collection_description,
+                position=product.collection_position,
+            )
+            found.cards = []
+            collections[found.pk] = found
+        if per_collection is None or len(found.cards) < per_collection:
+            found.cards.append(product)
+    return list(collections.values())

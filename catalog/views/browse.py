@@ -11,7 +11,6 @@ from .. import cache as catalog_cache
 from .. import selectors
 from ..browse import (
     AVAILABILITY,
-    BROWSE_DEPTH,
     PER_PAGE_CHOICES,
     SORTS,
     TAXON_FILTERS,
@@ -67,7 +66,6 @@ def product_list(request):
         "districts": District.choices,
         "per_page_choices": [(size, size) for size in PER_PAGE_CHOICES],
         "search_cap": selectors.SEARCH_CANDIDATES,
-        "browse_depth": BROWSE_DEPTH,
         "selected": {param: set(slugs) for param, slugs in query.taxa.items()},
         **fragments,
     }

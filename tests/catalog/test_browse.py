@@ -220,3 +220,33 @@ def test_cards_escape_what_artisans_type(client):
     assert "<h3>Kain &lt;b&gt;Paku&lt;/b&gt; &#x27;Tua&#x27;</h3>" in html
     assert "Batik &quot;Sisik&quot; &amp; &lt;Naga&gt; ·" in html
     assert 'alt="Kain &lt;b&gt;Paku&lt;/b&gt; &#x27;Tua&#x27;"' in html
+
+
+def test_a_list_goes_only_so_deep_and_says_how_to_see_the_rest(client, monkeypatch):
+    # given more batik than a list shows (the depth made small for the test)
+    monkeypatch.setattr("catalog.browse.BROWSE_DEPTH", 30)
+    for number in range(35):
+        make_product(title=f"Kain {number}")
+
+    # when the buyer pages to the end, or follows an old link past it
+    first = client.get("/en/batik/").content.decode()
+    last = client.get("/en/batik/?page=2")
+    past = client.get("/en/batik/?page=40")
+
+    # then the count says there are more, the last page holds the rest up to the depth,
+    # and it tells the buyer to narrow the list
+    assert "30+ batik" in first
+    assert len(titles(last)) == 6
+    assert "Only the first 30 batik of this list are shown" in last.content.decode()
+    assert 'href="#filters"' in last.content.decode()
+    assert titles(past) == titles(last)
+    assert "Only the first" not in first
+
+
+def test_a_narrow_filter_counts_every_match(client, monkeypatch):
+    monkeypatch.setattr("catalog.browse.BROWSE_DEPTH", 30)
+    for number in range(35):
+        make_product(title=f"Kain {number}", motif="paku" if number < 5 else "sawit")
+    html = client.get("/en/batik/?motif=paku").content.decode()
+    assert "5 batik" in html
+    assert "Only the first" not in html

@@ -124,6 +124,18 @@ def test_related_products_same_motif_or_same_shop(client):
     assert "Unrelated" not in related and "Draft paku" not in related
 
 
+def test_related_products_are_the_newest_work_with_the_motif(client, monkeypatch):
+    # given more work with the motif than the page looks through (made small for the test)
+    monkeypatch.setattr("catalog.views.product.RELATED_CANDIDATES", 3)
+    oldest = make_product(motif="paku", title="Oldest paku")
+    product = make_product(motif="paku")
+    newer = [make_product(motif="paku", title=f"Newer paku {n}") for n in range(2)]
+    html = client.get(product.get_absolute_url()).content.decode()
+    related = html.split("related-heading", 1)[1]
+    assert all(item.title in related for item in newer)
+    assert oldest.title not in related
+
+
 def test_gallery_uses_thumbnails_srcset_when_present(client):
     product = make_product()
     add_image(product, thumbnails={"320": "products/t-320.webp", "640": "products/t-640.webp"})
