@@ -7,7 +7,9 @@ substitution rather than a per-visitor endpoint fetched by script: the add-to-ca
 the cart badge must work without JavaScript, and the values cost one string replace.
 
 Visitors with a message waiting (e.g. "Added to cart") and signed-in buyers get the page
-rendered for them; its `{% cache %}` fragments (cards, filters) still come from the cache.
+rendered for them; its `{% cache %}` fragments (cards, filters, the product page's parts)
+still come from the cache. Those pages get the CSRF placeholder too, so that no fragment
+ever holds one visitor's token.
 """
 
 from functools import wraps
@@ -43,13 +45,28 @@ def _is_cacheable(request) -> bool:
     )
 
 
+def _with_csrf_token(request, content: bytes) -> bytes:
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder not in content:
+        return content
+    return content.replace(placeholder, get_token(request).encode())
+
+
 def _with_visitor_bits(request, content: bytes) -> bytes:
     """The visitor's CSRF token and cart count in place of their placeholders."""
     # One small render: the context processors give the cart count as on any page.
     cart_count = render_to_string("includes/_cart_count.txt", request=request).strip()
-    return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()).replace(
-        CART_COUNT_PLACEHOLDER.encode(), cart_count.encode()
-    )
+    content = content.replace(CART_COUNT_PLACEHOLDER.encode(), cart_count.encode())
+    return _with_csrf_token(request, content)
+
+
+def _rendered_for(request, response):
+    """A page rendered for this visitor alone, its fragments free of their CSRF token."""
+    if isinstance(response, TemplateResponse):
+        response.context_data["csrf_token"] = CSRF_PLACEHOLDER
+        response.render()
+        response.content = _with_csrf_token(request, response.content)
+    return response
 
 
 def cached_for_visitors(view):
@@ -61,7 +78,7 @@ def cached_for_visitors(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _is_cacheable(request):
-            return view(request, *args, **kwargs)
+            return _rendered_for(request, view(request, *args, **kwargs))
         key = catalog_cache.page_key(request.get_full_path(), get_language())
         version, stored = catalog_cache.catalog_version_with(key)
         if stored is not None and stored[0] == version:

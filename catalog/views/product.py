@@ -5,6 +5,7 @@ import json
 from django.db.models import F, Q, Value
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -89,10 +90,11 @@ def _motifs_and_colours(product: Product) -> tuple[list[dict], list[dict]]:
     return motifs, colours
 
 
-def related_products(product: Product, motif_slugs: list[str], user):
+def related_products(product: Product, user):
     """The newest public work of the same shop or with one of the same motifs (lazy)."""
+    motifs = Product.motifs.through.objects.filter(product_id=product.pk).values("motif_id")
     same_motif = (
-        Product.motifs.through.objects.filter(motif__slug__in=motif_slugs)
+        Product.motifs.through.objects.filter(motif_id__in=motifs)
         .order_by("-product_id")
         .values("product_id")[:RELATED_CANDIDATES]
     )
@@ -104,17 +106,9 @@ def related_products(product: Product, motif_slugs: list[str], user):
     )
 
 
-@cached_for_visitors
-def product_detail(request, slug: str):
-    """A product page: gallery, options with stock, the maker, related work, share and SEO."""
-    product = get_object_or_404(
-        Product.objects.visible_to(request.user)
-        .with_favourite_flag(request.user)
-        .select_related("shop", "technique", "fabric", "product_type"),
-        slug=slug,
-    )
+def _details(request, product: Product) -> dict:
+    """What the page's cached fragments show: gallery, options and prices, taxonomy, SEO."""
     shop = product.shop
-    is_preview = product.status != Product.Status.ACTIVE or not shop.is_public or product.is_hidden
     options = list(ProductOption.objects.filter(product=product))
     for option in options:
         option.product = product
@@ -128,17 +122,13 @@ def product_detail(request, slug: str):
     }
     prices = sorted({option.price for option in options}) or [product.price]
     in_stock = [option for option in options if option.stock > 0]
-    context = {
-        "product": product,
-        "is_preview": is_preview,
+    return {
         "images": images,
         "primary_image": images[0] if images else None,
         "options": options,
         "single_option": options[0] if len(options) == 1 and not options[0].name else None,
         "motifs": motifs,
         "colours": colours,
-        "related": related_products(product, [m["slug"] for m in motifs], request.user),
-        "shop": shop,
         "whatsapp_url": whatsapp_link(shop.whatsapp, message) if shop.whatsapp else "",
         "share_text": f"{product.title} – {url}",
         "absolute_url": url,
@@ -153,6 +143,27 @@ def product_detail(request, slug: str):
         "is_sold_out": not product.is_made_to_order and not in_stock,
         "default_option": in_stock[0] if in_stock else (options[0] if options else None),
         "max_stock": max((option.stock for option in options), default=0),
+    }
+
+
+@cached_for_visitors
+def product_detail(request, slug: str):
+    """A product page: gallery, options with stock, the maker, related work, share and SEO."""
+    product = get_object_or_404(
+        Product.objects.visible_to(request.user)
+        .with_favourite_flag(request.user)
+        .select_related("shop", "technique", "fabric", "product_type"),
+        slug=slug,
+    )
+    shop = product.shop
+    is_preview = product.status != Product.Status.ACTIVE or not shop.is_public or product.is_hidden
+    context = {
+        "product": product,
+        "shop": shop,
+        "is_preview": is_preview,
+        # Read only when a `{% cache %}` fragment of the page is missing.
+        "details": SimpleLazyObject(lambda: _details(request, product)),
+        "related": related_products(product, request.user),
         **catalog_cache.fragment_context(),
     }
     return TemplateResponse(request, "catalog/product_detail.html", context)

@@ -7,18 +7,17 @@ below the catalog and do not import it. The address stays `/toko/<slug>/`, named
 
 from urllib.parse import quote
 
-from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from artisans.models import Shop, ShopFollow
+from artisans.models import Shop, ShopFollow, ShopMember
 from core.phone import whatsapp_link
 
 from .. import cache as catalog_cache
-from ..browse import AVAILABILITY, CatalogQuery
+from ..browse import AVAILABILITY, CatalogQuery, browse_page
 from ..models import Product
 from .browse import matching_products, sort_choices
 from .pagecache import cached_for_visitors
@@ -26,11 +25,28 @@ from .pagecache import cached_for_visitors
 PRODUCTS_PER_PAGE = 24
 
 
+def _shop_for(user, slug: str) -> Shop:
+    """The shop with its follower count, and whether `user` follows it or is a member."""
+    shops = Shop.objects.annotate(follower_count=Count("follows"))
+    if user.is_authenticated:
+        shops = shops.annotate(
+            is_following=Exists(ShopFollow.objects.filter(shop=OuterRef("pk"), user=user)),
+            is_member=Exists(ShopMember.objects.filter(shop=OuterRef("pk"), user=user)),
+        )
+    else:
+        shops = shops.annotate(is_following=Value(False), is_member=Value(False))
+    return get_object_or_404(shops, slug=slug)
+
+
 @cached_for_visitors
 def shop_detail(request, slug: str):
-    """A maker's public shop page; members also see it while it waits for review."""
-    shop = get_object_or_404(Shop.objects.annotate(follower_count=Count("follows")), slug=slug)
-    is_member = shop.has_member(request.user)
+    """A maker's public shop page; members also see it while it waits for review.
+
+    The shop's story, motifs and reviews are `{% cache %}` fragments of the template: a warm
+    page queries the shop and one page of its cards.
+    """
+    shop = _shop_for(request.user, slug)
+    is_member = shop.is_member
     if not shop.is_public and not is_member:
         raise Http404
     # Members previewing a shop under review see its active listings.
@@ -40,15 +56,10 @@ def shop_detail(request, slug: str):
         else Product.objects.filter(status=Product.Status.ACTIVE)
     )
     query = CatalogQuery.from_querydict(request.GET)
+    query.per_page = PRODUCTS_PER_PAGE
     found, _is_fuzzy = matching_products(products.filter(shop=shop), query)
-    page = Paginator(found.with_card_data(request.user), PRODUCTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = browse_page(found, query, request.GET.get("page"), user=request.user)
     shop_url = request.build_absolute_uri(shop.get_absolute_url())
-    is_following = (
-        request.user.is_authenticated
-        and ShopFollow.objects.filter(user=request.user, shop=shop).exists()
-    )
     context = {
         "shop": shop,
         "page": page,
@@ -57,7 +68,7 @@ def shop_detail(request, slug: str):
         "sorts": sort_choices(query),
         "availability_choices": list(AVAILABILITY.items()),
         "is_member": is_member,
-        "is_following": is_following,
+        "is_following": shop.is_following,
         "motifs": shop.motifs.all(),
         "techniques": shop.techniques.all(),
         "whatsapp_url": whatsapp_link(

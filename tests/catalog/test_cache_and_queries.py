@@ -1,6 +1,7 @@
 """Cached pages for visitors, invalidated by edits; query counts that do not grow with the page."""
 
 import pytest
+from django.urls import reverse
 
 from catalog.cache import bump_catalog_version
 from catalog.models import Product
@@ -194,3 +195,44 @@ def test_uncached_list_shows_each_edit_and_each_readers_own_hearts(client, setti
     assert 'aria-pressed="true"' in pages[saver]
     assert 'aria-pressed="true"' not in pages[other]
     assert 'aria-pressed="false"' in pages[other]
+
+
+def test_a_visitor_with_a_cart_is_served_the_cached_page_with_their_own_count(client):
+    from django.test import Client
+
+    from orders.cart import SESSION_KEY
+
+    product = make_product(title="Kain Sawit")
+    option = product.options.first()
+    Client().get(product.get_absolute_url())  # a first-time visitor fills the cache
+    session = client.session
+    session[SESSION_KEY] = {str(option.pk): {"q": 3, "p": option.price, "s": option.stock}}
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    response = client.get(product.get_absolute_url())
+    html = response.content.decode()
+    assert response["X-Catalog-Cache"] == "hit"
+    assert 'data-testid="cart-count">3<' in html
+    assert "__visitor-" not in html
+    assert 'name="csrfmiddlewaretoken" value="' in html
+
+
+def test_signed_in_buyers_never_get_each_others_token_from_a_cached_fragment(client):
+    from django.test import Client
+
+    product = make_product(title="Kain Sawit")
+    pages = []
+    for _number in range(2):
+        buyer = Client(enforce_csrf_checks=True)
+        buyer.force_login(make_user())
+        html = buyer.get(product.get_absolute_url()).content.decode()
+        token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        option = product.options.first()
+        added = buyer.post(
+            reverse("orders:cart-add"),
+            {"option": option.pk, "quantity": 1, "csrfmiddlewaretoken": token},
+        )
+        pages.append((token, added.status_code))
+    assert "__visitor-" not in html
+    assert pages[0][0] != pages[1][0]
+    assert all(status != 403 for _token, status in pages)
