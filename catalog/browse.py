@@ -164,16 +164,19 @@ def filter_products(queryset: QuerySet, query: CatalogQuery) -> QuerySet:
     return queryset
 
 
+# The order of each sort, as the keys of one index each (migrations 0002, 0003); search's "relevance"
+# is its own (catalog.search), a browse without words sorts it as "newest".
+NEWEST = ("-created_at", "-pk")
+SORT_ORDER = {
+    "newest": NEWEST,
+    "price-asc": ("price", "pk"),
+    "price-desc": ("-price", "-pk"),
+    "popular": ("-favourite_count", "-created_at", "-pk"),
+}
+
+
 def sort_products(queryset: QuerySet, sort: str) -> QuerySet:
-    if sort == "price-asc":
-        return queryset.order_by("price", "pk")
-    if sort == "price-desc":
-        return queryset.order_by("-price", "-pk")
-    if sort == "popular":
-        return queryset.popular_first()
-    if sort == "relevance" and "rank" in queryset.query.annotations:
-        return queryset.order_by("-rank", "-created_at", "-pk")
-    return queryset.order_by("-created_at", "-pk")
+    return queryset.order_by(*SORT_ORDER.get(sort, NEWEST))
 
 
 class DepthPaginator(Paginator):
@@ -222,13 +225,15 @@ def _page_number(number, per_page: int, depth: int) -> int:
     return max(1, min(number, -(-depth // per_page)))
 
 
-def browse_page(products: QuerySet, query: CatalogQuery, number, *, user=None) -> Page:
-    """One page of cards of `products` (filtered and sorted), at most BROWSE_DEPTH deep.
+def browse_page(
+    products: QuerySet, query: CatalogQuery, number, *, user=None, depth: int = BROWSE_DEPTH
+) -> Page:
+    """One page of cards of `products` (filtered and sorted), at most `depth` deep.
 
     ONE query: the page's cards, each carrying the capped count. Only a page past the end
     (a stale link) costs a count of its own and then the last page.
     """
-    per_page, depth = query.per_page, BROWSE_DEPTH
+    per_page = query.per_page
     number = _page_number(number, per_page, depth)
     cards = products.with_card_data(user).annotate(found=capped_count(products, depth))
 

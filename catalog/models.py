@@ -166,10 +166,6 @@ class ProductQuerySet(models.QuerySet):
     def by_verified_makers(self):
         return self.filter(shop__is_verified=True)
 
-    def popular_first(self):
-        """Most saved first, by the stored `favourite_count` (an index, not a count per request)."""
-        return self.order_by("-favourite_count", "-created_at", "-pk")
-
 
 class Product(models.Model):
     """One batik listing; prices are whole rupiah."""

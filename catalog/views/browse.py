@@ -1,14 +1,15 @@
 """Browse and search the catalog: filters, sorting and pages, all kept in the URL."""
 
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from artisans.models import District, Shop
 from core.templatetags.money import format_rupiah
 
+from .. import browse as browsing
 from .. import cache as catalog_cache
-from .. import selectors
+from .. import search
 from ..browse import (
     AVAILABILITY,
     PER_PAGE_CHOICES,
@@ -31,14 +32,15 @@ def matching_products(base: QuerySet, query: CatalogQuery) -> tuple[QuerySet, bo
     The one call into search: a Product queryset, unsliced, to page and chain on.
     """
     filtered = filter_products(base, query)
-    if not selectors.search_words(query.q):
+    if not search.search_words(query.q):
         return sort_products(filtered, query.sort), False
-    result = selectors.search_with_fallback(CatalogQuery(q=query.q, sort=query.sort), base=filtered)
-    if result.ids is None:
-        return result.products, result.is_fuzzy
-    # Full-text matches come as ids in the sort's order.
-    order = Case(*(When(pk=pk, then=Value(place)) for place, pk in enumerate(result.ids)))
-    return base.filter(pk__in=result.ids).order_by(order, "pk"), False
+    result = search.search_products(filtered, q=query.q, sort=query.sort)
+    return result.products, result.is_fuzzy
+
+
+def list_depth(query: CatalogQuery) -> int:
+    """How deep a list's pages reach: a search's order holds for its first SEARCH_LIMIT."""
+    return search.SEARCH_LIMIT if search.search_words(query.q) else browsing.BROWSE_DEPTH
 
 
 def sort_choices(query: CatalogQuery) -> list[tuple[str, str]]:
@@ -53,7 +55,8 @@ def product_list(request):
     fragments = catalog_cache.fragment_context()
     facets = current_taxonomy_facets(fragments["catalog_version"])
     products, is_fuzzy = matching_products(Product.objects.published(), query)
-    page = browse_page(products, query, request.GET.get("page"), user=request.user)
+    depth = list_depth(query)
+    page = browse_page(products, query, request.GET.get("page"), user=request.user, depth=depth)
     context = {
         "query": query,
         "query_string": query.query_string(),
@@ -65,7 +68,6 @@ def product_list(request):
         "availability_choices": list(AVAILABILITY.items()),
         "districts": District.choices,
         "per_page_choices": [(size, size) for size in PER_PAGE_CHOICES],
-        "search_cap": selectors.SEARCH_CANDIDATES,
         "selected": {param: set(slugs) for param, slugs in query.taxa.items()},
         **fragments,
     }

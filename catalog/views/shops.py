@@ -19,7 +19,7 @@ from core.phone import whatsapp_link
 from .. import cache as catalog_cache
 from ..browse import AVAILABILITY, CatalogQuery, browse_page
 from ..models import Product
-from .browse import matching_products, sort_choices
+from .browse import list_depth, matching_products, sort_choices
 from .pagecache import cached_for_visitors
 
 PRODUCTS_PER_PAGE = 24
@@ -57,8 +57,12 @@ def shop_detail(request, slug: str):
     )
     query = CatalogQuery.from_querydict(request.GET)
     query.per_page = PRODUCTS_PER_PAGE
-    found, _is_fuzzy = matching_products(products.filter(shop=shop), query)
-    page = browse_page(found, query, request.GET.get("page"), user=request.user)
+    found, is_fuzzy = matching_products(products.filter(shop=shop), query)
+    if is_fuzzy:  # a shop's own search shows what it has, not other words' matches
+        found = found.none()
+    page = browse_page(
+        found, query, request.GET.get("page"), user=request.user, depth=list_depth(query)
+    )
     shop_url = request.build_absolute_uri(shop.get_absolute_url())
     context = {
         "shop": shop,
