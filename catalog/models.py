@@ -1,13 +1,10 @@
 """The batik catalog: curated taxonomy, products, their options (with stock) and images."""
 
-from functools import lru_cache
-
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
@@ -252,31 +249,7 @@ class Product(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return product_url(self.slug)
-
-
-_SLUG_MARK = "slug-placeholder"
-
-
-def product_url(slug: str) -> str:
-    """A product page's URL in the active language, from its slug."""
-    prefix, suffix = product_url_parts()
-    return f"{prefix}{slug}{suffix}"
-
-
-def product_url_parts() -> tuple[str, str]:
-    """What goes before and after the slug in product_url(), for a whole list of cards."""
-    return _product_url_parts(
-        get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-    )
-
-
-@lru_cache(maxsize=64)
-def _product_url_parts(language: str | None, script_prefix: str, urlconf) -> tuple[str, str]:
-    """The product URL around its slug: reversed once per language, not once per card."""
-    url = reverse("catalog:product-detail", args=[_SLUG_MARK], urlconf=urlconf)
-    prefix, _mark, suffix = url.partition(_SLUG_MARK)
-    return prefix, suffix
+        return reverse("catalog:product-detail", args=[self.slug])
 
 
 class ProductOption(models.Model):
@@ -305,45 +278,7 @@ class ProductOption(models.Model):
         return self.product.price + self.price_delta
 
 
-class ThumbnailURLs:
-    """URLs of an image's WebP thumbnails, for `srcset` and a card's `src`.
-
-    Needs `image_storage`, `image_name`, `thumbnails` ({width: storage name}), `width`, `height`.
-    """
-
-    def thumbnail_urls(self) -> list[tuple[int, str]]:
-        """(width, url) of the WebP thumbnails, narrowest first (worked out once per object)."""
-        cached = getattr(self, "_thumbnail_urls", None)
-        if cached is not None and cached[0] == self.thumbnails:
-            return cached[1]
-        storage = self.image_storage
-        pairs = []
-        for width, name in (self.thumbnails or {}).items():
-            if str(width).isdigit() and name:
-                pairs.append((int(width), storage.url(name)))
-        pairs.sort()
-        self._thumbnail_urls = (dict(self.thumbnails or {}), pairs)
-        return pairs
-
-    def srcset(self) -> str:
-        """A `srcset` value from the thumbnails, or "" when none were made yet."""
-        return ", ".join(f"{url} {width}w" for width, url in self.thumbnail_urls())
-
-    def url_for_width(self, width: int) -> str:
-        """The smallest thumbnail at least `width` wide, else the original."""
-        for thumb_width, url in self.thumbnail_urls():
-            if thumb_width >= width:
-                return url
-        return self.image_storage.url(self.image_name)
-
-    def height_for(self, width: int) -> int:
-        """The height at `width` keeping the aspect ratio (for width/height attributes)."""
-        if not self.width or not self.height:
-            return width
-        return round(self.height * width / self.width)
-
-
-class ProductImage(ThumbnailURLs, models.Model):
+class ProductImage(models.Model):
     """A photo of a product, stored re-encoded; the first by position is the primary one."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
@@ -372,13 +307,31 @@ class ProductImage(ThumbnailURLs, models.Model):
     def __str__(self) -> str:
         return self.alt_text or self.image.name
 
-    @property
-    def image_storage(self):
-        return self.image.storage
+    def thumbnail_urls(self) -> list[tuple[int, str]]:
+        """(width, url) of the WebP thumbnails, narrowest first."""
+        storage = self.image.storage
+        pairs = []
+        for width, name in (self.thumbnails or {}).items():
+            if str(width).isdigit() and name:
+                pairs.append((int(width), storage.url(name)))
+        return sorted(pairs)
 
-    @property
-    def image_name(self) -> str:
-        return self.image.name
+    def srcset(self) -> str:
+        """A `srcset` value from the thumbnails, or "" when none were made yet."""
+        return ", ".join(f"{url} {width}w" for width, url in self.thumbnail_urls())
+
+    def url_for_width(self, width: int) -> str:
+        """The smallest thumbnail at least `width` wide, else the original."""
+        for thumb_width, url in self.thumbnail_urls():
+            if thumb_width >= width:
+                return url
+        return self.image.url
+
+    def height_for(self, width: int) -> int:
+        """The height at `width` keeping the aspect ratio (for width/height attributes)."""
+        if not self.width or not self.height:
+            return width
+        return round(self.height * width / self.width)
 
 
 class Favourite(models.Model):
