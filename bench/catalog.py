@@ -1,475 +1,311 @@
-"""Catalog benchmark: seed N products, serve with gunicorn, load pages, compare with a bare view.
+"""Catalog benchmark: the site's pages under wrk, per visitor kind, against the bare Django view.
 
-    .venv/bin/python bench/catalog.py --products 10000
+    .venv/bin/python bench/catalog.py [--products 10000] [--seconds 10] [--rounds 3] [--no-load]
 
-Runs on a dedicated PostgreSQL database (created if missing, refused if it holds real shops) and
-Redis; prints requests/s and p50/p95/p99 per page, uncached and cached, as a ratio to a bare Django
-view served by the same server in the same run, and writes bench/results/catalog.json.
+Seeds N products into the benchmark's own PostgreSQL database (bulk_create; created if missing,
+refused if it holds shops the benchmark did not make), then, with production settings:
+
+1. makes the three visitor kinds through the site itself: a first-time visitor (no cookie), a
+   guest who added a batik to the cart (their session cookie) and a buyer who logged in through
+   the login form and has a cart (their session cookie);
+2. in this process, with Django's test client: the queries of each page for each visitor kind on
+   a cache miss, at 24 and at 96 items, and the median and p95 time of each page on a cache miss;
+3. unless --no-load: gunicorn with the production worker count and wrk from outside it. Per round
+   and visitor kind, a slice of each page, with a slice of the bare view before and after; a
+   page's ratio is its requests/s over the mean of its two neighbouring bare slices, and the
+   figures are medians over the rounds.
+
+Writes bench/results/catalog-<N>.json (or --out).
 """
 
 import argparse
-import http.client
 import json
-import os
-import random
-import secrets
-import statistics
-import subprocess
+import logging
+import math
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+import appcode
+import harness
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/batik_bench"
-BENCH_SLUG = "bench-"
-SYLLABLES = ["ka", "ri", "mu", "sa", "to", "la", "pe", "di", "ng", "wa", "ro", "be", "tu", "ha"]
-
-
-def progress(label: str, done: int, total: int) -> None:
-    width = 30
-    filled = int(width * done / max(total, 1))
-    end = "\n" if done >= total else ""
-    print(
-        f"\r{label:<24} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
-        end=end,
-        flush=True,
-    )
+VISITORS = ("first-time", "session-cart", "signed-in")
+CLIENT_HEADERS = {
+    "HTTP_X_FORWARDED_PROTO": "https",
+    "HTTP_ACCEPT_LANGUAGE": "id",
+    "HTTP_HOST": "127.0.0.1",
+}
 
 
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"Created database {name}")
-
-
-def refuse_foreign_data() -> None:
-    from artisans.models import Shop
-
-    foreign = Shop.objects.exclude(slug__startswith=BENCH_SLUG).count()
-    if foreign:
-        sys.exit(
-            f"Refusing to run: the database holds {foreign} shops that the benchmark did not create."
-        )
-
-
-def words(rng: random.Random, count: int) -> list[str]:
-    return ["".join(rng.choice(SYLLABLES) for _ in range(4)) for _ in range(count)]
-
-
-def seed(products: int) -> dict:
-    """Bulk-create shops and products (with options, motifs and an image row) up to `products`."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-
-    from artisans.models import District, Shop, ShopMember
-    from catalog.models import (
-        Colour,
-        Fabric,
-        Motif,
-        Product,
-        ProductImage,
-        ProductOption,
-        ProductType,
-        Technique,
-    )
-    from catalog.services import rebuild_search_index
-
-    rng = random.Random(2021)
-    vocabulary = words(rng, 3000)
-    motifs = [Motif.objects.get_or_create(slug=s, defaults={"name": n})[0] for s, n in [
-        ("paku", "Paku"), ("telapak-tangan", "Telapak Tangan"), ("daun-singkong", "Daun Singkong"),
-        ("wakaroros", "Wakaroros"), ("sawit", "Sawit")]]  # fmt: skip
-    techniques = [
-        Technique.objects.get_or_create(slug=s, defaults={"name": s.title()})[0]
-        for s in ("tulis", "cap", "kombinasi")
-    ]
-    fabrics = [
-        Fabric.objects.get_or_create(slug=s, defaults={"name": s.title()})[0]
-        for s in ("katun-primisima", "sutra")
-    ]
-    types = [
-        ProductType.objects.get_or_create(slug=s, defaults={"name": s.title()})[0]
-        for s in ("kain", "kemeja", "selendang")
-    ]
-    for slug, hexcode in (("cokelat-soga", "#5a3519"), ("biru-indigo", "#1c2a4a")):
-        Colour.objects.get_or_create(slug=slug, defaults={"name": slug, "hex": hexcode})
-
-    existing = Product.objects.filter(shop__slug__startswith=BENCH_SLUG).count()
-    if existing >= products:
-        print(f"Database already holds {existing} benchmark products.")
-        return {"vocabulary": vocabulary, "seeded": 0}
-    shop_count = max(2, products // 50)
-    User = get_user_model()
-    with transaction.atomic():
-        shops = list(Shop.objects.filter(slug__startswith=BENCH_SLUG))
-        if len(shops) < shop_count:
-            users = User.objects.bulk_create(
-                [
-                    User(email=f"bench{i}@example.com", password="!")
-                    for i in range(len(shops), shop_count)
-                ],
-                ignore_conflicts=True,
-            )
-            users = list(User.objects.filter(email__startswith="bench").order_by("pk"))[
-                len(shops) : shop_count
-            ]
-            districts = District.values
-            new = [
-                Shop(
-                    name=f"Batik {vocabulary[i].title()} {i}", slug=f"{BENCH_SLUG}{i}", owner=user,
-                    district=districts[i % len(districts)], address="Sangatta", whatsapp="+6281250000000",
-                    status=Shop.Status.APPROVED, is_verified=i % 3 == 0,
-                )
-                for i, user in enumerate(users, start=len(shops))
-            ]  # fmt: skip
-            Shop.objects.bulk_create(new)
-            shops = list(Shop.objects.filter(slug__startswith=BENCH_SLUG).order_by("pk"))
-            ShopMember.objects.bulk_create(
-                [ShopMember(shop=s, user_id=s.owner_id) for s in shops], ignore_conflicts=True
-            )
-    batch = 2000
-    created = 0
-    to_create = products - existing
-    while created < to_create:
-        size = min(batch, to_create - created)
-        with transaction.atomic():
-            rows = []
-            for i in range(existing + created, existing + created + size):
-                motif = motifs[i % len(motifs)]
-                kind = types[i % len(types)]
-                rows.append(
-                    Product(
-                        shop=shops[i % len(shops)], slug=f"{BENCH_SLUG}{i}",
-                        title=f"{kind.name} Batik {motif.name} {vocabulary[(i * 7) % len(vocabulary)].title()}",
-                        description=" ".join(rng.sample(vocabulary, 12)) + " batik tulis Kutai Timur.",
-                        technique=techniques[i % 3], fabric=fabrics[i % 2], product_type=kind,
-                        price=100_000 + (i % 40) * 25_000, status=Product.Status.ACTIVE,
-                        is_made_to_order=i % 10 == 0, lead_time_days=14 if i % 10 == 0 else None,
-                    )
-                )  # fmt: skip
-            saved = Product.objects.bulk_create(rows)
-            Product.motifs.through.objects.bulk_create(
-                [Product.motifs.through(product_id=p.pk, motif_id=motifs[k % 5].pk) for k, p in enumerate(saved, start=existing + created)]
-            )  # fmt: skip
-            ProductOption.objects.bulk_create(
-                [ProductOption(product=p, name="", stock=(p.pk % 4)) for p in saved]
-            )
-            ProductImage.objects.bulk_create(
-                [ProductImage(product=p, image="products/bench.jpg", width=1200, height=1200, is_primary=True,
-                              thumbnails={"320": "products/bench-320.webp", "640": "products/bench-640.webp"}) for p in saved]
-            )  # fmt: skip
-        created += size
-        progress("Seeding products", created, to_create)
-    started = time.monotonic()
-    print("Building the search index...", flush=True)
-    rebuild_search_index()
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        # VACUUM sets the visibility map, so counts can read the partial index alone.
-        cursor.execute("VACUUM ANALYZE")
-    print(f"  done in {time.monotonic() - started:.1f} s")
-    return {"vocabulary": vocabulary, "seeded": created}
-
-
-class Server:
-    def __init__(self, env: dict, port: int, log: Path):
-        self.port = port
-        self.process = subprocess.Popen(
-            [str(BASE_DIR / ".venv/bin/gunicorn"), "marketplace.wsgi", "--workers", "2",
-             "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
-             "--log-level", "warning"],
-            cwd=BASE_DIR, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                status, _ = fetch(port, "/bench/bare")
-                if status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not start; see {log}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-def fetch(port: int, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers={"Accept-Language": "id"})
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
-def load(port: int, paths: list[str], *, requests: int, seconds: float, threads: int) -> dict:
-    """Send up to `requests` GETs (cycling through paths) from `threads` threads, for at most `seconds`."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    counter = iter(range(requests))
-    deadline = time.monotonic() + seconds
-
-    def worker():
-        nonlocal errors
-        while time.monotonic() < deadline:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                return
-            started = time.perf_counter()
-            status, _ = fetch(port, paths[n % len(paths)])
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                errors += status != 200
-
-    started = time.monotonic()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    wall = time.monotonic() - started
-    return {
-        **summarise(sorted(latencies), wall),
-        "errors": errors,
-        "wall": wall,
-        "latencies": latencies,
-    }
-
-
-def measure(args, pages: dict[str, list[str]], mode: str) -> dict:
-    """Each page in `args.rounds` slices, each slice right after a slice of the bare view.
-
-    Other work on the machine comes and goes; a ratio taken between neighbouring slices, then
-    the median over rounds, holds up far better than one long run per page.
-    """
-    slices: dict[str, list[dict]] = {name: [] for name in pages}
-    ratios: dict[str, list[float]] = {name: [] for name in pages}
-    names = [name for name in pages if name != "bare"]
-    steps = args.rounds * len(names)
-    step = 0
-    per_slice = max(20, args.requests // args.rounds)
-    seconds = args.seconds / args.rounds
-    for _round in range(args.rounds):
-        for name in names:
-            progress(f"Loading ({mode})", step, steps)
-            bare = load(
-                args.port,
-                pages["bare"],
-                requests=per_slice * 4,
-                seconds=seconds,
-                threads=args.threads,
-            )
-            page = load(
-                args.port, pages[name], requests=per_slice, seconds=seconds, threads=args.threads
-            )
-            slices["bare"].append(bare)
-            slices[name].append(page)
-            ratios[name].append(page["rps"] / (bare["rps"] or 1))
-            step += 1
-    progress(f"Loading ({mode})", steps, steps)
-    results = {}
-    for name, parts in slices.items():
-        latencies = sorted(x for part in parts for x in part.pop("latencies"))
-        results[name] = summarise(latencies, sum(part["wall"] for part in parts))
-        results[name]["errors"] = sum(part["errors"] for part in parts)
-        results[name]["ratio_to_bare"] = (
-            statistics.median(ratios[name]) if name in ratios and ratios[name] else 1.0
-        )
-        results[name]["ratios_per_round"] = [round(r, 3) for r in ratios.get(name, [])]
-    return results
-
-
-def summarise(latencies: list[float], wall: float) -> dict:
-    def pct(p: float) -> float:
-        return (
-            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
-        )
-
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / wall if wall else 0.0,
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-    }
-
-
-def search_timings(vocabulary: list[str], rounds: int = 40) -> dict:
-    """In-process p95 of the search queries themselves (matches + one page of cards), selective and broad."""
-    from django.http import QueryDict
-
-    from catalog import selectors
-
-    results = {}
-    for label, terms in (("selective", vocabulary[5:25]), ("broad", ["batik", "kain", "tulis"])):
-        times = []
-        for i in range(rounds):
-            query = selectors.CatalogQuery.from_querydict(QueryDict(f"q={terms[i % len(terms)]}"))
-            started = time.perf_counter()
-            page, _result = selectors.catalog_page(query, 1)  # as the catalog view does
-            list(page.object_list)
-            times.append((time.perf_counter() - started) * 1000)
-        times.sort()
-        results[label] = {
-            "p50_ms": times[len(times) // 2],
-            "p95_ms": times[int(0.95 * len(times)) - 1],
-        }
-    return results
-
-
-def query_counts() -> dict:
-    """Queries per page (uncached, signed out) at 24 and 96 items, counted in this process."""
-    from django.conf import settings
-    from django.db import connection
+def client(cookies: dict[str, str]):
     from django.test import Client
+
+    browser = Client(**CLIENT_HEADERS)
+    for name, value in cookies.items():
+        browser.cookies[name] = value
+    return browser
+
+
+def make_visitors(option_id: int) -> dict[str, dict[str, str]]:
+    """The cookies of each visitor kind, made through the site's own forms."""
+    guest = client({})
+    response = guest.post(appcode.CART_ADD, appcode.cart_add_form(option_id), follow=True)
+    if response.status_code != 200 or not guest.cookies.get("sessionid"):
+        sys.exit(f"Adding to the cart as a guest failed ({response.status_code}).")
+    buyer = client({})
+    buyer.get(appcode.LOGIN)
+    response = buyer.post(appcode.LOGIN, appcode.login_form())
+    if response.status_code != 302:
+        sys.exit(
+            f"The demo buyer could not log in through {appcode.LOGIN} ({response.status_code})."
+        )
+    buyer.post(appcode.CART_ADD, appcode.cart_add_form(option_id), follow=True)
+    return {
+        "first-time": {},
+        "session-cart": {name: morsel.value for name, morsel in guest.cookies.items()},
+        "signed-in": {name: morsel.value for name, morsel in buyer.cookies.items()},
+    }
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def page_lists(sample: dict, vocab: list[str]) -> dict[str, list[str]]:
+    """The pages loaded under wrk; each slice cycles through its page's list."""
+    c = appcode.CATALOG
+    return {
+        "catalog": [c, appcode.catalog_page(2), f"{c}?motif=paku", f"{c}?sort=price-asc",
+                    f"{c}?technique=tulis&verified=1", f"{c}?{appcode.IN_STOCK}",
+                    f"{c}?{appcode.PER_PAGE}=96"],
+        "search-selective": [appcode.search(word) for word in vocab[5:25]],
+        "search-broad": [appcode.search(word) for word in ("batik", "kain", "tulis")],
+        "product": [appcode.product(slug) for slug in sample["product_slugs"]],
+        "shop": [appcode.shop(slug) for slug in sample["shop_slugs"]],
+        "home": [appcode.HOME],
+    }  # fmt: skip
+
+
+def growth_pages(sample: dict, vocab: list[str]) -> dict[str, list[str]]:
+    """The pages timed in-process on a cache miss (the growth and search figures)."""
+    last = max(1, math.ceil(sample["products"] / 24))
+    return {
+        "home": [appcode.HOME],
+        "catalog": [appcode.CATALOG],
+        "catalog-in-stock": [f"{appcode.CATALOG}?{appcode.IN_STOCK}"],
+        "catalog-last-page": [appcode.catalog_page(last)],
+        "search-selective": [appcode.search(word) for word in vocab[5:25]],
+        "search-broad": [appcode.search(word) for word in ("batik", "kain", "tulis")],
+        "product": [appcode.product(slug) for slug in sample["product_slugs"]],
+        "shop": [appcode.shop(slug) for slug in sample["shop_slugs"]],
+    }
+
+
+def count_pages(sample: dict, vocab: list[str]) -> dict[str, tuple[str, str]]:
+    """Each page at 24 and at 96 items (the same address where a page has no page size)."""
+    per = appcode.PER_PAGE
+    shop = appcode.shop(sample["shop_slugs"][0])
+    product = appcode.product(sample["product_slugs"][0])
+    return {
+        "catalog": (f"{appcode.CATALOG}?{per}=24", f"{appcode.CATALOG}?{per}=96"),
+        "search-selective": (appcode.search(vocab[5]) + f"&{per}=24",
+                             appcode.search(vocab[5]) + f"&{per}=96"),
+        "search-broad": (appcode.search("batik") + f"&{per}=24",
+                         appcode.search("batik") + f"&{per}=96"),
+        "product": (product, product),
+        "shop": (f"{shop}?{per}=24", f"{shop}?{per}=96"),
+        "home": (appcode.HOME, appcode.HOME),
+    }  # fmt: skip
+
+
+def query_counts(visitors: dict, pages: dict[str, tuple[str, str]]) -> dict:
+    """Queries of one request on a cache miss (after a warm-up request), per visitor kind."""
+    from django.core.cache import cache
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from catalog.models import Product
-
-    settings.CATALOG_PAGE_CACHE = False
-    client = Client(HTTP_ACCEPT_LANGUAGE="id", HTTP_HOST="127.0.0.1")
-    slug = Product.objects.published().values_list("slug", flat=True).first()
-    counts = {}
-    for name, path in (
-        ("home", "/"),
-        ("catalog-24", "/batik/?per_page=24"),
-        ("catalog-96", "/batik/?per_page=96"),
-        ("search-24", "/batik/?q=batik"),
-        ("search-96", "/batik/?q=batik&per_page=96"),
-        ("product", f"/batik/{slug}/"),
-    ):
-        client.get(path)  # the per-process taxonomy is loaded once, like a warm server
-        with CaptureQueriesContext(connection) as queries:
-            status = client.get(path).status_code
-        counts[name] = len(queries) if status == 200 else None
+    counts: dict = {}
+    for kind, cookies in visitors.items():
+        counts[kind] = {}
+        for page, paths in pages.items():
+            figures = []
+            for path in paths:
+                client(cookies).get(path)  # per-process things load once, as on a warm server
+                cache.clear()
+                with CaptureQueriesContext(connection) as queries:
+                    status = client(cookies).get(path).status_code
+                figures.append(len(queries) if status == 200 else None)
+            counts[kind][page] = {"24": figures[0], "96": figures[1]}
     return counts
+
+
+def page_times(visitors: dict, pages: dict[str, list[str]], requests: int) -> dict:
+    """Median and p95 milliseconds of each page on a cache miss, in this process."""
+    from django.core.cache import cache
+
+    times: dict = {}
+    steps, step = len(visitors) * len(pages), 0
+    for kind, cookies in visitors.items():
+        times[kind] = {}
+        for page, paths in pages.items():
+            progress_label = "Timing pages in-process"
+            harness.progress(progress_label, step, steps)
+            client(cookies).get(paths[0])
+            elapsed, errors = [], 0
+            for i in range(requests):
+                cache.clear()
+                browser = client(cookies)
+                started = time.perf_counter()
+                status = browser.get(paths[i % len(paths)]).status_code
+                elapsed.append((time.perf_counter() - started) * 1000)
+                errors += status != 200
+            times[kind][page] = {
+                "median_ms": round(harness.median(elapsed), 2),
+                "p95_ms": round(harness.percentile(elapsed, 95), 2),
+                "errors": errors,
+            }
+            step += 1
+    harness.progress("Timing pages in-process", steps, steps)
+    return times
+
+
+def check_pages(port: int, visitors: dict, pages: dict[str, list[str]]) -> None:
+    """Every address answers 200 for every visitor kind (wrk would only count errors), and warm."""
+    for kind, cookies in visitors.items():
+        for page, paths in pages.items():
+            for path in paths if kind == "first-time" else paths[:5]:
+                status = harness.Client(port, cookies).get(path).status
+                if status != 200:
+                    sys.exit(f"{page} {path} answered {status} to a {kind} visitor.")
+
+
+def measure_load(port: int, visitors: dict, pages: dict[str, list[str]], args) -> dict:
+    slices = args.rounds * len(visitors) * (len(pages) + 1) + 1
+    done = 0
+
+    def run(paths, cookie=""):
+        nonlocal done
+        harness.progress("Loading with wrk", done, slices)
+        result = harness.wrk(
+            port, paths, cookie=cookie, seconds=args.seconds, connections=args.connections
+        )
+        done += 1
+        return result
+
+    raw: dict = {kind: {page: [] for page in pages} for kind in visitors}
+    bare_slices = [run([appcode.BARE])]
+    for _round in range(args.rounds):
+        for kind, cookies in visitors.items():
+            block = [(page, run(paths, cookie_header(cookies))) for page, paths in pages.items()]
+            bare_slices.append(run([appcode.BARE]))
+            floor = (bare_slices[-2]["rps"] + bare_slices[-1]["rps"]) / 2
+            for page, result in block:
+                result["ratio_to_bare"] = result["rps"] / floor if floor else 0.0
+                raw[kind][page].append(result)
+    harness.progress("Loading with wrk", slices, slices)
+
+    def errors(result):
+        return sum(v for k, v in result.items() if k.startswith("errors_"))
+
+    summary: dict = {
+        "bare": {
+            "rps": round(harness.median([s["rps"] for s in bare_slices]), 1),
+            "rps_per_slice": [round(s["rps"], 1) for s in bare_slices],
+            "p95_ms": round(harness.median([s["p95_ms"] for s in bare_slices]), 2),
+            "p99_ms": round(harness.median([s["p99_ms"] for s in bare_slices]), 2),
+            "errors": sum(errors(s) for s in bare_slices),
+        }
+    }
+    for kind, by_page in raw.items():
+        summary[kind] = {}
+        for page, parts in by_page.items():
+            summary[kind][page] = {
+                "rps": round(harness.median([p["rps"] for p in parts]), 1),
+                "ratio_to_bare": round(harness.median([p["ratio_to_bare"] for p in parts]), 3),
+                "ratios_per_round": [round(p["ratio_to_bare"], 3) for p in parts],
+                "p50_ms": round(harness.median([p["p50_ms"] for p in parts]), 2),
+                "p95_ms": round(harness.median([p["p95_ms"] for p in parts]), 2),
+                "p99_ms": round(harness.median([p["p99_ms"] for p in parts]), 2),
+                "errors": sum(errors(p) for p in parts),
+            }
+    return summary
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=10_000)
-    parser.add_argument(
-        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
-    )
-    parser.add_argument("--requests", type=int, default=600, help="requests per page and mode")
-    parser.add_argument("--seconds", type=float, default=15, help="time limit per page and mode")
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=harness.DEFAULT_REDIS_URL)
+    parser.add_argument("--seconds", type=float, default=10, help="length of each wrk slice")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8, help="wrk's open connections")
+    parser.add_argument("--requests", type=int, default=30, help="in-process timings per page")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--rounds", type=int, default=3, help="bare/page slices per page and mode")
-    parser.add_argument(
-        "--skip-load", action="store_true", help="seed and time search queries only"
-    )
-    parser.add_argument("--out", default=str(BASE_DIR / "bench/results/catalog.json"))
+    parser.add_argument("--no-load", action="store_true", help="in-process figures only")
+    parser.add_argument("--out")
     args = parser.parse_args()
-    if urlparse(args.database_url).hostname not in {"127.0.0.1", "localhost", "::1"}:
-        sys.exit("The benchmark runs only against a database on this machine.")
+    out = Path(args.out or harness.RESULTS / f"catalog-{args.products}.json")
 
-    ensure_database(args.database_url)
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "CACHE_KEY_PREFIX": "bench",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "EMAIL_HOST": "127.0.0.1",
-        "STATIC_ROOT": tempfile.mkdtemp(prefix="bench-static-"),
-        "BENCH_BARE_VIEW": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
-    import django
+    harness.ensure_database(args.database_url)
+    env = harness.production_env(database_url=args.database_url, redis_url=args.redis_url)
+    harness.collect_static(env)
+    harness.setup_django(env)
+    # The request log lines (INFO, as in production) go to a file, not over the progress bars.
+    harness.RESULTS.mkdir(parents=True, exist_ok=True)
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream((harness.RESULTS / "in-process.log").open("a"))  # noqa: SIM115
 
-    django.setup()
-    from django.core.management import call_command
+    appcode.migrate()
+    appcode.refuse_foreign_data()
+    appcode.seed_catalog(args.products)
+    vocab = appcode.vocabulary()
+    sample = appcode.sample()
+    visitors = make_visitors(sample["option_id"])
+    report: dict = {"products": sample["products"], "visitors": list(visitors)}
 
-    call_command("migrate", verbosity=0)
-    refuse_foreign_data()
-    call_command("collectstatic", "--no-input", verbosity=0)
-    seeded = seed(args.products)
-    vocabulary = seeded["vocabulary"]
+    print("Counting queries per page and visitor kind (cache miss, 24 and 96 items)...", flush=True)
+    report["queries"] = query_counts(visitors, count_pages(sample, vocab))
+    report["in_process"] = page_times(visitors, growth_pages(sample, vocab), args.requests)
 
-    from catalog.models import Product
-
-    total = Product.objects.published().count()
-    rng = random.Random(7)
-    slugs = list(Product.objects.published().order_by("?").values_list("slug", flat=True)[:300])
-    pages = {
-        "bare": ["/bench/bare"],
-        "catalog": ["/batik/", "/batik/?page=2", "/batik/?motif=paku", "/batik/?sort=price-asc",
-                    "/batik/?technique=tulis&verified=1", "/batik/?per_page=96"],
-        "search-selective": [f"/batik/?q={w}" for w in vocabulary[5:25]],
-        "search-broad": ["/batik/?q=batik", "/batik/?q=kain", "/batik/?q=tulis"],
-        "product": [f"/batik/{slug}/" for slug in slugs],
-    }  # fmt: skip
-    rng.shuffle(pages["product"])
-    log = BASE_DIR / "bench/results/gunicorn.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    report: dict = {"products": total, "modes": {}, "load_average": os.getloadavg()}
-    if args.skip_load:
-        pages = {}
-    for mode, cached in (("uncached", "0"), ("cached", "1")):
-        if not pages:
-            break
-        server = Server({**env, "CATALOG_PAGE_CACHE": cached}, args.port, log)
-        try:
-            for paths in pages.values():  # warm up: the code paths and, when cached, the cache
-                for path in paths:
-                    fetch(args.port, path)
-            report["modes"][mode] = measure(args, pages, mode)
-        finally:
-            server.stop()
-    report["search_queries"] = search_timings(vocabulary)
-    report["query_counts"] = query_counts()
-
-    print(
-        f"\nCatalog benchmark: {total} published products, gunicorn 2 workers, {args.threads} client threads"
-    )
-    print(
-        f"{'page':<18}{'mode':<10}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'× bare':>8}{'errors':>8}"
-    )
-    for mode, results in report["modes"].items():
-        for name, r in results.items():
-            print(
-                f"{name:<18}{mode:<10}{r['rps']:>8.0f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['ratio_to_bare']:>8.2f}{r['errors']:>8}"
-            )
-    for label, r in report["search_queries"].items():
-        print(
-            f"search query ({label}, in-process, {total} products): p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms"
-        )
-    print("queries per page:", ", ".join(f"{k} {v}" for k, v in report["query_counts"].items()))
-    out = Path(args.out)
+    if not args.no_load:
+        harness.wrk_binary()
+        pages = page_lists(sample, vocab)
+        with harness.Server(env, args.port) as server:
+            report["web_workers"] = server.workers
+            print(f"gunicorn: {server.workers} workers; checking and warming every page...")
+            check_pages(args.port, visitors, pages)
+            report["load"] = measure_load(args.port, visitors, pages, args)
+            report["load_settings"] = {
+                "seconds_per_slice": args.seconds,
+                "rounds": args.rounds,
+                "connections": args.connections,
+            }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
+    print_report(report)
     print(f"Written to {out}")
+
+
+def print_report(report: dict) -> None:
+    print(f"\nCatalog benchmark, {report['products']:,} published products")
+    load = report.get("load")
+    if load:
+        print(
+            f"bare view: {load['bare']['rps']:.0f} req/s (slices {load['bare']['rps_per_slice']})"
+        )
+    print(f"{'page':<18}{'visitor':<14}{'req/s':>8}{'× bare':>8}{'p95 ms':>8}{'p99 ms':>8}"
+          f"{'q 24/96':>9}{'miss ms':>9}")  # fmt: skip
+    for kind in report["visitors"]:
+        for page, counts in report["queries"][kind].items():
+            r = (load or {}).get(kind, {}).get(page)
+            timing = report["in_process"][kind].get(page, {})
+            print(
+                f"{page:<18}{kind:<14}"
+                + (f"{r['rps']:>8.0f}{r['ratio_to_bare']:>8.2f}{r['p95_ms']:>8.1f}{r['p99_ms']:>8.1f}"
+                   if r else f"{'':>32}")
+                + f"{counts['24']!s:>5}/{counts['96']!s:<3}{timing.get('median_ms', ''):>9}"
+            )  # fmt: skip
 
 
 if __name__ == "__main__":
