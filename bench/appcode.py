@@ -24,6 +24,8 @@ CART = "/pesanan/keranjang/"
 CART_ADD = "/pesanan/keranjang/tambah/"
 CHECKOUT = "/pesanan/checkout/"
 LOGIN = "/akun/login/"
+# A page that is never served from a cache and always holds a form: the CSRF cookie is set there.
+CSRF_PAGE = LOGIN
 PER_PAGE = "per_page"  # the catalog's page-size parameter (24, 48 or 96)
 IN_STOCK = "availability=in-stock"
 
@@ -262,10 +264,18 @@ def seed_order_shops(shops: int = 10) -> list[list[int]]:
     from django.contrib.auth import get_user_model
 
     from artisans.models import Shop, ShopMember
-    from catalog.models import Product, ProductOption
+    from catalog.models import Fabric, Motif, Product, ProductOption, ProductType, Technique
     from orders.models import ShippingProfile
 
     create_buyer()
+    taxa = {
+        "technique": Technique.objects.get_or_create(slug="tulis", defaults={"name": "Tulis"})[0],
+        "fabric": Fabric.objects.get_or_create(slug="sutra", defaults={"name": "Sutra"})[0],
+        "product_type": ProductType.objects.get_or_create(slug="kain", defaults={"name": "Kain"})[
+            0
+        ],
+    }
+    motif = Motif.objects.get_or_create(slug="paku", defaults={"name": "Paku"})[0]
     User = get_user_model()
     options = []
     for i in range(shops):
@@ -285,8 +295,9 @@ def seed_order_shops(shops: int = 10) -> list[list[int]]:
                 shop=shop,
                 slug=f"{ORDER_SHOP_SLUG}{i}-{k}",
                 defaults={"title": f"Kain Batik Bench {i}-{k}", "price": 250_000,
-                          "status": Product.Status.ACTIVE},
+                          "status": Product.Status.ACTIVE, **taxa},
             )  # fmt: skip
+            item.motifs.add(motif)
             option, _ = ProductOption.objects.get_or_create(product=item, name="")
             ProductOption.objects.filter(pk=option.pk).update(stock=1_000_000)
             ids.append(option.pk)

@@ -1,368 +1,201 @@
-"""Order benchmark: place N orders against PostgreSQL + Redis, route them with one real worker.
+"""Order benchmark: buyers check out over HTTP, one Celery worker routes; throughput and latency.
 
-Prints orders routed per second (a backlog drained by one worker) and placement → artisan
-notified latency p50/p99, one checkout at a time and at 20 concurrent checkouts. Writes JSON to
-bench/results/orders.json.
+    .venv/bin/python bench/orders.py [--orders 500] [--concurrency 20] [--bursts 10]
 
-"Routed" means what the routing transaction commits: sub-orders marked routed, every in-app
-notification (with the artisans' WhatsApp links to the buyer) written, and every email rendered in
-its reader's language into the outbox. The same worker then sends the outbox (through the file
-backend), after the routing tasks ahead of it in the queue; the benchmark waits for every email
-and prints how fast they went and when the last one was out, so nothing is left uncounted.
+Production settings, gunicorn with the production worker count and one `celery worker` run as
+docker-compose.yml runs it (default pool and concurrency, INFO log), PostgreSQL and Redis of the
+benchmark's own, and a local SMTP sink for the emails. Each buyer is a guest with their own
+session: they open a product page, add two batik from two shops to the cart (two of ten shops that
+offer cash on delivery), and click "order" (the checkout POST). Two figures:
 
-The worker is one `celery worker` process, run like production: the prefork pool with one child
-per core (`--worker-concurrency`, default 2) and `--prefetch-multiplier 4`. Prefetching does not
-weaken delivery: tasks stay `acks_late` with `reject_on_worker_lost`, so a reserved message is
-acknowledged only once its routing committed and goes back to the queue if the worker dies; it
-only saves the broker round trip between two tasks. The throughput figure is measured from the
-first to the last order routed (start-up excluded); the figure with start-up is printed as well.
+- **routed per second**: `--orders` checkouts are placed while no worker runs, then the worker
+  starts and drains them; from the first order routed to the last (its start-up excluded).
+- **click → artisan notified**: with the worker running, `--bursts` rounds of `--concurrency`
+  buyers clicking at the same instant; for each order, from the moment its checkout POST is sent
+  to the `created_at` of its first artisan notice (committed by the routing transaction). The
+  web workers' queue, placement, the broker and routing are all inside.
 
-The 20 concurrent buyers are spread like real ones: each buys from two shops drawn at random
-among ten, two products each. The "hot product" rounds, where all 20 buy the same two products
-(one stock row lock each, so their checkouts queue), are reported separately.
-
-    .venv/bin/python bench/orders.py [--orders 500] [--concurrency 20]
-        [--worker-concurrency 2] [--prefetch-multiplier 4] [--hot-rounds 10]
-        [--database-url postgres://postgres@127.0.0.1:5432/batik_bench]
-        [--redis-url redis://127.0.0.1:6379/14]
+Writes bench/results/orders.json.
 """
 
 import argparse
 import json
 import os
 import random
-import statistics
+import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--worker-concurrency", type=int, default=min(os.cpu_count() or 2, 4))
-    parser.add_argument("--prefetch-multiplier", type=int, default=4)
-    parser.add_argument("--hot-rounds", type=int, default=10)
-    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/batik_bench")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
-    return parser.parse_args()
+import appcode
+import harness
+import smtp_sink
 
 
-def _ensure_database(url: str) -> None:
-    """Create the benchmark's own PostgreSQL database when it does not exist yet."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
+def prepare(port: int, carts: list[list[int]]) -> list[harness.Client]:
+    """One browser per buyer, each with a cart of two batik from two shops, added through the site."""
 
-    config = dj_database_url.parse(url)
-    admin = psycopg.connect(
-        dbname="postgres",
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        autocommit=True,
-    )
-    with admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+    def one(cart: list[int]) -> harness.Client:
+        browser = harness.Client(port)
+        browser.get(appcode.CSRF_PAGE)
+        for option_id in cart:
+            response = browser.post(appcode.CART_ADD, appcode.cart_add_form(option_id))
+            if response.status != 302:
+                sys.exit(f"Adding to the cart answered {response.status}.")
+        return browser
+
+    with ThreadPoolExecutor(6) as pool:
+        return list(pool.map(one, carts))
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its children so far (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except (OSError, IndexError, ValueError):
-            continue
-        pending += [int(child) for child in children]
-    return total
+def checkout(browser: harness.Client, email: str) -> tuple[float, float]:
+    """The buyer's click: (wall-clock time the POST was sent, seconds until the answer)."""
+    clicked = time.time()
+    started = time.monotonic()
+    response = browser.post(appcode.CHECKOUT, appcode.guest_checkout_form(email))
+    if response.status != 302 or response.headers.get("Location", "").endswith(appcode.CART):
+        sys.exit(f"Checkout answered {response.status}: {response.body[:300]!r}")
+    return clicked, time.monotonic() - started
 
 
-def _percentile(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(percent / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
+def wait_routed(order_ids: list[int], log, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while appcode.unrouted(order_ids):
+        if time.monotonic() > deadline:
+            sys.exit(f"Orders were not all routed in time; see {log}")
+        time.sleep(0.05)
 
 
 def main() -> None:
-    args = _parse()
-    _ensure_database(args.database_url)
-    os.environ.update(
-        {
-            "DATABASE_URL": args.database_url,
-            "REDIS_URL": args.redis_url,
-            "DJANGO_SETTINGS_MODULE": "marketplace.settings",
-            "LOG_LEVEL": "WARNING",
-        }
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=500, help="backlog drained by the worker")
+    parser.add_argument("--concurrency", type=int, default=20, help="buyers clicking at once")
+    parser.add_argument("--bursts", type=int, default=10)
+    parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL + "_orders")
+    parser.add_argument("--redis-url", default=harness.DEFAULT_REDIS_URL)
+    parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--smtp-port", type=int, default=8025)
+    parser.add_argument("--out", default=str(harness.RESULTS / "orders.json"))
+    args = parser.parse_args()
+
+    harness.ensure_database(args.database_url)
+    env = harness.production_env(
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        EMAIL_PORT=str(args.smtp_port),
+        EMAIL_USE_TLS="false",
     )
-    sys.path.insert(0, str(BASE_DIR))
-    import django
+    harness.collect_static(env)
+    harness.setup_django(env)
+    import redis
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.db.models import Count, Max, Min
+    appcode.migrate()
+    appcode.refuse_foreign_data()
+    appcode.clear_orders()
+    redis.Redis.from_url(args.redis_url).flushdb()  # the bench's own db: cache and queued tasks
+    shops = appcode.seed_order_shops()
+    smtp_sink.start(args.smtp_port)
+    run_id = datetime.now(UTC).strftime("%H%M%S")
+    worker_log = harness.RESULTS / "orders-worker.log"
 
-    from marketplace.celery import app as celery_app
-    from notifications.models import Notification, OutgoingEmail
-    from notifications.services import SENDING_QUEUED_KEY
-    from orders import placement
-    from orders.models import Order, PaymentMethod, ShippingProfile
+    def carts(count: int, first: int) -> list[list[int]]:
+        chosen = []
+        for index in range(first, first + count):
+            rng = random.Random(index)
+            a, b = rng.sample(range(len(shops)), 2)
+            chosen.append([rng.choice(shops[a]), rng.choice(shops[b])])
+        return chosen
 
-    call_command("migrate", verbosity=0)
-    sys.path.insert(0, str(BASE_DIR))
-    # A clean slate in the benchmark's own database and Redis db.
-    from django.contrib.auth import get_user_model
+    def email(index: int) -> str:
+        return f"bench-{run_id}-{index}@example.com"
 
-    from artisans.models import Shop
-    from tests.factories import make_product, make_shop
-
-    Notification.objects.all().delete()
-    OutgoingEmail.objects.all().delete()
-    Order.objects.all().delete()
-    Shop.objects.all().delete()
-    get_user_model().objects.all().delete()
-    celery_app.control.purge()
-    from django.core.cache import cache
-
-    cache.delete(SENDING_QUEUED_KEY)  # A request to send left over from an interrupted run.
-    shops = [make_shop() for _ in range(10)]
-    for shop in shops:
-        ShippingProfile.objects.update_or_create(shop=shop, defaults={"offers_cod": True})
-    # Two products per shop; the first product of the first two shops is the "hot" pair.
-    shop_options = [
-        [make_product(shop=shop, stock=1_000_000).options.get().pk for _ in range(2)]
-        for shop in shops
-    ]
-    options = [shop_options[0][0], shop_options[1][0]]
-    address = {
-        "recipient": "Siti Aminah",
-        "phone": "081234567890",
-        "street": "Jl. Pendidikan No. 12",
-        "kelurahan": "Swarga Bara",
-        "kecamatan": "Sangatta Utara",
-        "kabupaten": "Kutai Timur",
-        "province": "Kalimantan Timur",
-        "postal_code": "75683",
-    }
-
-    def spread_cart(index: int) -> dict[int, int]:
-        """Two products from two shops drawn at random, as different buyers would pick."""
-        rng = random.Random(index)
-        first, second = rng.sample(range(len(shop_options)), 2)
-        return {rng.choice(shop_options[first]): 1, rng.choice(shop_options[second]): 1}
-
-    def place(index: int, cart: dict[int, int] | None = None) -> int:
-        # Two artisans per order, cash on delivery: routed as soon as it is placed.
-        order = placement.place_order(
-            buyer=None,
-            email=f"bench{index}@example.com",
-            quantities=cart or {options[0]: 1, options[1]: 1},
-            address=address,
-            payment_method=PaymentMethod.COD,
-        )
-        return order.pk
-
-    email_dir = tempfile.mkdtemp(prefix="bench-emails-")
-    log_path = Path(tempfile.mkdtemp(prefix="bench-worker-")) / "worker.log"
-    worker_env = {**os.environ, "EMAIL_FILE_PATH": email_dir, "PYTHONUNBUFFERED": "1"}
-
-    def start_worker() -> subprocess.Popen:
-        log = log_path.open("ab")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--loglevel=WARNING",
-             f"--concurrency={args.worker_concurrency}",
-             f"--prefetch-multiplier={args.prefetch_multiplier}", "--pool=prefork", "--without-gossip",
-             "--without-mingle", "--without-heartbeat"],
-            cwd=BASE_DIR, env=worker_env, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+    results: dict = {"orders": args.orders, "load_average_before": os.getloadavg()}
+    worker = None
+    with harness.Server(env, args.port) as server:
+        results["web_workers"] = server.workers
+        # 1. The backlog: placed over HTTP with no worker running, then drained by one worker.
+        print(f"Placing {args.orders} orders through the checkout (no worker yet)...", flush=True)
+        browsers = prepare(args.port, carts(args.orders, 0))
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(lambda pair: checkout(pair[1], email(pair[0])), enumerate(browsers)))
+        backlog = list(appcode.orders_by_email([email(i) for i in range(args.orders)]).values())
+        print("Starting one worker and draining the backlog...", flush=True)
+        worker = subprocess.Popen(
+            [str(harness.BASE_DIR / ".venv/bin/celery"), "-A", "marketplace", "worker",
+             "--loglevel=INFO"],
+            cwd=harness.BASE_DIR, env=env, stdout=worker_log.open("ab"),
+            stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
-        return process
+        try:
+            wait_routed(backlog, worker_log)
+            first, last = appcode.routed_span(backlog)
+            steady = (last - first).total_seconds() or 1e-9
+            results["routed_per_second"] = round((len(backlog) - 1) / steady, 1)
+            deadline = time.monotonic() + 300
+            while appcode.emails_pending() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            sent_first, sent_last, count = appcode.emails_span()
+            if sent_last:
+                results["emails"] = count
+                results["orders_routed_and_emailed_per_second"] = round(
+                    len(backlog) / ((sent_last - first).total_seconds() or 1e-9), 1
+                )
 
-    def wait_routed(order_ids: list[int], timeout: float = 600) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not Order.objects.filter(pk__in=order_ids, routed_at__isnull=True).exists():
-                return
-            time.sleep(0.05)
-        raise SystemExit("orders were not all routed in time; see " + str(log_path))
+            # 2. Bursts of buyers clicking at once, the worker running.
+            latencies, placements = [], []
+            for burst in range(args.bursts):
+                harness.progress(f"{args.concurrency} checkouts at once", burst, args.bursts)
+                base = 100_000 + burst * args.concurrency
+                browsers = prepare(args.port, carts(args.concurrency, base))
+                barrier = threading.Barrier(args.concurrency)
+                clicks: dict[str, float] = {}
 
-    def latencies(order_ids: list[int]) -> list[float]:
-        """Seconds from placement to the first artisan notification of each order."""
-        placed = dict(Order.objects.filter(pk__in=order_ids).values_list("pk", "created_at"))
-        notified = (
-            Notification.objects.filter(kind="order-routed")
-            .values("key")
-            .annotate(at=Min("created_at"))
-        )
-        first: dict[int, object] = {}
-        for row in notified:
-            order_id = int(row["key"].split("-")[1])
-            if order_id in placed and (order_id not in first or row["at"] < first[order_id]):
-                first[order_id] = row["at"]
-        return [(first[pk] - placed[pk]).total_seconds() for pk in order_ids if pk in first]
-
-    results: dict = {
-        "orders": args.orders,
-        "worker_concurrency": args.worker_concurrency,
-        "prefetch_multiplier": args.prefetch_multiplier,
-        "load_average_before": os.getloadavg(),
-    }
-
-    # 1. Throughput: N orders wait in the queue, then one worker drains them.
-    backlog = [place(i) for i in range(args.orders)]
-    process = start_worker()
-    started = time.monotonic()
-    # The worker's own CPU time per order, counted from the first order routed (so without its
-    # start-up): what the code costs, whatever else the machine is busy with.
-    while not Order.objects.filter(pk__in=backlog, routed_at__isnull=False).exists():
-        time.sleep(0.01)
-    cpu_before = _cpu_seconds(process.pid)
-    routed_before = Order.objects.filter(pk__in=backlog, routed_at__isnull=False).count()
-    wait_routed(backlog)
-    worker_cpu = _cpu_seconds(process.pid) - cpu_before
-    drained = time.monotonic() - started  # includes the worker's start-up
-    routed = Order.objects.filter(pk__in=backlog).aggregate(
-        first=Min("routed_at"), last=Max("routed_at")
-    )
-    steady = (routed["last"] - routed["first"]).total_seconds() or 1e-9
-    results["routed_per_second"] = round((args.orders - 1) / steady, 1)
-    results["routed_per_second_with_startup"] = round(args.orders / drained, 1)
-    results["worker_cpu_ms_per_order"] = round(
-        1000 * worker_cpu / max(1, args.orders - routed_before), 1
-    )
-    # Then the emails of those orders (three each), sent by the same worker from the outbox.
-    deadline = time.monotonic() + 600
-    while OutgoingEmail.objects.filter(sent_at=None).exists():
-        if time.monotonic() > deadline:
-            raise SystemExit("emails were not all sent in time; see " + str(log_path))
-        time.sleep(0.05)
-    emails = OutgoingEmail.objects.aggregate(
-        first=Min("sent_at"), last=Max("sent_at"), count=Count("pk")
-    )
-    sending = (emails["last"] - emails["first"]).total_seconds() or 1e-9
-    everything = (emails["last"] - routed["first"]).total_seconds() or 1e-9
-    results["emails"] = emails["count"]
-    results["emails_sent_per_second"] = round((emails["count"] - 1) / sending, 1)
-    results["orders_routed_and_emailed_per_second"] = round(args.orders / everything, 1)
-
-    # 2. Latency, one checkout at a time (the next once the last was routed).
-    sequential = []
-    for i in range(min(args.orders, 100)):
-        sequential.append(place(10_000 + i))
-        wait_routed(sequential[-1:])
-    seq = latencies(sequential)
-
-    # 3. Latency in bursts of N checkouts at the same instant, one burst after another.
-    def bursts(rounds: int, first_index: int, cart_for) -> dict:
-        order_ids: list[int] = []
-        placement_seconds: list[float] = []
-        lock = threading.Lock()
-        began = time.monotonic()
-        for round_number in range(rounds):
-            barrier = threading.Barrier(args.concurrency)
-            burst: list[int] = []
-
-            def shopper(thread: int, barrier=barrier, burst=burst, round_number=round_number):
-                try:
-                    index = first_index + round_number * args.concurrency + thread
-                    cart = cart_for(index)
+                def buyer(index: int, browser, barrier=barrier, clicks=clicks, base=base):
                     barrier.wait()
-                    start = time.monotonic()
-                    order_id = place(index, cart)
-                    with lock:
-                        placement_seconds.append(time.monotonic() - start)
-                        burst.append(order_id)
-                finally:
-                    connection.close()
+                    clicked, took = checkout(browser, email(base + index))
+                    clicks[email(base + index)] = clicked
+                    placements.append(took)
 
-            threads = [threading.Thread(target=shopper, args=(t,)) for t in range(args.concurrency)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            wait_routed(burst)
-            order_ids += burst
-        elapsed = time.monotonic() - began
-        measured = latencies(order_ids)
-        return {
-            "checkouts_at_once": args.concurrency,
-            "orders": len(measured),
-            "placed_and_routed_per_second": round(len(order_ids) / elapsed, 1),
-            "placement_p50_s": round(statistics.median(placement_seconds), 3),
-            "placement_p99_s": round(_percentile(placement_seconds, 99), 3),
-            "latency_p50_s": round(statistics.median(measured), 3),
-            "latency_p99_s": round(_percentile(measured, 99), 3),
-        }
-
-    concurrent = bursts(max(1, args.orders // args.concurrency), 20_000, spread_cart)
-    hot = bursts(max(1, args.hot_rounds), 40_000, lambda index: {options[0]: 1, options[1]: 1})
-
-    process.terminate()
-    process.wait(timeout=30)
-
-    results.update(
-        {
-            "sequential": {
-                "orders": len(seq),
-                "latency_p50_s": round(statistics.median(seq), 3),
-                "latency_p99_s": round(_percentile(seq, 99), 3),
-            },
-            "concurrent": concurrent,
-            "hot_product": hot,
-            "load_average_after": os.getloadavg(),
-        }
-    )
-    out = BASE_DIR / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "orders.json").write_text(json.dumps(results, indent=2))
-
-    rows = [
-        ("orders routed / s (backlog, 1 worker)", f"{results['routed_per_second']}"),
-        ("  same, counting worker start-up", f"{results['routed_per_second_with_startup']}"),
-        ("  worker CPU time per order", f"{results['worker_cpu_ms_per_order']} ms"),
-        ("emails sent / s (from the outbox, same worker)", f"{results['emails_sent_per_second']}"),
-        (
-            "orders routed and all their emails out / s",
-            f"{results['orders_routed_and_emailed_per_second']}",
-        ),
-        ("latency p50, 1 checkout at a time", f"{results['sequential']['latency_p50_s']} s"),
-        ("latency p99, 1 checkout at a time", f"{results['sequential']['latency_p99_s']} s"),
-        (f"latency p50, {args.concurrency} at once", f"{results['concurrent']['latency_p50_s']} s"),
-        (f"latency p99, {args.concurrency} at once", f"{results['concurrent']['latency_p99_s']} s"),
-        (
-            f"placement p99, {args.concurrency} at once",
-            f"{results['concurrent']['placement_p99_s']} s",
-        ),
-        (f"hot product: latency p50, {args.concurrency} at once", f"{hot['latency_p50_s']} s"),
-        (f"hot product: latency p99, {args.concurrency} at once", f"{hot['latency_p99_s']} s"),
-        (f"hot product: placement p99, {args.concurrency} at once", f"{hot['placement_p99_s']} s"),
-    ]
-    width = max(len(label) for label, _ in rows)
+                threads = [
+                    threading.Thread(target=buyer, args=(i, b)) for i, b in enumerate(browsers)
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                ids = appcode.orders_by_email(list(clicks))
+                wait_routed(list(ids.values()), worker_log)
+                notified = appcode.artisan_notified_at(list(ids.values()))
+                latencies += [
+                    notified[ids[address]].timestamp() - clicked
+                    for address, clicked in clicks.items()
+                ]
+            harness.progress(f"{args.concurrency} checkouts at once", args.bursts, args.bursts)
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
+    results["concurrent"] = {
+        "checkouts_at_once": args.concurrency,
+        "orders": len(latencies),
+        "latency_p50_s": round(harness.median(latencies), 3),
+        "latency_p99_s": round(harness.percentile(latencies, 99), 3),
+        "checkout_post_p50_s": round(harness.median(placements), 3),
+        "checkout_post_p99_s": round(harness.percentile(placements, 99), 3),
+    }
+    results["load_average_after"] = os.getloadavg()
+    harness.RESULTS.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "w") as out:
+        json.dump(results, out, indent=2)
+    c = results["concurrent"]
     print(
-        f"Orders benchmark: {args.orders} orders, 2 artisans each, PostgreSQL + Redis; one worker"
-        f" (prefork, {args.worker_concurrency} children, prefetch {args.prefetch_multiplier});"
-        f" load average {results['load_average_before'][0]:.2f} before,"
-        f" {results['load_average_after'][0]:.2f} after"
+        f"Orders: {results['routed_per_second']} routed/s by one worker;"
+        f" {args.concurrency} at once: click → artisan notified p50 {c['latency_p50_s']} s,"
+        f" p99 {c['latency_p99_s']} s (checkout POST p99 {c['checkout_post_p99_s']} s)"
     )
-    for label, value in rows:
-        print(f"  {label:<{width}}  {value}")
-    print(f"JSON: {out / 'orders.json'}")
+    print(f"Written to {args.out}")
 
 
 if __name__ == "__main__":
