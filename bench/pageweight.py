@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pageweight.py --database-url postgres://…/batik_bench
 
-Serves the benchmark database with gunicorn (production settings; product photos from a
+Serves the benchmark database with gunicorn (production settings and worker count; product photos from a
 temporary media folder through WhiteNoise), loads each page in headless Chromium at 360×740
 and adds up the bytes transferred (headers and encoded bodies): once with images blocked,
 once with them, after the page has settled. Writes bench/results/pageweight.json.
@@ -10,15 +10,13 @@ once with them, after the page has settled. Writes bench/results/pageweight.json
 
 import argparse
 import json
-import os
-import secrets
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+import harness
+
+BASE_DIR = harness.BASE_DIR
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -90,67 +88,26 @@ def measure(port: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/batik_bench"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
-    )
+    parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=harness.DEFAULT_REDIS_URL)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--out", default=str(BASE_DIR / "bench/results/pageweight.json"))
     args = parser.parse_args()
 
     media = Path(tempfile.mkdtemp(prefix="bench-media-"))
-    static = Path(tempfile.mkdtemp(prefix="bench-static-"))
     make_media(media)
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "CACHE_KEY_PREFIX": "bench-weight",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "EMAIL_HOST": "127.0.0.1",
-        "STATIC_ROOT": str(static),
-        "MEDIA_ROOT": str(media),
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
-    }
-    python = str(BASE_DIR / ".venv/bin/python")
-    subprocess.run(
-        [python, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
+    # Production settings; Chromium speaks plain HTTP to gunicorn here, so no redirect to HTTPS
+    # (bytes are measured, not speed).
+    env = harness.production_env(
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        CACHE_KEY_PREFIX="bench-weight",
+        MEDIA_ROOT=str(media),
+        DJANGO_SECURE_SSL_REDIRECT="false",
     )
-    server = subprocess.Popen(
-        [str(BASE_DIR / ".venv/bin/gunicorn"), "bench.media_wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        import http.client
-
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
-                conn.request("GET", "/healthz")
-                conn.getresponse().read()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    sys.exit("gunicorn did not start for the page-weight run")
-                time.sleep(0.3)
+    harness.collect_static(env)
+    with harness.Server(env, args.port, app="bench.media_wsgi:application"):
         results = measure(args.port)
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
