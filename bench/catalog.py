@@ -239,7 +239,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="length of each wrk slice")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8, help="wrk's open connections")
-    parser.add_argument("--requests", type=int, default=30, help="in-process timings per page")
+    parser.add_argument("--requests", type=int, default=20, help="in-process timings per page")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-load", action="store_true", help="in-process figures only")
     parser.add_argument("--out")

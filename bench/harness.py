@@ -88,7 +88,6 @@ def production_env(*, database_url: str, redis_url: str, **extra: str) -> dict[s
         "LOG_FORMAT": "json",
         "EMAIL_HOST": "127.0.0.1",
         "BENCH_BARE_VIEW": "1",
-        **extra,
     }
     for name in ("LOG_LEVEL", "CATALOG_PAGE_CACHE", "DATABASE_NAME"):
         env.pop(name, None)  # production defaults, whatever the caller's shell says
