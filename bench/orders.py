@@ -175,8 +175,13 @@ def main() -> None:
                 ]
             harness.progress(f"{args.concurrency} checkouts at once", args.bursts, args.bursts)
         finally:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=60)
+            # A warm shutdown through the main process; its pool children finish their task.
+            worker.terminate()
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
     results["concurrent"] = {
         "checkouts_at_once": args.concurrency,
         "orders": len(latencies),
