@@ -12,7 +12,7 @@ import time
 from harness import progress
 
 BENCH_SLUG = "bench-"
-BUYER_EMAIL = "bench-buyer@example.com"
+BUYERS = 8  # signed-up buyers, each logs in once: one session per wrk connection
 BUYER_PASSWORD = "bench-buyer-password-2026"
 SYLLABLES = ["ka", "ri", "mu", "sa", "to", "la", "pe", "di", "ng", "wa", "ro", "be", "tu", "ha"]
 
@@ -51,8 +51,12 @@ def cart_add_form(option_id: int) -> dict:
     return {"option": option_id, "quantity": 1}
 
 
-def login_form() -> dict:
-    return {"login": BUYER_EMAIL, "password": BUYER_PASSWORD}
+def buyer_email(number: int) -> str:
+    return f"bench-buyer{number}@example.com"
+
+
+def login_form(number: int) -> dict:
+    return {"login": buyer_email(number), "password": BUYER_PASSWORD}
 
 
 ADDRESS = {
@@ -101,17 +105,19 @@ def vocabulary() -> list[str]:
     return words(random.Random(2021), 3000)
 
 
-def create_buyer() -> None:
-    """A signed-up buyer with a verified email (allauth's own model), who logs in through the site."""
+def create_buyers() -> None:
+    """Signed-up buyers with a verified email (allauth's own model), who log in through the site."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.filter(email=BUYER_EMAIL).first()
-    if user is None:
-        user = get_user_model().objects.create_user(email=BUYER_EMAIL, password=BUYER_PASSWORD)
-    EmailAddress.objects.update_or_create(
-        user=user, email=BUYER_EMAIL, defaults={"verified": True, "primary": True}
-    )
+    for number in range(BUYERS):
+        email = buyer_email(number)
+        user = get_user_model().objects.filter(email=email).first()
+        if user is None:
+            user = get_user_model().objects.create_user(email=email, password=BUYER_PASSWORD)
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
 
 
 def seed_catalog(products: int) -> None:
@@ -132,7 +138,7 @@ def seed_catalog(products: int) -> None:
         Technique,
     )
 
-    create_buyer()
+    create_buyers()
     rng = random.Random(2021)
     vocab = words(rng, 3000)
     motifs = [Motif.objects.get_or_create(slug=s, defaults={"name": n})[0] for s, n in [
@@ -267,7 +273,6 @@ def seed_order_shops(shops: int = 10) -> list[list[int]]:
     from catalog.models import Fabric, Motif, Product, ProductOption, ProductType, Technique
     from orders.models import ShippingProfile
 
-    create_buyer()
     taxa = {
         "technique": Technique.objects.get_or_create(slug="tulis", defaults={"name": "Tulis"})[0],
         "fabric": Fabric.objects.get_or_create(slug="sutra", defaults={"name": "Sutra"})[0],

@@ -46,25 +46,26 @@ def client(cookies: dict[str, str]):
     return browser
 
 
-def make_visitors(option_id: int) -> dict[str, dict[str, str]]:
-    """The cookies of each visitor kind, made through the site's own forms."""
-    guest = client({})
-    response = guest.post(appcode.CART_ADD, appcode.cart_add_form(option_id), follow=True)
-    if response.status_code != 200 or not guest.cookies.get("sessionid"):
-        sys.exit(f"Adding to the cart as a guest failed ({response.status_code}).")
-    buyer = client({})
-    buyer.get(appcode.LOGIN)
-    response = buyer.post(appcode.LOGIN, appcode.login_form())
-    if response.status_code != 302:
-        sys.exit(
-            f"The demo buyer could not log in through {appcode.LOGIN} ({response.status_code})."
-        )
-    buyer.post(appcode.CART_ADD, appcode.cart_add_form(option_id), follow=True)
-    return {
-        "first-time": {},
-        "session-cart": {name: morsel.value for name, morsel in guest.cookies.items()},
-        "signed-in": {name: morsel.value for name, morsel in buyer.cookies.items()},
-    }
+def make_visitors(option_id: int, sessions: int) -> dict[str, list[dict[str, str]]]:
+    """The cookies of each visitor kind, made through the site's own forms: `sessions` each.
+
+    Real guests and buyers each have a session of their own; wrk gives each request the next one.
+    """
+    guests, buyers = [], []
+    for number in range(sessions):
+        guest = client({})
+        response = guest.post(appcode.CART_ADD, appcode.cart_add_form(option_id), follow=True)
+        if response.status_code != 200 or not guest.cookies.get("sessionid"):
+            sys.exit(f"Adding to the cart as a guest failed ({response.status_code}).")
+        guests.append({name: morsel.value for name, morsel in guest.cookies.items()})
+        buyer = client({})
+        buyer.get(appcode.LOGIN)
+        response = buyer.post(appcode.LOGIN, appcode.login_form(number % appcode.BUYERS))
+        if response.status_code != 302:
+            sys.exit(f"A bench buyer could not log in at {appcode.LOGIN} ({response.status_code}).")
+        buyer.post(appcode.CART_ADD, appcode.cart_add_form(option_id), follow=True)
+        buyers.append({name: morsel.value for name, morsel in buyer.cookies.items()})
+    return {"first-time": [{}], "session-cart": guests, "signed-in": buyers}
 
 
 def cookie_header(cookies: dict[str, str]) -> str:
@@ -125,7 +126,8 @@ def query_counts(visitors: dict, pages: dict[str, tuple[str, str]]) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     counts: dict = {}
-    for kind, cookies in visitors.items():
+    for kind, sessions in visitors.items():
+        cookies = sessions[0]
         counts[kind] = {}
         for page, paths in pages.items():
             figures = []
@@ -145,7 +147,8 @@ def page_times(visitors: dict, pages: dict[str, list[str]], requests: int) -> di
 
     times: dict = {}
     steps, step = len(visitors) * len(pages), 0
-    for kind, cookies in visitors.items():
+    for kind, sessions in visitors.items():
+        cookies = sessions[0]
         times[kind] = {}
         for page, paths in pages.items():
             progress_label = "Timing pages in-process"
@@ -171,7 +174,8 @@ def page_times(visitors: dict, pages: dict[str, list[str]], requests: int) -> di
 
 def check_pages(port: int, visitors: dict, pages: dict[str, list[str]]) -> None:
     """Every address answers 200 for every visitor kind (wrk would only count errors), and warm."""
-    for kind, cookies in visitors.items():
+    for kind, sessions in visitors.items():
+        cookies = sessions[0]
         for page, paths in pages.items():
             for path in paths if kind == "first-time" else paths[:5]:
                 status = harness.Client(port, cookies).get(path).status
@@ -183,11 +187,15 @@ def measure_load(port: int, visitors: dict, pages: dict[str, list[str]], args) -
     slices = args.rounds * len(visitors) * (len(pages) + 1) + 1
     done = 0
 
-    def run(paths, cookie=""):
+    def run(paths, sessions=({},)):
         nonlocal done
         harness.progress("Loading with wrk", done, slices)
         result = harness.wrk(
-            port, paths, cookie=cookie, seconds=args.seconds, connections=args.connections
+            port,
+            paths,
+            cookies=[cookie_header(c) for c in sessions if c],
+            seconds=args.seconds,
+            connections=args.connections,
         )
         done += 1
         return result
@@ -195,8 +203,8 @@ def measure_load(port: int, visitors: dict, pages: dict[str, list[str]], args) -
     raw: dict = {kind: {page: [] for page in pages} for kind in visitors}
     bare_slices = [run([appcode.BARE])]
     for _round in range(args.rounds):
-        for kind, cookies in visitors.items():
-            block = [(page, run(paths, cookie_header(cookies))) for page, paths in pages.items()]
+        for kind, sessions in visitors.items():
+            block = [(page, run(paths, sessions)) for page, paths in pages.items()]
             bare_slices.append(run([appcode.BARE]))
             floor = (bare_slices[-2]["rps"] + bare_slices[-1]["rps"]) / 2
             for page, result in block:
@@ -240,6 +248,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8, help="wrk's open connections")
     parser.add_argument("--requests", type=int, default=20, help="in-process timings per page")
+    parser.add_argument("--sessions", type=int, default=8, help="sessions per visitor kind")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-load", action="store_true", help="in-process figures only")
     parser.add_argument("--out")
@@ -261,7 +270,7 @@ def main() -> None:
     appcode.seed_catalog(args.products)
     vocab = appcode.vocabulary()
     sample = appcode.sample()
-    visitors = make_visitors(sample["option_id"])
+    visitors = make_visitors(sample["option_id"], args.sessions)
     report: dict = {"products": sample["products"], "visitors": list(visitors)}
 
     print("Counting queries per page and visitor kind (cache miss, 24 and 96 items)...", flush=True)

@@ -238,23 +238,27 @@ def wrk(
     port: int,
     paths: list[str],
     *,
-    cookie: str = "",
+    cookies: list[str] = (),
     seconds: float,
     connections: int,
     threads: int = 1,
 ) -> dict:
-    """One slice of load: wrk cycles through `paths` with `cookie`; requests/s and percentiles."""
-    with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as listing:
-        listing.write("\n".join(paths) + "\n")
+    """One slice of load: wrk cycles through `paths` (and `cookies`); requests/s and percentiles."""
+    files = []
+    for lines in (paths, cookies):
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+            listing.write("\n".join(lines) + "\n")
+        files.append(listing.name)
     try:
         output = subprocess.run(
             [wrk_binary(), "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s",
              "--timeout", "10s", "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}",
-             "--", listing.name, cookie],
+             "--", *files],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
     finally:
-        os.unlink(listing.name)
+        for name in files:
+            os.unlink(name)
     line = next(x for x in output.splitlines() if x.startswith("{"))
     result = json.loads(line)
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)

@@ -1,27 +1,37 @@
--- One visitor kind on a list of pages: wrk -s pages.lua URL -- PATHS_FILE [COOKIE]
--- Every request cycles to the next path of PATHS_FILE and carries what a browser behind the
--- TLS proxy sends: the proxy's X-Forwarded-Proto, Accept-Language, and the visitor's cookie
--- (none for a first-time visitor). done() prints one JSON line for bench/harness.py.
+-- One visitor kind on a list of pages: wrk -s pages.lua URL -- PATHS_FILE COOKIES_FILE
+-- Every request goes to the next path of PATHS_FILE with what a browser behind the TLS proxy
+-- sends: the proxy's X-Forwarded-Proto, Accept-Language, and the next visitor's Cookie header
+-- from COOKIES_FILE (one visitor per line; an empty file is a first-time visitor, no cookie).
+-- done() prints one JSON line for bench/harness.py.
 
 local paths = {}
+local cookies = {}
 local counter = 0
 
-function init(args)
-  for line in io.lines(args[1]) do
-    if line ~= "" then paths[#paths + 1] = line end
+local function read_lines(name, into)
+  for line in io.lines(name) do
+    if line ~= "" then into[#into + 1] = line end
   end
+end
+
+function init(args)
+  read_lines(args[1], paths)
+  if args[2] ~= nil then read_lines(args[2], cookies) end
   wrk.headers["X-Forwarded-Proto"] = "https"
   wrk.headers["Accept-Language"] = "id"
-  if args[2] ~= nil and args[2] ~= "" then
-    wrk.headers["Cookie"] = args[2]
-  end
   -- Threads start at different places of the list, so they do not march in step.
   counter = math.random(#paths) - 1
 end
 
 function request()
   counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1])
+  if #cookies == 0 then
+    return wrk.format("GET", paths[(counter % #paths) + 1])
+  end
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["Cookie"] = cookies[(counter % #cookies) + 1]
+  return wrk.format("GET", paths[(counter % #paths) + 1], headers)
 end
 
 function done(summary, latency, requests)
