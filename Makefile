@@ -22,7 +22,8 @@ help:
 	@echo "make run    install, migrate, load demo data, start web + worker + beat"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff check, format check and the app layers (import-linter)"
-	@echo "make bench  run every benchmark (PostgreSQL + Redis) and print one table with targets"
+	@echo "make bench  run every benchmark (PostgreSQL + Redis, wrk) and print one table with targets"
+	@echo "            (BENCH_ARGS=--quick for 2-s slices while developing)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \

@@ -30,8 +30,15 @@ PER_PAGE = "per_page"  # the catalog's page-size parameter (24, 48 or 96)
 IN_STOCK = "availability=in-stock"
 
 
-def search(word: str) -> str:
-    return f"{CATALOG}?q={word}"
+def search(word: str, *, sort: str = "", page: int = 1) -> str:
+    return (
+        f"{CATALOG}?q={word}"
+        + (f"&sort={sort}" if sort else "")
+        + (f"&page={page}" if page > 1 else "")
+    )
+
+
+SEARCH_SORTS = ("relevance", "newest", "price-asc", "price-desc", "popular")
 
 
 def product(slug: str) -> str:

@@ -172,6 +172,40 @@ def page_times(visitors: dict, pages: dict[str, list[str]], requests: int) -> di
     return times
 
 
+def search_times(vocab: list[str], requests: int) -> dict:
+    """p95 of searches the cache has not seen yet (the rest of the site's cache warm), signed out.
+
+    Selective: a different rare word each time. Broad: common words, each time in another sort
+    or page, so no answer comes from the cache.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    client({}).get(appcode.CATALOG)  # the site's shared parts cached, as on a live server
+    broad = [
+        appcode.search(word, sort=sort, page=page)
+        for page in (1, 2)
+        for sort in appcode.SEARCH_SORTS
+        for word in ("batik", "kain", "tulis")
+    ]
+    results = {}
+    for label, paths in (("search-selective", [appcode.search(w) for w in vocab[100:]]),
+                         ("search-broad", broad)):  # fmt: skip
+        elapsed, errors = [], 0
+        for path in paths[:requests]:
+            started = time.perf_counter()
+            status = client({}).get(path).status_code
+            elapsed.append((time.perf_counter() - started) * 1000)
+            errors += status != 200
+        results[label] = {
+            "requests": len(elapsed),
+            "median_ms": round(harness.median(elapsed), 2),
+            "p95_ms": round(harness.percentile(elapsed, 95), 2),
+            "errors": errors,
+        }
+    return results
+
+
 def check_pages(port: int, visitors: dict, pages: dict[str, list[str]]) -> None:
     """Every address answers 200 for every visitor kind (wrk would only count errors), and warm."""
     for kind, sessions in visitors.items():
@@ -276,6 +310,7 @@ def main() -> None:
     print("Counting queries per page and visitor kind (cache miss, 24 and 96 items)...", flush=True)
     report["queries"] = query_counts(visitors, count_pages(sample, vocab))
     report["in_process"] = page_times(visitors, growth_pages(sample, vocab), args.requests)
+    report["search"] = search_times(vocab, max(args.requests, 30))
 
     if not args.no_load:
         harness.wrk_binary()

@@ -112,9 +112,10 @@ def figure_rows(small: dict | None, large: dict | None, orders: dict | None, wei
     scale = large or small
     if scale:
         for page, limit in SEARCH_P95_MS.items():
-            p95 = scale["in_process"]["first-time"][page]["p95_ms"]
-            rows.append((f"{page} p95 at {scale['products'] // 1000}k, whole page on a miss",
-                         f"{p95:.1f} ms", f"≤ {limit} ms", "PASS" if p95 <= limit else "FAIL"))  # fmt: skip
+            r = scale["search"][page]
+            rows.append((f"{page} p95 at {scale['products'] // 1000}k, new searches, whole page",
+                         f"{r['p95_ms']:.1f} ms (median {r['median_ms']:.1f}, {r['requests']} searches)",
+                         f"≤ {limit} ms", "PASS" if r["p95_ms"] <= limit else "FAIL"))  # fmt: skip
     if orders:
         routed = orders.get("routed_per_second")
         rows.append(("orders routed / s, one worker", f"{routed}", f"≥ {ROUTED_PER_SECOND}",
