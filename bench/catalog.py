@@ -5,11 +5,12 @@
 Seeds N products into the benchmark's own PostgreSQL database (bulk_create; created if missing,
 refused if it holds shops the benchmark did not make), then, with production settings:
 
-1. makes the three visitor kinds through the site itself: a first-time visitor (no cookie), a
-   guest who added a batik to the cart (their session cookie) and a buyer who logged in through
-   the login form and has a cart (their session cookie);
+1. makes the three visitor kinds through the site itself: first-time visitors (no cookie),
+   guests who added a batik to the cart and buyers who logged in through the login form and
+   have a cart (`--sessions` session cookies of each, rotated by wrk);
 2. in this process, with Django's test client: the queries of each page for each visitor kind on
-   a cache miss, at 24 and at 96 items, and the median and p95 time of each page on a cache miss;
+   a cache miss, at 24 and at 96 items; the median and p95 time of each page on a cache miss;
+   the p95 of searches the cache has not seen yet;
 3. unless --no-load: gunicorn with the production worker count and wrk from outside it. Per round
    and visitor kind, a slice of each page, with a slice of the bare view before and after; a
    page's ratio is its requests/s over the mean of its two neighbouring bare slices, and the
@@ -29,7 +30,6 @@ from pathlib import Path
 import appcode
 import harness
 
-VISITORS = ("first-time", "session-cart", "signed-in")
 CLIENT_HEADERS = {
     "HTTP_X_FORWARDED_PROTO": "https",
     "HTTP_ACCEPT_LANGUAGE": "id",
