@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_actions import ask_reason_then
+from core.admin_readonly import ReadOnlyAdmin
 from core.images import fit_within, validate_and_reencode
 
 from . import services
@@ -166,17 +167,8 @@ class ShopAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShopEvent)
-class ShopEventAdmin(admin.ModelAdmin):
+class ShopEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "shop", "action", "from_status", "to_status", "actor"]
     list_filter = ["action", "to_status"]
     search_fields = ["shop__name", "note", "actor__email"]
     list_select_related = ["shop", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_actions import ask_reason_then
+from core.admin_readonly import ReadOnlyAdmin
 
 from . import images, services
 from .forms import HideReasonForm, MultipleFileField
@@ -243,21 +244,12 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Favourite)
-class FavouriteAdmin(admin.ModelAdmin):
+class FavouriteAdmin(ReadOnlyAdmin):
     """Buyers keep their own wishlists (and the listings' counts with them); read only here."""
 
     list_display = ("user", "product", "created_at")
     list_select_related = ("user", "product")
     raw_id_fields = ("user", "product")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CollectionItemInline(admin.TabularInline):

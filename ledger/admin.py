@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_readonly import ReadOnlyAdmin
 from core.templatetags.money import format_rupiah
 from orders.models import SubOrder
 
@@ -19,7 +20,7 @@ from .models import LedgerEntry, Payout, PayoutAccount, ShopCommission
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):
     """Entries are only ever added by the services: nobody adds, changes or deletes one here."""
 
     list_display = ["created_at", "shop", "kind", "amount_display", "order_reference", "payout",
@@ -29,15 +30,6 @@ class LedgerEntryAdmin(admin.ModelAdmin):
     search_fields = ["shop__name", "suborder__order__reference", "note"]
     date_hierarchy = "created_at"
     actions = ["refund_suborders"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_refund_permission(self, request) -> bool:
         return request.user.has_perm("ledger.add_ledgerentry")
@@ -201,18 +193,9 @@ class ShopCommissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PayoutAccount)
-class PayoutAccountAdmin(admin.ModelAdmin):
+class PayoutAccountAdmin(ReadOnlyAdmin):
     """Artisans keep their own account in the dashboard; the cooperative only reads it."""
 
     list_display = ["shop", "bank_name", "account_number", "account_holder", "updated_at"]
     list_select_related = ["shop"]
     search_fields = ["shop__name", "account_holder", "account_number"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
