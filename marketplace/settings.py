@@ -162,9 +162,11 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Hashing at full strength makes every test that logs in take a second.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Django's and allauth's backends, reading the signed-in user with the header's counts in one
+# query (orders/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "orders.auth_backends.HeaderCountsModelBackend",
+    "orders.auth_backends.HeaderCountsAuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"

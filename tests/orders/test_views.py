@@ -1,6 +1,7 @@
 """Cart, checkout, buyer and artisan pages, seen through the browser's requests."""
 
 import io
+import re
 import time
 
 import pytest
@@ -65,6 +66,32 @@ def test_guest_cart_merges_into_the_account_on_login(client):
     assert response.status_code == 302
     assert user.cart.items.get().quantity == 2
     assert client.get("/en/pesanan/keranjang/").context["cart_count"] == 2
+
+
+def _header_counts(client, url: str) -> tuple[str, str]:
+    """The cart badge and the unread badge of a page's header ("" when no badge shows)."""
+    html = client.get(url).content.decode()
+    cart = re.search(r'data-testid="cart-count">([^<]*)<', html)
+    unread = re.search(r'data-testid="unread-count">([^<]*)<', html)
+    return cart.group(1), unread.group(1) if unread else ""
+
+
+def test_signed_in_header_counts_change_on_the_next_page(client):
+    # Given a signed-in buyer with an empty cart and no notices
+    buyer = make_user()
+    product = make_product(stock=5)
+    client.force_login(buyer)
+    assert _header_counts(client, "/en/batik/") == ("0", "")
+    # When they add to their cart and two notices arrive, the next page counts them
+    _add(client, product, 2)
+    for number in range(2):
+        Notification.objects.create(key=f"test-{number}", recipient=buyer, kind="x", title="Hi")
+    assert _header_counts(client, "/en/batik/") == ("2", "2")
+    assert _header_counts(client, product.get_absolute_url()) == ("2", "2")
+    # When they change the quantity and read their notices, the next page shows it too
+    client.post(reverse("orders:cart-update"), {"option": product.options.get().pk, "quantity": 3})
+    client.post(reverse("notifications:mark-all-read"))
+    assert _header_counts(client, "/en/batik/") == ("3", "")
 
 
 def test_empty_header_count_costs_no_query(client, django_assert_num_queries):

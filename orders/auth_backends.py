@@ -1,0 +1,45 @@
+"""Authentication backends that read the signed-in user together with the header's counts.
+
+Every page's header shows the unread notices and the cart's item count. Django reads the
+signed-in user once per request through the backend's `get_user()`; these backends annotate
+both counts on that same query, and the context processors read them, so the header costs no
+query beyond the session and the user. The counts are as of the start of the request: every
+view that changes them answers with a redirect, so the next page shows them right.
+
+They live in orders, the lowest app that knows both the cart and the notices. Logging in
+behaves exactly as with Django's and allauth's backends, which they extend.
+"""
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from notifications.context_processors import UNREAD_COUNT_ATTRIBUTE, unread_count_of_outer_user
+
+from .context_processors import CART_COUNT_ATTRIBUTE, cart_count_of_outer_user
+
+
+class HeaderCountsMixin:
+    """`get_user()` annotates the header's counts on the user in the same query."""
+
+    def get_user(self, user_id):
+        user_model = get_user_model()
+        users = user_model.objects.annotate(
+            **{
+                UNREAD_COUNT_ATTRIBUTE: unread_count_of_outer_user(),
+                CART_COUNT_ATTRIBUTE: cart_count_of_outer_user(),
+            }
+        )
+        try:
+            user = users.get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+class HeaderCountsModelBackend(HeaderCountsMixin, ModelBackend):
+    """Django's ModelBackend (the admin's login by email and password)."""
+
+
+class HeaderCountsAuthenticationBackend(HeaderCountsMixin, AuthenticationBackend):
+    """allauth's backend (login by email, with its timing-attack mitigation)."""
