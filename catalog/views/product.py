@@ -65,29 +65,50 @@ def _product_json_ld(request, product: Product, images, options, url: str) -> st
     return _json_ld({key: value for key, value in data.items() if value})
 
 
-def _motifs_and_colours(product: Product) -> tuple[list[dict], list[dict]]:
-    """The product's motifs and colours, in ONE query (a UNION ALL)."""
-    taxa = (
-        Motif.objects.filter(products=product)
-        .order_by()
-        .values_list("slug", "name")
-        .annotate(kind=Value("motif"), colour_hex=Value(""))
+# The columns of `_options_and_taxonomy()`'s rows; each kind fills in the columns it lacks.
+_ROW_COLUMNS = ("kind", "pk", "name", "slug", "colour_hex", "price_delta", "stock", "position")
+
+
+def _options_and_taxonomy(product: Product) -> tuple[list, list[dict], list[dict]]:
+    """The product's options, motifs and colours, in ONE query (a UNION ALL of values rows)."""
+    options = ProductOption.objects.filter(product=product).annotate(
+        kind=Value("option"), slug=Value(""), colour_hex=Value("")
+    )
+    no_price = {"price_delta": Value(0), "stock": Value(0)}
+    motifs = Motif.objects.filter(products=product).annotate(
+        kind=Value("motif"), colour_hex=Value(""), **no_price
+    )
+    colours = Colour.objects.filter(products=product).annotate(
+        kind=Value("colour"), colour_hex=F("hex"), **no_price
+    )
+    rows = (
+        options.order_by()
+        .values_list(*_ROW_COLUMNS)
         .union(
-            Colour.objects.filter(products=product)
-            .order_by()
-            .values_list("slug", "name")
-            .annotate(kind=Value("colour"), colour_hex=F("hex")),
+            motifs.order_by().values_list(*_ROW_COLUMNS),
+            colours.order_by().values_list(*_ROW_COLUMNS),
             all=True,
         )
-        .order_by()
+        .order_by("kind", "position", "pk")
     )
-    motifs, colours = [], []
-    for slug, name, kind, colour_hex in taxa:
-        if kind == "motif":
+    options, motifs, colours = [], [], []
+    for kind, pk, name, slug, colour_hex, price_delta, stock, position in rows:
+        if kind == "option":
+            options.append(
+                ProductOption(
+                    pk=pk,
+                    product=product,
+                    name=name,
+                    price_delta=price_delta,
+                    stock=stock,
+                    position=position,
+                )
+            )
+        elif kind == "motif":
             motifs.append({"slug": slug, "name": name})
         else:
             colours.append({"slug": slug, "name": name, "hex": colour_hex})
-    return motifs, colours
+    return options, motifs, colours
 
 
 def related_products(product: Product, user):
@@ -109,11 +130,8 @@ def related_products(product: Product, user):
 def _details(request, product: Product) -> dict:
     """What the page's cached fragments show: gallery, options and prices, taxonomy, SEO."""
     shop = product.shop
-    options = list(ProductOption.objects.filter(product=product))
-    for option in options:
-        option.product = product
+    options, motifs, colours = _options_and_taxonomy(product)
     images = list(product.images.all())
-    motifs, colours = _motifs_and_colours(product)
     url = request.build_absolute_uri(product.get_absolute_url())
     message = _("Hello %(shop)s, I am interested in “%(product)s”: %(url)s") % {
         "shop": shop.name,
