@@ -6,6 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from catalog.models import Colour, Motif
 from tests.catalog.conftest import add_image
 from tests.factories import make_product, make_shop, make_user
 
@@ -84,6 +85,21 @@ def test_options_show_stock_price_difference_and_sold_out_is_disabled(client):
     assert "3 left" in html
     assert 'action="/en/pesanan/keranjang/tambah/"' in html
     assert 'name="quantity"' in html
+
+
+def test_options_in_their_order_with_every_motif_and_colour(client):
+    # Given options set out of their creation order, two motifs and a colour
+    product = make_product(options=[("S", 0, 1), ("M", 10_000, 2), ("L", 20_000, 3)])
+    product.options.filter(name="S").update(position=9)
+    product.motifs.add(Motif.objects.create(name="Sawit", slug="sawit", position=1))
+    product.colours.add(Colour.objects.create(name="Indigo", slug="indigo", hex="#1d2b64"))
+    # When a buyer opens the page
+    html = client.get(f"/en/batik/{product.slug}/").content.decode()
+    # Then the options come in the shop's order, and the facts name every motif and colour
+    names = re.findall(r'<span class="option-name">([^<]*)</span>', html)
+    assert names == ["M", "L", "S"]
+    assert '?motif=paku">Paku</a>, <a href="/en/batik/?motif=sawit">Sawit</a>' in html
+    assert 'style="background: #1d2b64"></span> Indigo' in html
 
 
 def test_made_to_order_shows_lead_time_and_can_be_ordered(client):
