@@ -22,17 +22,26 @@ from .context_processors import CART_COUNT_ATTRIBUTE, cart_count_of_outer_user
 class HeaderCountsMixin:
     """`get_user()` annotates the header's counts on the user in the same query."""
 
-    def get_user(self, user_id):
-        user_model = get_user_model()
-        users = user_model.objects.annotate(
+    def users_with_header_counts(self):
+        """Users, each with their unread notices and cart item count annotated."""
+        return get_user_model().objects.annotate(
             **{
                 UNREAD_COUNT_ATTRIBUTE: unread_count_of_outer_user(),
                 CART_COUNT_ATTRIBUTE: cart_count_of_outer_user(),
             }
         )
+
+    def get_user(self, user_id):
         try:
-            user = users.get(pk=user_id)
-        except user_model.DoesNotExist:
+            user = self.users_with_header_counts().get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id):
+        try:
+            user = await self.users_with_header_counts().aget(pk=user_id)
+        except get_user_model().DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
 

@@ -98,3 +98,20 @@ def test_password_reset_email_links_to_the_reset_form(client):
     response = client.get(link, follow=True)
     assert response.status_code == 200
     assert 'id="id_password1"' in response.content.decode()
+
+
+def test_buyer_and_staff_sign_in_and_stay_signed_in(client):
+    # The site's login (allauth) and the admin's login (Django's) both keep the visitor signed in
+    buyer = make_user()
+    response = client.post("/en/akun/login/", {"login": buyer.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/en/pesanan/").context["user"] == buyer
+    client.logout()
+    staff = make_user(is_staff=True, is_superuser=True)
+    response = client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+    # A deactivated account is signed out on its next request
+    staff.is_active = False
+    staff.save(update_fields=["is_active"])
+    assert client.get("/admin/").status_code == 302
