@@ -30,7 +30,8 @@ CART_COUNT_PLACEHOLDER = "__visitor-cart-count__"
 
 
 def _has_messages(request) -> bool:
-    if CookieStorage.cookie_name in request.COOKIES:
+    # A cookie emptied when its messages were shown is no message (some clients still send it).
+    if request.COOKIES.get(CookieStorage.cookie_name):
         return True
     session = getattr(request, "session", None)
     return session is not None and SessionStorage.session_key in session

@@ -237,3 +237,20 @@ def test_signed_in_buyers_never_get_each_others_token_from_a_cached_fragment(cli
     assert CSRF_PLACEHOLDER not in html and CART_COUNT_PLACEHOLDER not in html
     assert pages[0][0] != pages[1][0]
     assert all(status != 403 for _token, status in pages)
+
+
+def test_a_visitor_who_added_to_the_cart_gets_the_cached_pages_once_the_message_is_shown(client):
+    product = make_product(title="Kain Paku", stock=5)
+    client.get("/batik/")  # the page is cached
+    response = client.post(
+        reverse("orders:cart-add"), {"option": product.options.get().pk, "quantity": 1}
+    )
+    assert response.status_code == 302
+
+    # the next page shows "added to cart" (rendered for this visitor), then the cookie is spent
+    assert "X-Catalog-Cache" not in client.get("/batik/")
+    client.cookies["messages"] = ""  # a client that keeps sending the emptied cookie
+
+    response = client.get("/batik/")
+    assert response["X-Catalog-Cache"] == "hit"
+    assert 'data-testid="cart-count">1<' in response.content.decode()
