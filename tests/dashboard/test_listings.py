@@ -180,10 +180,10 @@ def test_listings_page_query_count_is_the_same_for_5_and_30_products(
 ):
     shop = _shop_with_products(count)
     _login(client, shop.owner)
-    # session, user, shop, status counts, page count, products, options, primary images, and
-    # the header's unread notifications and cart count: exactly ten whatever the number of
+    # session, user (with the header's unread notices and cart count), shop, status counts,
+    # page count, products, options, primary images: exactly eight whatever the number of
     # products.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(_en("listing-list"))
     assert response.status_code == 200
     assert response.text.count('data-testid="listing"') == count
