@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from artisans.models import District, Shop
@@ -48,22 +49,36 @@ def sort_choices(query: CatalogQuery) -> list[tuple[str, str]]:
     return [(value, label) for value, label in SORTS.items() if value != "relevance" or query.q]
 
 
+def _results(request, query: CatalogQuery, facets: Facets) -> dict:
+    """The list part of the page: one page of cards, its count, and suggestions when empty."""
+    products, is_fuzzy = matching_products(Product.objects.published(), query)
+    page = browse_page(
+        products, query, request.GET.get("page"), user=request.user, depth=list_depth(query)
+    )
+    results = {"page": page, "is_fuzzy": is_fuzzy}
+    if not page.object_list:
+        results["suggested_motifs"] = facets.by_kind["motif"][:8]
+        results["suggested_makers"] = Shop.objects.approved().order_by("-is_verified", "name")[:6]
+    return results
+
+
 @cached_for_visitors
 def product_list(request):
-    """Browse and search: filters, sorting and pages, all kept in the URL."""
+    """Browse and search: filters, sorting and pages, all kept in the URL.
+
+    The filters and the list part (the grid of cards, count, chips, pagination) are
+    `{% cache %}` fragments of the catalog version, language and address: `facets` and
+    `results` are lazy, so a warm page runs neither the card query nor the card renders.
+    """
     query = CatalogQuery.from_querydict(request.GET)
     fragments = catalog_cache.fragment_context()
-    facets = current_taxonomy_facets(fragments["catalog_version"])
-    products, is_fuzzy = matching_products(Product.objects.published(), query)
-    depth = list_depth(query)
-    page = browse_page(products, query, request.GET.get("page"), user=request.user, depth=depth)
+    facets = SimpleLazyObject(lambda: current_taxonomy_facets(fragments["catalog_version"]))
     context = {
         "query": query,
         "query_string": query.query_string(),
         "facets": facets,
-        "page": page,
-        "is_fuzzy": is_fuzzy,
-        "chips": filter_chips(query, facets),
+        "results": SimpleLazyObject(lambda: _results(request, query, facets)),
+        "chips": SimpleLazyObject(lambda: filter_chips(query, facets)),
         "sorts": sort_choices(query),
         "availability_choices": list(AVAILABILITY.items()),
         "districts": District.choices,
@@ -71,9 +86,6 @@ def product_list(request):
         "selected": {param: set(slugs) for param, slugs in query.taxa.items()},
         **fragments,
     }
-    if not page.object_list:
-        context["suggested_motifs"] = facets.by_kind["motif"][:8]
-        context["suggested_makers"] = Shop.objects.approved().order_by("-is_verified", "name")[:6]
     return TemplateResponse(request, "catalog/product_list.html", context)
 
 

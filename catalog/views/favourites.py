@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import cache as catalog_cache
+from ..hearts import with_hearts
 from ..models import Product
 from ..services import toggle_favourite
 
@@ -52,4 +53,6 @@ def favourite_list(request):
     )
     page = Paginator(products, FAVOURITES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "products": page.object_list, **catalog_cache.fragment_context()}
-    return render(request, "catalog/favourite_list.html", context)
+    response = render(request, "catalog/favourite_list.html", context)
+    response.content = with_hearts(request, response.content)
+    return response

@@ -7,9 +7,10 @@ substitution rather than a per-visitor endpoint fetched by script: the add-to-ca
 the cart badge must work without JavaScript, and the values cost one string replace.
 
 Visitors with a message waiting (e.g. "Added to cart") and signed-in buyers get the page
-rendered for them; its `{% cache %}` fragments (cards, filters, the product page's parts)
-still come from the cache. Those pages get the CSRF placeholder too, so that no fragment
-ever holds one visitor's token.
+rendered for them; its `{% cache %}` fragments (a list's whole grid of cards, filters, the
+product page's parts) still come from the cache. Those pages get the CSRF placeholder too, so
+that no fragment ever holds one visitor's token; and each card's heart is a placeholder
+that becomes the buyer's own saved or unsaved button (see catalog/hearts.py).
 """
 
 from functools import wraps
@@ -24,6 +25,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 
 from .. import cache as catalog_cache
+from ..hearts import with_hearts
 
 CSRF_PLACEHOLDER = "__visitor-csrf-token__"
 CART_COUNT_PLACEHOLDER = "__visitor-cart-count__"
@@ -62,11 +64,12 @@ def _with_visitor_bits(request, content: bytes) -> bytes:
 
 
 def _rendered_for(request, response):
-    """A page rendered for this visitor alone, its fragments free of their CSRF token."""
+    """A page rendered for this visitor alone, its fragments free of their CSRF token and
+    of anybody's hearts."""
     if isinstance(response, TemplateResponse):
         response.context_data["csrf_token"] = CSRF_PLACEHOLDER
         response.render()
-        response.content = _with_csrf_token(request, response.content)
+        response.content = _with_csrf_token(request, with_hearts(request, response.content))
     return response
 
 
