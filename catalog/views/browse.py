@@ -85,6 +85,11 @@ def product_list(request):
         "per_page_choices": [(size, size) for size in PER_PAGE_CHOICES],
         "selected": {param: set(slugs) for param, slugs in query.taxa.items()},
         **fragments,
+        # Stock changes with every order, not with the catalog version: a list of what is in
+        # stock is rendered every time.
+        "results_cache_seconds": 0
+        if query.availability == "in-stock"
+        else fragments["catalog_cache_seconds"],
     }
     return TemplateResponse(request, "catalog/product_list.html", context)
 
