@@ -1,8 +1,9 @@
 """The reader's own hearts on product cards, filled into pages whose cards are shared.
 
 A card (`includes/_product_card.html`) shows a signed-in reader the placeholder
-`__favourite-heart-<pk>__` where its heart button goes, so the same cached grid of cards
-serves every buyer; `with_hearts()` puts in each buyer's saved or unsaved button.
+`__favourite-heart-<pk>__` where its heart button goes (the product page its own button as
+`__favourite-button-<pk>__`), so the same cached grid of cards serves every buyer;
+`with_hearts()` puts in each buyer's saved or unsaved button, each rendered from its template.
 
 Which products the buyer saved is read with the user, in the query that also reads the
 header's counts (orders' authentication backends annotate `favourite_ids_of_outer_user()`
@@ -17,7 +18,11 @@ from django.template.loader import render_to_string
 
 from .models import Favourite
 
-HEART_PLACEHOLDER = re.compile(rb"__favourite-heart-(\d+)__")
+HEART_PLACEHOLDER = re.compile(rb"__favourite-(heart|button)-(\d+)__")
+BUTTON_TEMPLATES = {
+    b"heart": "includes/_heart_button.html",
+    b"button": "includes/_favourite_button.html",
+}
 FAVOURITE_IDS_ATTRIBUTE = "favourite_product_ids"
 
 
@@ -44,17 +49,18 @@ def _saved_among(user, product_ids: set[int]) -> set[int]:
 
 
 def with_hearts(request, content: bytes) -> bytes:
-    """Each card's heart placeholder replaced by the reader's saved or unsaved heart button."""
-    product_ids = {int(pk) for pk in HEART_PLACEHOLDER.findall(content)}
-    if not product_ids:
+    """Each heart placeholder replaced by the reader's saved or unsaved button."""
+    found = HEART_PLACEHOLDER.findall(content)
+    if not found:
         return content
-    saved = _saved_among(request.user, product_ids)
+    saved = _saved_among(request.user, {int(pk) for _kind, pk in found})
     buttons = {
-        is_favourite: render_to_string(
-            "includes/_heart_button.html", {"is_favourite": is_favourite}
+        (kind, is_favourite): render_to_string(
+            BUTTON_TEMPLATES[kind], {"is_favourite": is_favourite}
         )
         .strip()
         .encode()
+        for kind in {kind for kind, _pk in found}
         for is_favourite in (True, False)
     }
-    return HEART_PLACEHOLDER.sub(lambda match: buttons[int(match[1]) in saved], content)
+    return HEART_PLACEHOLDER.sub(lambda match: buttons[match[1], int(match[2]) in saved], content)

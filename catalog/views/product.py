@@ -168,9 +168,9 @@ def _details(request, product: Product) -> dict:
 def product_detail(request, slug: str):
     """A product page: gallery, options with stock, the maker, related work, share and SEO."""
     product = get_object_or_404(
-        Product.objects.visible_to(request.user)
-        .with_favourite_flag(request.user)
-        .select_related("shop", "technique", "fabric", "product_type"),
+        Product.objects.visible_to(request.user).select_related(
+            "shop", "technique", "fabric", "product_type"
+        ),
         slug=slug,
     )
     shop = product.shop

@@ -94,3 +94,17 @@ def test_hearts_and_tokens_are_never_left_as_placeholders():
         html = buyer.get(url).content.decode()
         assert "__favourite-heart-" not in html, url
         assert "__visitor-csrf-token__" not in html, url
+
+
+def test_the_product_pages_own_heart_is_each_buyers_and_follows_a_toggle():
+    product = make_product(title="Kain Utama")
+    alice, bob = make_user(), make_user()
+    Favourite.objects.create(user=alice, product=product)
+    url = product.get_absolute_url().replace("/batik/", "/en/batik/", 1)
+    saved = '<button class="button button-secondary" type="submit" aria-pressed="true">'
+
+    assert saved in _buyer(alice).get(url).content.decode()
+    bob_client = _buyer(bob)
+    assert saved not in bob_client.get(url).content.decode()  # the same cached part
+    bob_client.post(f"/batik/favorit/{product.pk}/", {"next": url})
+    assert saved in bob_client.get(url).content.decode()
