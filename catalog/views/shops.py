@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from artisans.models import Shop, ShopFollow, ShopMember
@@ -57,16 +58,21 @@ def shop_detail(request, slug: str):
     )
     query = CatalogQuery.from_querydict(request.GET)
     query.per_page = PRODUCTS_PER_PAGE
-    found, is_fuzzy = matching_products(products.filter(shop=shop), query)
-    if is_fuzzy:  # a shop's own search shows what it has, not other words' matches
-        found = found.none()
-    page = browse_page(
-        found, query, request.GET.get("page"), user=request.user, depth=list_depth(query)
-    )
+
+    def shop_page():
+        found, is_fuzzy = matching_products(products.filter(shop=shop), query)
+        if is_fuzzy:  # a shop's own search shows what it has, not other words' matches
+            found = found.none()
+        return browse_page(
+            found, query, request.GET.get("page"), user=request.user, depth=list_depth(query)
+        )
+
+    fragments = catalog_cache.fragment_context()
     shop_url = request.build_absolute_uri(shop.get_absolute_url())
     context = {
         "shop": shop,
-        "page": page,
+        # Read only when the list's `{% cache %}` fragment is missing.
+        "page": SimpleLazyObject(shop_page),
         "query": query,
         "query_string": query.query_string(),
         "sorts": sort_choices(query),
@@ -85,6 +91,10 @@ def shop_detail(request, slug: str):
         "share_url": shop_url,
         "share_whatsapp_url": "https://wa.me/?text=" + quote(f"{shop.name} – {shop_url}"),
         "share_facebook_url": "https://www.facebook.com/sharer/sharer.php?u=" + quote(shop_url),
-        **catalog_cache.fragment_context(),
+        **fragments,
+        # Stock changes with every order, not with the catalog version (as in the catalog).
+        "results_cache_seconds": 0
+        if query.availability == "in-stock"
+        else fragments["catalog_cache_seconds"],
     }
     return TemplateResponse(request, "catalog/shop_detail.html", context)

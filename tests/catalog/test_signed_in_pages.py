@@ -28,14 +28,19 @@ def _hearts(client: Client, url: str) -> dict[int, bool]:
     return {int(pk): pressed == "true" for pk, pressed in HEART.findall(html)}
 
 
-def test_two_buyers_on_the_same_cached_list_each_see_their_own_hearts():
-    first, second = make_product(title="Kain Satu"), make_product(title="Kain Dua")
+@pytest.mark.parametrize("page", ["catalog", "shop", "home"])
+def test_two_buyers_on_the_same_cached_list_each_see_their_own_hearts(page):
+    first = make_product(title="Kain Satu")
+    second = make_product(title="Kain Dua", shop=first.shop)
     alice, bob = make_user(), make_user()
     Favourite.objects.create(user=alice, product=first)
     Favourite.objects.create(user=bob, product=second)
+    url = {"catalog": "/en/batik/", "shop": "/en" + first.shop.get_absolute_url(), "home": "/en/"}[
+        page
+    ]
 
-    alice_sees = _hearts(_buyer(alice), "/en/batik/")
-    bob_sees = _hearts(_buyer(bob), "/en/batik/")  # the grid now comes from the cache
+    alice_sees = _hearts(_buyer(alice), url)
+    bob_sees = _hearts(_buyer(bob), url)  # the grid now comes from the cache
 
     assert alice_sees == {first.pk: True, second.pk: False}
     assert bob_sees == {first.pk: False, second.pk: True}
