@@ -1,9 +1,11 @@
 """The reader's own hearts on product cards, filled into pages whose cards are shared.
 
 A card (`includes/_product_card.html`) shows a signed-in reader the placeholder
-`__favourite-heart-<pk>__` where its heart button goes (the product page its own button as
-`__favourite-button-<pk>__`), so the same cached grid of cards serves every buyer;
+`<!--favourite-heart-<pk>-->` where its heart button goes (the product page its own button as
+`<!--favourite-button-<pk>-->`), so the same cached grid of cards serves every buyer;
 `with_hearts()` puts in each buyer's saved or unsaved button, each rendered from its template.
+A placeholder is an HTML comment because no text of a seller's can become one: Django escapes
+its `<` (and the JSON-LD writes it as `\u003c`).
 
 Which products the buyer saved is read with the user, in the query that also reads the
 header's counts (orders' authentication backends annotate `favourite_ids_of_outer_user()`
@@ -18,7 +20,7 @@ from django.template.loader import render_to_string
 
 from .models import Favourite
 
-HEART_PLACEHOLDER = re.compile(rb"__favourite-(heart|button)-(\d+)__")
+HEART_PLACEHOLDER = re.compile(rb"<!--favourite-(heart|button)-(\d+)-->")
 BUTTON_TEMPLATES = {
     b"heart": "includes/_heart_button.html",
     b"button": "includes/_favourite_button.html",
