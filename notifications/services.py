@@ -146,8 +146,9 @@ SENDING_QUEUED_KEY = "notifications:email-sending-queued"
 SEND_BATCH_SIZE = 50
 # A sender claims a batch for this long; if it dies meanwhile, another takes the batch after.
 CLAIM_SECONDS = 300
-# One run sends for about this long, then hands over to a new task (well within time limits).
-RUN_SECONDS = 30
+# One run sends for about this long, then hands over to a new task (well within time limits),
+# which waits behind any more urgent job queued meanwhile (its priority is the lowest).
+RUN_SECONDS = 5
 # The server refused this message only (recipient, sender or content): count it against the
 # message and go on with the rest. Any other error is the connection or the run: stop, count
 # nothing, and let a later run try the rest.
