@@ -11,7 +11,7 @@ from artisans.models import ShopMember
 from core.enqueue import send_after_commit, send_each
 
 from .locking import only_own_rows
-from .models import Order, SubOrder
+from .models import Order, OrderLine, SubOrder
 
 
 def enqueue_routing(order_id: int) -> None:
@@ -45,11 +45,16 @@ def route_order(*, order: Order) -> bool:
         if order is None or order.status != Order.Status.CONFIRMED or order.routed_at:
             return False
         now = timezone.now()
+        # Ordered by pk: the default ordering goes through the order's own ("-created_at"),
+        # which adds a join to a row already in hand.
         members = ShopMember.objects.select_related("user").order_by("pk")
         suborders = list(
-            order.suborders.select_related("shop").prefetch_related(
-                "lines", Prefetch("shop__memberships", queryset=members)
+            order.suborders.select_related("shop")
+            .prefetch_related(
+                Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+                Prefetch("shop__memberships", queryset=members),
             )
+            .order_by("pk")
         )
         SubOrder.objects.filter(order=order, routed_at__isnull=True).update(routed_at=now)
         Order.objects.filter(pk=order.pk).update(routed_at=now)
