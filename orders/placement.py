@@ -168,7 +168,28 @@ def _place_locked(*, buyer, email, quantities, values, zone, payment_method, pic
         if not taken:  # Only without row locks (SQLite serialises writers anyway).
             raise OutOfStock({option.pk: str(_("Sold out."))})
 
+    # Every total is known before the first insert, so each row is written once, complete.
+    by_shop: dict[int, list[ProductOption]] = {shop_id: [] for shop_id in shops}
+    for option in options:
+        by_shop[option.product.shop_id].append(option)
     now = timezone.now()
+    suborders: list[SubOrder] = []
+    for shop_id, shop in shops.items():
+        pickup = shop_id in pickup_shop_ids and profiles[shop_id].offers_pickup
+        shipping_cost = 0 if pickup else profiles[shop_id].rate_for(zone)
+        shop_subtotal = sum(option.price * quantities[option.pk] for option in by_shop[shop_id])
+        suborders.append(
+            SubOrder(
+                shop=shop,
+                shop_name=shop.name,
+                delivery=SubOrder.Delivery.PICKUP if pickup else SubOrder.Delivery.SHIP,
+                shipping_cost=shipping_cost,
+                subtotal=shop_subtotal,
+                total=shop_subtotal + shipping_cost,
+            )
+        )
+    subtotal = sum(suborder.subtotal for suborder in suborders)
+    shipping_total = sum(suborder.shipping_cost for suborder in suborders)
     order = Order(
         buyer=buyer,
         email=email,
@@ -176,6 +197,9 @@ def _place_locked(*, buyer, email, quantities, values, zone, payment_method, pic
         shipping_zone=zone,
         language=(translation.get_language() or settings.LANGUAGE_CODE)[:8],
         created_at=now,
+        subtotal=subtotal,
+        shipping_total=shipping_total,
+        total=subtotal + shipping_total,
         **values,
     )
     if payment_method == PaymentMethod.COD:
@@ -185,44 +209,30 @@ def _place_locked(*, buyer, email, quantities, values, zone, payment_method, pic
         order.payment_due_at = now + timedelta(hours=settings.ORDER_PAYMENT_HOURS)
     _save_with_unique_reference(order)
 
-    lines: list[OrderLine] = []
-    events: list[SubOrderEvent] = []
-    subtotal = shipping_total = 0
-    for shop_id, shop in shops.items():
-        pickup = shop_id in pickup_shop_ids and profiles[shop_id].offers_pickup
-        shipping_cost = 0 if pickup else profiles[shop_id].rate_for(zone)
-        suborder = SubOrder.objects.create(
-            order=order,
-            shop=shop,
-            shop_name=shop.name,
-            delivery=SubOrder.Delivery.PICKUP if pickup else SubOrder.Delivery.SHIP,
-            shipping_cost=shipping_cost,
+    for suborder in suborders:
+        suborder.order = order
+    SubOrder.objects.bulk_create(suborders)
+    lines = [
+        OrderLine(
+            suborder=suborder,
+            product=option.product,
+            option=option,
+            product_title=option.product.title,
+            option_name=option.name,
+            unit_price=option.price,
+            quantity=quantities[option.pk],
+            line_total=option.price * quantities[option.pk],
+            is_made_to_order=option.product.is_made_to_order,
+            lead_time_days=(
+                option.product.lead_time_days if option.product.is_made_to_order else None
+            ),
         )
-        shop_subtotal = 0
-        for option in options:
-            if option.product.shop_id != shop_id:
-                continue
-            quantity = quantities[option.pk]
-            product = option.product
-            lines.append(
-                OrderLine(
-                    suborder=suborder,
-                    product=product,
-                    option=option,
-                    product_title=product.title,
-                    option_name=option.name,
-                    unit_price=option.price,
-                    quantity=quantity,
-                    line_total=option.price * quantity,
-                    is_made_to_order=product.is_made_to_order,
-                    lead_time_days=product.lead_time_days if product.is_made_to_order else None,
-                )
-            )
-            shop_subtotal += option.price * quantity
-        suborder.subtotal = shop_subtotal
-        suborder.total = shop_subtotal + shipping_cost
-        suborder.save(update_fields=["subtotal", "total"])
-        events.append(
+        for suborder in suborders
+        for option in by_shop[suborder.shop_id]
+    ]
+    OrderLine.objects.bulk_create(lines)
+    SubOrderEvent.objects.bulk_create(
+        [
             SubOrderEvent(
                 suborder=suborder,
                 to_status=SubOrder.Status.NEW,
@@ -230,15 +240,9 @@ def _place_locked(*, buyer, email, quantities, values, zone, payment_method, pic
                 note=str(_("Order placed.")),
                 created_at=now,
             )
-        )
-        subtotal += shop_subtotal
-        shipping_total += shipping_cost
-    OrderLine.objects.bulk_create(lines)
-    SubOrderEvent.objects.bulk_create(events)
-    order.subtotal = subtotal
-    order.shipping_total = shipping_total
-    order.total = subtotal + shipping_total
-    order.save(update_fields=["subtotal", "shipping_total", "total"])
+            for suborder in suborders
+        ]
+    )
     Payment.objects.create(order=order, method=payment_method, amount=order.total)
     return order
 
