@@ -411,6 +411,11 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The request middleware writes one line per request; runserver's own would repeat it.
         "django.server": {"level": "WARNING"},
+        # Likewise one line per task (core.logging): Celery's own "received" and "succeeded"
+        # lines would repeat it, twice per task, on the worker's busiest path. Its warnings and
+        # errors (a failed task, a lost connection) still show.
+        "celery.worker.strategy": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
         "marketplace.cache": {"filters": ["cache_outage"]},
     },
 }
