@@ -237,6 +237,12 @@ class Product(models.Model):
             models.Index(fields=["-favourite_count", "-created_at", "-id"], name="product_popular"),
             # Counting the catalog reads this narrow index only, not every listing's row.
             models.Index(fields=["shop"], condition=Q(status="active"), name="product_active_shop"),
+            # The home page's featured work: the newest few, however few are featured.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_featured=True),
+                name="product_featured",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,6 +1,6 @@
 """The home page: hero, collections, featured work, new arrivals, motifs, makers by district."""
 
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Value
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
@@ -25,14 +25,21 @@ def _home_cards(user) -> dict[str, list]:
     the first rows of each kind are exactly that list.
     """
     published = Product.objects.published()
-    wanted = Q(pk__in=published.filter(is_featured=True).values("pk")[:FEATURED_CARDS]) | Q(
-        pk__in=published.values("pk")[:NEW_ARRIVAL_CARDS]
-    )
+    picks = [
+        published.filter(is_featured=True).values("pk")[:FEATURED_CARDS],
+        published.values("pk")[:NEW_ARRIVAL_CARDS],
+    ]
     followed = Value(False)
     if user.is_authenticated:
         followed = Exists(ShopFollow.objects.filter(user=user, shop=OuterRef("shop_id")))
-        wanted |= Q(pk__in=published.filter(followed).values("pk")[:FOLLOWING_CARDS])
-    rows = list(published.filter(wanted).with_card_data(user).annotate(is_followed=followed))
+        followed_shops = ShopFollow.objects.filter(user=user).values("shop")
+        picks.append(published.filter(shop__in=followed_shops).values("pk")[:FOLLOWING_CARDS])
+    # A UNION of the lists' ids, not an OR of IN subqueries: PostgreSQL cannot read an index
+    # for an OR of subqueries and would check every product. Each sliced pick sits inside a
+    # pk__in of its own, as SQLite allows no LIMIT in a UNION's parts.
+    first, *others = [Product.objects.filter(pk__in=pick).values("pk") for pick in picks]
+    wanted = first.union(*others)
+    rows = list(published.filter(pk__in=wanted).with_card_data(user).annotate(is_followed=followed))
     return {
         "featured": [row for row in rows if row.is_featured][:FEATURED_CARDS],
         "new_arrivals": rows[:NEW_ARRIVAL_CARDS],
