@@ -4,19 +4,33 @@ Browsing (the URL's filters, sorting, pages) lives in `catalog.browse`, search i
 `catalog.search`, the taxonomy facets in `catalog.facets`.
 """
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from artisans.models import Shop
 
 from .models import Collection, CollectionItem, Product
 
+# Makers the home page lists per district, verified first; the district's batik list shows all.
+HOME_MAKERS_PER_DISTRICT = 6
+
 
 def makers_by_district():
-    """Approved shops ordered by district then name, for the home page."""
+    """The first approved shops of each district (verified, then by name), for the home page.
+
+    Each carries `district_makers`, how many approved shops the district has, so that the page
+    stays the same size however many makers join.
+    """
+    in_district = {"partition_by": F("district"), "order_by": (F("is_verified").desc(), "name")}
     return (
         Shop.objects.approved()
-        .order_by("district", "name")
         .only("name", "slug", "district", "is_verified", "photo")
+        .annotate(
+            place=Window(RowNumber(), **in_district),
+            district_makers=Window(Count("pk"), partition_by=F("district")),
+        )
+        .filter(place__lte=HOME_MAKERS_PER_DISTRICT)
+        .order_by("district", "place")
     )
 
 

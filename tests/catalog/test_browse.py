@@ -203,6 +203,26 @@ def test_home_shows_featured_motifs_makers_and_followed_shops(client):
     assert "New from shops you follow" in html
 
 
+def test_home_lists_a_few_makers_per_district_and_links_to_the_rest(client, monkeypatch):
+    # given more makers in one district than the home page lists (the cap made small)
+    monkeypatch.setattr("catalog.selectors.HOME_MAKERS_PER_DISTRICT", 2)
+    make_shop(name="Batik Cempaka")
+    make_shop(name="Batik Anggrek", is_verified=True)
+    make_shop(name="Batik Bakung")
+    make_shop(name="Batik Dahlia", district=District.BENGALON)
+
+    html = client.get("/en/").content.decode()
+
+    # the verified maker first, then by name; the district's others a link away
+    assert "Batik Anggrek" in html and "Batik Bakung" in html
+    assert "Batik Cempaka" not in html
+    assert 'href="/en/batik/?district=sangatta-utara"' in html
+    assert "See batik from all 3 makers" in html
+    # a district within the cap lists everybody, with no link to more
+    assert "Batik Dahlia" in html
+    assert 'href="/en/batik/?district=bengalon"' not in html
+
+
 def test_empty_results_suggest_motifs_and_makers(client):
     make_product(motif="paku", shop=make_shop(name="Rumah Batik Telapak"))
     html = client.get("/en/batik/?q=qqqqqqqq").content.decode()
