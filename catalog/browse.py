@@ -235,11 +235,14 @@ def browse_page(
     """
     per_page = query.per_page
     number = _page_number(number, per_page, depth)
-    cards = products.with_card_data(user).annotate(found=capped_count(products, depth))
 
     def rows(number: int) -> list:
         start = (number - 1) * per_page
-        return list(cards[start : min(start + per_page, depth)])
+        # The page's ids first, from the products alone, and only then their cards: the shop
+        # and image joins run for one page of rows, not for every match sorted or skipped.
+        on_page = products.values("pk")[start : min(start + per_page, depth)]
+        cards = products.filter(pk__in=on_page).with_card_data(user)
+        return list(cards.annotate(found=capped_count(products, depth)))
 
     found_rows = rows(number)
     if found_rows:
