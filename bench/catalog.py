@@ -20,6 +20,7 @@ Writes bench/results/catalog-<N>.json (or --out).
 """
 
 import argparse
+import functools
 import json
 import logging
 import math
@@ -37,10 +38,24 @@ CLIENT_HEADERS = {
 }
 
 
-def client(cookies: dict[str, str]):
+@functools.cache
+def _browser():
     from django.test import Client
 
-    browser = Client(**CLIENT_HEADERS)
+    return Client(**CLIENT_HEADERS)
+
+
+def client(cookies: dict[str, str]):
+    """The test client holding only `cookies`: the next visitor of a server that is running.
+
+    One Client for the whole run, its cookies replaced each time: a new Client loads the
+    middleware on its first request (WhiteNoise reads every static file then), which a
+    server does once at start and a timed request should not.
+    """
+    from http.cookies import SimpleCookie
+
+    browser = _browser()
+    browser.cookies = SimpleCookie()
     for name, value in cookies.items():
         browser.cookies[name] = value
     return browser
