@@ -362,7 +362,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are read from the cache and kept in the database too: a visitor's session costs no
+# query while the cache holds it, and survives a cache flush or outage (read from the database).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Security: strict defaults in production; `check --deploy` must be clean.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
