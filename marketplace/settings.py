@@ -336,6 +336,10 @@ else:
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
+# A sending run of the outbox goes at the lowest priority (with Redis, 9 is the lowest, 0 the
+# default): the worker takes one only when no other job waits, so a burst of emails never queues
+# ahead of an order to route. Brokers without priorities (the filesystem one) ignore it.
+CELERY_TASK_ROUTES = {"notifications.tasks.send_pending_emails_task": {"priority": 9}}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
