@@ -226,7 +226,7 @@ def _page_number(number, per_page: int, depth: int) -> int:
 
 
 def browse_page(
-    products: QuerySet, query: CatalogQuery, number, *, user=None, depth: int = BROWSE_DEPTH
+    products: QuerySet, query: CatalogQuery, number, *, depth: int = BROWSE_DEPTH
 ) -> Page:
     """One page of cards of `products` (filtered and sorted), at most `depth` deep.
 
@@ -241,7 +241,7 @@ def browse_page(
         # The page's ids first, from the products alone, and only then their cards: the shop
         # and image joins run for one page of rows, not for every match sorted or skipped.
         on_page = products.values("pk")[start : min(start + per_page, depth)]
-        cards = products.filter(pk__in=on_page).with_card_data(user)
+        cards = products.filter(pk__in=on_page).with_card_data()
         return list(cards.annotate(found=capped_count(products, depth)))
 
     found_rows = rows(number)

@@ -118,11 +118,12 @@ class ProductQuerySet(models.QuerySet):
             | Q(Exists(member), status=Product.Status.ACTIVE, is_hidden=True)
         )
 
-    def with_card_data(self, user=None):
-        """What a product card shows, in ONE query: the shop, the primary image, the heart.
+    def with_card_data(self):
+        """What a product card shows, in ONE query: the shop and the primary image.
 
         The primary image comes as `primary_image` (None without one), joined through a
-        FilteredRelation; `is_favourite` is the reader's own (False when signed out).
+        FilteredRelation. The reader's heart is not read here: cards are shared by every
+        reader, and catalog.hearts fills each reader's in.
         """
         # only() before the FilteredRelation: Django refuses only() naming its fields, so the
         # image's few columns all come.
@@ -134,15 +135,7 @@ class ProductQuerySet(models.QuerySet):
                 )
             )
             .select_related("shop", "primary_image")
-            .with_favourite_flag(user)
         )
-
-    def with_favourite_flag(self, user=None):
-        """Annotate `is_favourite` for the signed-in user (False for everybody else)."""
-        if user is None or not user.is_authenticated:
-            return self.annotate(is_favourite=models.Value(False))
-        saved = Favourite.objects.filter(user=user, product=OuterRef("pk"))
-        return self.annotate(is_favourite=Exists(saved))
 
     def with_motif(self, motif_ids):
         through = Product.motifs.through.objects.filter(motif__in=motif_ids)

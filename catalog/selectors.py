@@ -35,11 +35,11 @@ def makers_by_district():
 
 
 def collections_with_products(
-    *, user=None, per_collection: int | None = None, collection: Collection | None = None
+    *, per_collection: int | None = None, collection: Collection | None = None
 ) -> list[Collection]:
     """Published collections (or just `collection`) with their public products, in ONE query.
 
-    Each collection gets `cards`: products with_card_data() for `user`, in the curated order.
+    Each collection gets `cards`: products with_card_data(), in the curated order.
     Without `collection`, the collections are read from the same rows, so those left with no
     public product do not appear.
     """
@@ -53,7 +53,7 @@ def collections_with_products(
     )
     products = (
         Product.objects.published()
-        .with_card_data(user)
+        .with_card_data()
         .filter(**in_collections)
         .annotate(
             in_collection=F("collections"),

@@ -52,9 +52,7 @@ def sort_choices(query: CatalogQuery) -> list[tuple[str, str]]:
 def _results(request, query: CatalogQuery, facets: Facets) -> dict:
     """The list part of the page: one page of cards, its count, and suggestions when empty."""
     products, is_fuzzy = matching_products(Product.objects.published(), query)
-    page = browse_page(
-        products, query, request.GET.get("page"), user=request.user, depth=list_depth(query)
-    )
+    page = browse_page(products, query, request.GET.get("page"), depth=list_depth(query))
     results = {"page": page, "is_fuzzy": is_fuzzy}
     if not page.object_list:
         results["suggested_motifs"] = facets.by_kind["motif"][:8]

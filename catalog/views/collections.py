@@ -13,7 +13,7 @@ from .pagecache import cached_for_visitors
 def collection_detail(request, slug: str):
     """A collection curated by the cooperative, its batik in the curated order."""
     collection = get_object_or_404(Collection.objects.published(), slug=slug)
-    selectors.collections_with_products(user=request.user, collection=collection)
+    selectors.collections_with_products(collection=collection)
     context = {
         "collection": collection,
         "products": collection.cards,

@@ -47,7 +47,7 @@ def favourite_list(request):
     products = (
         Product.objects.published()
         .filter(favourited_by__user=request.user)
-        .with_card_data(request.user)
+        .with_card_data()
         .annotate(saved_at=F("favourited_by__created_at"))
         .order_by("-saved_at", "-pk")
     )

@@ -39,7 +39,7 @@ def _home_cards(user) -> dict[str, list]:
     # pk__in of its own, as SQLite allows no LIMIT in a UNION's parts.
     first, *others = [Product.objects.filter(pk__in=pick).values("pk") for pick in picks]
     wanted = first.union(*others)
-    rows = list(published.filter(pk__in=wanted).with_card_data(user).annotate(is_followed=followed))
+    rows = list(published.filter(pk__in=wanted).with_card_data().annotate(is_followed=followed))
     return {
         "featured": [row for row in rows if row.is_featured][:FEATURED_CARDS],
         "new_arrivals": rows[:NEW_ARRIVAL_CARDS],
@@ -56,9 +56,7 @@ def home(request):
     """
     user = request.user
     context = {
-        "collections": selectors.collections_with_products(
-            user=user, per_collection=HOME_COLLECTION_CARDS
-        ),
+        "collections": selectors.collections_with_products(per_collection=HOME_COLLECTION_CARDS),
         **_home_cards(user),
         "motifs": Motif.objects.all(),
         "makers": selectors.makers_by_district(),

@@ -124,7 +124,7 @@ def related_products(product: Product, user):
         Product.objects.published()
         .filter(Q(shop_id=product.shop_id) | Q(pk__in=same_motif))
         .exclude(pk=product.pk)
-        .with_card_data(user)[:RELATED_CARDS]
+        .with_card_data()[:RELATED_CARDS]
     )
 
 

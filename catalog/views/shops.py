@@ -63,9 +63,7 @@ def shop_detail(request, slug: str):
         found, is_fuzzy = matching_products(products.filter(shop=shop), query)
         if is_fuzzy:  # a shop's own search shows what it has, not other words' matches
             found = found.none()
-        return browse_page(
-            found, query, request.GET.get("page"), user=request.user, depth=list_depth(query)
-        )
+        return browse_page(found, query, request.GET.get("page"), depth=list_depth(query))
 
     fragments = catalog_cache.fragment_context()
     shop_url = request.build_absolute_uri(shop.get_absolute_url())
