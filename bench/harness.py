@@ -58,9 +58,9 @@ def ensure_database(url: str) -> None:
     from psycopg import sql
 
     local_only(url)
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+    name = urlparse(url).path.lstrip("/")
+    # Connected to the maintenance database: the bench's own may not exist yet.
+    with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             print(f"Created database {name}")
