@@ -20,6 +20,7 @@ from .locking import only_own_rows
 from .models import (
     Address,
     AddressFields,
+    MidtransChannel,
     Order,
     OrderLine,
     Payment,
@@ -93,19 +94,23 @@ def place_order(
     quantities: Mapping[int, int],
     address: Mapping[str, str],
     payment_method: str,
+    channel: str = "",
     pickup_shop_ids: Set[int] = frozenset(),
 ) -> Order:
     """Create the order, its sub-orders per shop and lines, taking stock for every line at once.
 
     `buyer` is None for a guest; `email` is where the order's emails go (a signed-in buyer's own);
     `quantities` maps option id to quantity (a cart's `quantities()`); `address` maps the address
-    fields (an `Address`'s `address_dict()`). Raises OutOfStock (nothing created) when a line is short.
+    fields (an `Address`'s `address_dict()`); `channel` is the Midtrans channel (QRIS, a virtual
+    account, an e-wallet) when `payment_method` is Midtrans. Raises OutOfStock (nothing created) when a line is short.
     """
     email = email.strip().lower()
     if not email:
         raise ValidationError(_("An email address is needed for the order."), code="email")
     if payment_method not in PaymentMethod.values:
         raise ValidationError(_("Choose a payment method."), code="payment_method")
+    if (payment_method == PaymentMethod.MIDTRANS) != (channel in MidtransChannel.values):
+        raise ValidationError(_("Choose how to pay online."), code="channel")
     quantities = {option_id: quantity for option_id, quantity in quantities.items() if quantity > 0}
     if not quantities:
         raise ValidationError(_("Your cart is empty."), code="empty_cart")
@@ -120,6 +125,7 @@ def place_order(
             values=values,
             zone=zone,
             payment_method=payment_method,
+            channel=channel,
             pickup_shop_ids=set(pickup_shop_ids),
         )
         if order.status == Order.Status.CONFIRMED:
@@ -127,7 +133,9 @@ def place_order(
     return order
 
 
-def _place_locked(*, buyer, email, quantities, values, zone, payment_method, pickup_shop_ids):
+def _place_locked(
+    *, buyer, email, quantities, values, zone, payment_method, channel, pickup_shop_ids
+):
     # Lock the option rows in primary-key order so two carts holding the same options in
     # opposite order wait for each other instead of deadlocking. The products and shops are read
     # in the same query but not locked (`of=("self",)`).
@@ -243,7 +251,13 @@ def _place_locked(*, buyer, email, quantities, values, zone, payment_method, pic
             for suborder in suborders
         ]
     )
-    Payment.objects.create(order=order, method=payment_method, amount=order.total)
+    Payment.objects.create(
+        order=order,
+        method=payment_method,
+        channel=channel,
+        amount=order.total,
+        due_at=order.payment_due_at,
+    )
     return order
 
 

@@ -1,9 +1,8 @@
-"""Orders: carts, one order per checkout split into one sub-order per shop, payments, shipping."""
+"""Carts, orders split into one sub-order per shop, their lines, shipping and status history."""
 
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -154,9 +153,25 @@ class CartItem(models.Model):
 
 
 class PaymentMethod(models.TextChoices):
+    # QRIS, bank virtual accounts and e-wallets through Midtrans: the buyer's channel is kept on
+    # the payment request (`Payment.channel`), and may change until it is paid.
+    MIDTRANS = "midtrans", _("QRIS, virtual account or e-wallet")
     BANK_TRANSFER = "bank_transfer", _("Bank transfer")
     COD = "cod", _("Cash on delivery / pay at pickup")
     CARD = "card", _("Card")
+
+
+class MidtransChannel(models.TextChoices):
+    """The ways to pay through Midtrans that a buyer can pick."""
+
+    QRIS = "qris", _("QRIS (any bank or e-wallet app)")
+    BCA_VA = "bca_va", _("BCA virtual account")
+    BNI_VA = "bni_va", _("BNI virtual account")
+    BRI_VA = "bri_va", _("BRI virtual account")
+    PERMATA_VA = "permata_va", _("Permata virtual account")
+    MANDIRI_BILL = "mandiri_bill", _("Mandiri bill payment")
+    GOPAY = "gopay", _("GoPay")
+    SHOPEEPAY = "shopeepay", _("ShopeePay")
 
 
 class OrderQuerySet(models.QuerySet):
@@ -332,79 +347,6 @@ class OrderLine(models.Model):
         )
 
 
-def private_storage():
-    """Where transfer proofs live: never served by address, only by a view that checks who asks."""
-    return storages["private"]
-
-
-def payment_proof_path(instance: "Payment", filename: str) -> str:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"payments/proofs/{instance.order_id}-{secrets.token_hex(8)}.{extension}"
-
-
-class PaymentQuerySet(models.QuerySet):
-    def open_at_provider(self):
-        """Payments closed unpaid whose request at the provider is not known to be withdrawn yet."""
-        return self.filter(
-            status=Payment.Status.CANCELLED, intent_cancelled_at__isnull=True
-        ).exclude(provider_reference="")
-
-
-class Payment(models.Model):
-    """Money for one order: a transfer with its proof, cash on delivery, or a card payment."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for payment")
-        PROOF_SUBMITTED = "proof_submitted", _("Proof uploaded, being checked")
-        PAID = "paid", _("Paid")
-        FAILED = "failed", _("Failed")
-        REFUNDED = "refunded", _("Refunded")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    order = models.ForeignKey(
-        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="payments"
-    )
-    method = models.CharField(_("method"), max_length=20, choices=PaymentMethod.choices)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    amount = models.PositiveIntegerField(_("amount (Rp)"))
-    # The outside id: a Stripe PaymentIntent id for cards; empty for transfers and COD.
-    provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
-    proof = models.FileField(
-        _("transfer proof"), upload_to=payment_proof_path, storage=private_storage, blank=True
-    )
-    proof_uploaded_at = models.DateTimeField(_("proof uploaded at"), null=True, blank=True)
-    confirmed_by = acting_user(_("confirmed by"))
-    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
-    refunded_amount = models.PositiveIntegerField(_("refunded (Rp)"), default=0)
-    # Cards: the idempotency key we sent when creating the PaymentIntent, and the last decline.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=255, blank=True)
-    failure_message = models.TextField(_("last failure"), blank=True)
-    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
-    # When the provider confirmed it withdrew the request (a card's intent) of a closed order.
-    intent_cancelled_at = models.DateTimeField(_("card intent cancelled at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    objects = PaymentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["provider_reference"],
-                condition=~Q(provider_reference=""),
-                name="payment_provider_reference_unique",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.order.reference} · {self.get_method_display()} · {self.get_status_display()}"
-
-
 class SubOrderEvent(models.Model):
     """One change of a sub-order's status: who, when, from, to, and a note."""
 
@@ -424,75 +366,3 @@ class SubOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suborder_id}: {self.from_status or '—'} → {self.to_status}"
-
-
-class CardRefund(models.Model):
-    """Money sent back to a card: for one sub-order (ours), or made in Stripe's dashboard."""
-
-    class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
-        PENDING = "pending", _("Pending")
-        SUCCEEDED = "succeeded", _("Refunded")
-        FAILED = "failed", _("Failed")
-        CANCELED = "canceled", _("Cancelled")
-
-    payment = models.ForeignKey(
-        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="card_refunds"
-    )
-    suborder = models.ForeignKey(
-        SubOrder,
-        verbose_name=_("sub-order"),
-        on_delete=models.PROTECT,
-        related_name="card_refunds",
-        null=True,
-        blank=True,
-    )
-    amount = models.PositiveIntegerField(_("amount (Rp)"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
-    )
-    # The key we send Stripe, so that a task run twice refunds once; empty for outside refunds.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=255, blank=True)
-    provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("card refund")
-        verbose_name_plural = _("card refunds")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="card_refund_idempotency_key_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["provider_reference"],
-                condition=~Q(provider_reference=""),
-                name="card_refund_provider_reference_unique",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.provider_reference or self.idempotency_key} · {self.get_status_display()}"
-
-
-class StripeEvent(models.Model):
-    """A webhook event from Stripe, kept once per event id so a redelivery changes nothing."""
-
-    event_id = models.CharField(_("event id"), max_length=255, unique=True)
-    type = models.CharField(_("type"), max_length=100, db_index=True)
-    payload = models.JSONField(_("payload"))
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
-    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
-    # What handling did: "paid", "failure recorded", "ignored: ...".
-    outcome = models.CharField(_("outcome"), max_length=255, blank=True)
-
-    class Meta:
-        ordering = ["-received_at", "-pk"]
-        verbose_name = _("Stripe event")
-        verbose_name_plural = _("Stripe events")
-
-    def __str__(self) -> str:
-        return f"{self.event_id} · {self.type}"
