@@ -10,6 +10,7 @@ import sys
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -493,6 +494,32 @@ STRIPE_JS_URL = env("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
 # Webhooks signed longer ago than this are refused (replays).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+
+# QRIS, virtual accounts and e-wallets through Midtrans' Core API (orders/payments/midtrans_api.py);
+# the methods appear at checkout only when the server key is set.
+MIDTRANS_SERVER_KEY = env("MIDTRANS_SERVER_KEY")
+MIDTRANS_CLIENT_KEY = env("MIDTRANS_CLIENT_KEY")
+# False: Midtrans' sandbox (keys start with SB-); True: real money.
+MIDTRANS_IS_PRODUCTION = env_bool("MIDTRANS_IS_PRODUCTION", False)
+# Another API host (the local fake Midtrans of `make run` and the tests); empty means Midtrans.
+MIDTRANS_API_BASE = env("MIDTRANS_API_BASE").rstrip("/") or (
+    "https://api.midtrans.com" if MIDTRANS_IS_PRODUCTION else "https://api.sandbox.midtrans.com"
+)
+# Where Midtrans posts its notifications for our charges (sent as X-Override-Notification);
+# empty means the URL set in Midtrans' dashboard.
+MIDTRANS_NOTIFICATION_URL = env("MIDTRANS_NOTIFICATION_URL")
+# Connect and read timeout of each call: a slow gateway must not hold a web or worker process.
+MIDTRANS_TIMEOUT_SECONDS = float(env("MIDTRANS_TIMEOUT_SECONDS", "10"))
+# Retries on network errors only; order ids and refund keys make a repeated call harmless.
+MIDTRANS_MAX_NETWORK_RETRIES = env_int("MIDTRANS_MAX_NETWORK_RETRIES", 2)
+if not DEBUG and MIDTRANS_SERVER_KEY:
+    _midtrans_base = urlsplit(MIDTRANS_API_BASE)
+    if _midtrans_base.scheme != "https" and _midtrans_base.hostname not in (
+        "127.0.0.1",
+        "localhost",
+    ):
+        # The server key travels in every request: only over TLS, or to a fake on this machine.
+        raise ImproperlyConfigured("MIDTRANS_API_BASE must be an https:// address.")
 
 # Content-Security-Policy (marketplace/csp.py): no inline script, Stripe only where needed.
 SECURE_CSP = content_security_policy(stripe_js_url=STRIPE_JS_URL, stripe_api_base=STRIPE_API_BASE)
