@@ -56,6 +56,16 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
+def test_production_sends_the_midtrans_server_key_only_over_https_or_to_this_machine():
+    key = {"MIDTRANS_SERVER_KEY": "Mid-server-production"}
+    refused = _manage("check", **_production(**key, MIDTRANS_API_BASE="http://midtrans.example"))
+    local_fake = _manage("check", **_production(**key, MIDTRANS_API_BASE="http://127.0.0.1:8001"))
+
+    assert refused.returncode != 0
+    assert "MIDTRANS_API_BASE" in refused.stderr
+    assert local_fake.returncode == 0, local_fake.stderr
+
+
 def test_collectstatic_writes_hashed_compressed_files(tmp_path):
     result = _manage("collectstatic", "--no-input", "-v0", **_production(STATIC_ROOT=str(tmp_path)))
     assert result.returncode == 0, result.stderr
