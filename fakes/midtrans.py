@@ -227,6 +227,8 @@ class Store:
                 "notification_url": notification_url,
                 "last_notification": None,
                 "customer": body.get("customer_details") or {},
+                # Where the e-wallet app sends the buyer back after paying (GoPay, ShopeePay).
+                "callback_url": str((body.get(payment_type) or {}).get("callback_url") or ""),
             }
             if payment_type == "bank_transfer":
                 prefixes = {"bca": ("12345", 6), "bni": ("9888", 12), "bri": ("1234", 14)}
@@ -656,7 +658,8 @@ def simulator_page(store: Store, *, message: str = "", only: str = "") -> str:
             '<section class="card"><dl>'
             + "".join(f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>" for label, value in rows)
             + f'</dl><form method="post" action="/_sim/pay/{order_path}">'
-            '<button class="pay" type="submit">Bayar</button></form>'
+            + ('<input type="hidden" name="from_app" value="1">' if only else "")
+            + '<button class="pay" type="submit">Bayar</button></form>'
             f'<form method="post" action="/_sim/expire/{order_path}">'
             '<button class="late" type="submit">Kedaluwarsa</button></form></section>'
         )
@@ -724,8 +727,11 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def back_to_page(self, message: str) -> None:
+        self.redirect(f"/simulator/?msg={quote(message)}")
+
+    def redirect(self, location: str) -> None:
         self.send_response(303)
-        self.send_header("Location", f"/simulator/?msg={quote(message)}")
+        self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -801,7 +807,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.done(answer, f"Dibayar: {answer['order_id']}")
         if method == "POST" and len(path) == 3 and path[1] in ("pay", "expire", "notify"):
             action = {"pay": store.pay, "expire": store.run_out, "notify": store.renotify}[path[1]]
+            form = (self.read_body() or {}) if self.from_form() else {}
             answer = action(path[2])
+            with store.lock:
+                back = store.charges[answer["order_id"]]["callback_url"]
+            if path[1] == "pay" and form.get("from_app") and back:
+                # Paid in the "app": it sends the buyer back to the shop, as GoPay does.
+                return self.redirect(back)
             words = {
                 "pay": "Dibayar",
                 "expire": "Kedaluwarsa",

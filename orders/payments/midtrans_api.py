@@ -190,10 +190,12 @@ def charge(
     name: str = "",
     phone: str = "",
     items: list[tuple[str, str, int, int]] = (),
+    callback_url: str = "",
 ) -> Charge:
     """Charge `amount` rupiah by `channel` under our `order_id`, payable until `expires_at`.
 
     `items` are (id, name, price, quantity); when given they must add up to `amount`.
+    `callback_url` is where the GoPay or ShopeePay app sends the buyer back after paying.
     """
     if channel not in CHANNELS:
         raise ValueError(f"Unknown Midtrans channel: {channel!r}")
@@ -203,7 +205,7 @@ def charge(
     if items and sum(price * quantity for _id, _name, price, quantity in items) != amount:
         raise ValueError("The items do not add up to the amount charged.")
     body = {
-        **_payment_details(channel),
+        **_payment_details(channel, callback_url),
         "transaction_details": {"order_id": order_id, "gross_amount": gross_amount},
         "customer_details": {
             key: value
@@ -280,7 +282,7 @@ def _change(order_id: str, action: str, final_status: str) -> Charge:
     return _charge(answer)
 
 
-def _payment_details(channel: str) -> dict:
+def _payment_details(channel: str, callback_url: str) -> dict:
     if channel in _VA_BANKS:
         return {"payment_type": "bank_transfer", "bank_transfer": {"bank": _VA_BANKS[channel]}}
     if channel == "mandiri_bill":
@@ -290,6 +292,13 @@ def _payment_details(channel: str) -> dict:
         }
     if channel == "qris":
         return {"payment_type": "qris", "qris": {"acquirer": "gopay"}}
+    if channel == "gopay" and callback_url:
+        return {
+            "payment_type": "gopay",
+            "gopay": {"enable_callback": True, "callback_url": callback_url},
+        }
+    if channel == "shopeepay" and callback_url:
+        return {"payment_type": "shopeepay", "shopeepay": {"callback_url": callback_url}}
     return {"payment_type": channel}
 
 

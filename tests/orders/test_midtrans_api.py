@@ -87,6 +87,38 @@ def test_an_e_wallet_charge_gives_the_app_link(channel):
     assert charge.deeplink_url.startswith("http")
 
 
+@pytest.mark.parametrize("channel", ["gopay", "shopeepay"])
+def test_paying_in_the_e_wallet_app_sends_the_buyer_back_to_the_shop(fake_midtrans, channel):
+    back = "http://127.0.0.1:8000/pesanan/BTK-0001/"
+    charge = place_charge(channel, callback_url=back)
+    app_page = urllib.request.urlopen(charge.deeplink_url, timeout=5).read().decode()
+    assert "Rp 350.000" in app_page
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(
+            f"{fake_midtrans.url}/_sim/pay/{charge.order_id}", data=b"from_app=1", timeout=5
+        )
+
+    assert answer.value.code == 303
+    assert answer.value.headers["Location"] == back
+    assert midtrans_api.status(charge.order_id).status == "settlement"
+
+
+def test_an_order_id_whose_charge_expired_may_be_charged_again(fake_midtrans):
+    first = place_charge("bca_va")
+    midtrans_api.expire(first.order_id)
+
+    second = place_charge("qris")
+
+    assert second.transaction_id != first.transaction_id
+    assert midtrans_api.status(first.order_id).channel == "qris"
+
+
 def test_the_charge_expires_when_asked_to_at_the_minute():
     deadline = timezone.now() + timedelta(hours=5, minutes=30, seconds=40)
 
@@ -478,3 +510,17 @@ def test_a_charge_whose_answer_was_lost_is_retried_and_not_made_twice(fake_midtr
     assert charge.va_number
     assert len(fake_midtrans.charges()) == 1
     proxy.server.shutdown()
+
+
+def test_the_simulator_page_lists_what_is_waiting_in_rupiah_and_wita(fake_midtrans):
+    deadline = timezone.now() + timedelta(hours=2)
+    charge = place_charge("bca_va", expires_at=deadline)
+
+    page = urllib.request.urlopen(f"{fake_midtrans.url}/simulator/", timeout=5).read().decode()
+
+    assert "Simulator pembayaran (demo)" in page
+    assert "Tidak ada uang yang berpindah" in page
+    assert charge.va_number in page
+    assert "Rp 350.000" in page
+    assert f"{charge.expires_at.astimezone(timezone.get_fixed_timezone(480)):%H:%M} WITA" in page
+    assert "<script" not in page and "http" not in page.split("<body", 1)[1]
