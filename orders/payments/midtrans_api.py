@@ -228,11 +228,13 @@ def charge(
     if settings.MIDTRANS_NOTIFICATION_URL:
         headers["X-Override-Notification"] = settings.MIDTRANS_NOTIFICATION_URL
     try:
-        answer, retried = _call("POST", "/v2/charge", json=body, headers=headers)
+        answer = _call("POST", "/v2/charge", json=body, headers=headers)
     except DuplicateOrderId as error:
         if not error.retried:
             raise
-        # Our first attempt reached Midtrans after all: that charge is the one.
+        # Our first attempt reached Midtrans after all: that charge is the one. (Midtrans' status
+        # answer carries no qr_string nor app link: a QRIS or e-wallet charge recovered so has
+        # them empty, and the caller may cancel it and charge again under a new order id.)
         existing = status(order_id)
         if existing.gross_amount != amount or existing.channel != channel:
             raise
@@ -242,7 +244,7 @@ def charge(
 
 def status(order_id: str) -> Charge:
     """The transaction as Midtrans has it now (GET /v2/<order_id>/status)."""
-    answer, _retried = _call("GET", f"/v2/{_path(order_id)}/status")
+    answer = _call("GET", f"/v2/{_path(order_id)}/status")
     return _charge(answer)
 
 
@@ -259,7 +261,7 @@ def expire(order_id: str) -> Charge:
 def refund(order_id: str, *, amount: int, refund_key: str, reason: str) -> RefundResult:
     """Refund `amount` rupiah of a settled charge (QRIS, GoPay, ShopeePay); a key refunds once."""
     body = {"refund_key": refund_key, "amount": to_gross_amount(amount), "reason": reason}
-    answer, _retried = _call("POST", f"/v2/{_path(order_id)}/refund", json=body)
+    answer = _call("POST", f"/v2/{_path(order_id)}/refund", json=body)
     refunded = answer.get("refund_amount")
     return RefundResult(
         refund_key=str(answer.get("refund_key") or refund_key),
@@ -270,7 +272,7 @@ def refund(order_id: str, *, amount: int, refund_key: str, reason: str) -> Refun
 
 def _change(order_id: str, action: str, final_status: str) -> Charge:
     try:
-        answer, _retried = _call("POST", f"/v2/{_path(order_id)}/{action}")
+        answer = _call("POST", f"/v2/{_path(order_id)}/{action}")
     except GatewayError as error:
         if not (error.retried and error.status_code == "412"):
             raise
@@ -326,8 +328,11 @@ def _base_url() -> str:
     return settings.MIDTRANS_API_BASE
 
 
-def _call(method: str, path: str, *, json: dict | None = None, headers: dict | None = None):
-    """Send one request, repeating it on network errors only; the answer and whether it was retried."""
+def _call(method: str, path: str, *, json: dict | None = None, headers: dict | None = None) -> dict:
+    """Send one request, repeating it on network errors only; its answer, or the error it means.
+
+    An error raised for the answer to a repeated request says so (`retried`).
+    """
     url = f"{_base_url()}{path}"
     key = base64.b64encode(f"{settings.MIDTRANS_SERVER_KEY}:".encode()).decode()
     all_headers = {
@@ -358,7 +363,7 @@ def _call(method: str, path: str, *, json: dict | None = None, headers: dict | N
                 )
                 attempt += 1
                 time.sleep(pause)
-    return _answer(response, retried=attempt > 0), attempt > 0
+    return _answer(response, retried=attempt > 0)
 
 
 def _answer(response: httpx.Response, *, retried: bool) -> dict:

@@ -454,9 +454,9 @@ def test_an_answer_is_never_retried(settings, status, body):
 
 
 class LosingProxy:
-    """In front of the fake: forwards each request, but loses the answer to the first charge."""
+    """In front of the fake: forwards each request, but loses the answer to the first to `lose`."""
 
-    def __init__(self, target: str):
+    def __init__(self, target: str, lose: str = "/v2/charge"):
         proxy = self
         self.lost = False
 
@@ -477,9 +477,9 @@ class LosingProxy:
                         status, data = response.status, response.read()
                 except urllib.error.HTTPError as error:
                     status, data = error.code, error.read()
-                if self.path == "/v2/charge" and not proxy.lost:
+                if self.path == lose and not proxy.lost:
                     proxy.lost = True
-                    self.close_connection = True  # the charge was made; its answer never comes
+                    self.close_connection = True  # the request was done; its answer never comes
                     return
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -524,3 +524,30 @@ def test_the_simulator_page_lists_what_is_waiting_in_rupiah_and_wita(fake_midtra
     assert "Rp 350.000" in page
     assert f"{charge.expires_at.astimezone(timezone.get_fixed_timezone(480)):%H:%M} WITA" in page
     assert "<script" not in page and "http" not in page.split("<body", 1)[1]
+
+
+def test_a_cancel_whose_answer_was_lost_is_retried_and_reads_cancelled(fake_midtrans, settings):
+    place_charge("bca_va")
+    proxy = LosingProxy(fake_midtrans.url, lose="/v2/BTK-0001-1/cancel")
+    settings.MIDTRANS_API_BASE = proxy.url
+
+    cancelled = midtrans_api.cancel("BTK-0001-1")
+
+    assert proxy.lost
+    assert cancelled.status == "cancel"
+    proxy.server.shutdown()
+
+
+def test_a_refund_whose_answer_was_lost_is_retried_and_refunds_once(fake_midtrans, settings):
+    charge = place_charge("qris", amount=350_000)
+    fake_midtrans.scan(charge.qr_string)
+    proxy = LosingProxy(fake_midtrans.url, lose="/v2/BTK-0001-1/refund")
+    settings.MIDTRANS_API_BASE = proxy.url
+
+    refunded = midtrans_api.refund("BTK-0001-1", amount=50_000, refund_key="r-1", reason="ditolak")
+
+    assert proxy.lost
+    assert refunded.amount == 50_000
+    [listed] = fake_midtrans.charges()
+    assert listed["refund_amount"] == "50000.00"
+    proxy.server.shutdown()
