@@ -8,6 +8,20 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+MIDTRANS_FAKE_PORT ?= 8001
+
+# Without real Midtrans keys, `make run` starts the local fake Midtrans (Procfile.dev's
+# `payments`) and points the site at it, so QRIS and virtual accounts work on a fresh machine.
+ifeq ($(strip $(MIDTRANS_SERVER_KEY)),)
+RUN_PAYMENTS_ENV := MIDTRANS_SERVER_KEY=SB-Mid-server-demo MIDTRANS_CLIENT_KEY=SB-Mid-client-demo \
+	MIDTRANS_API_BASE=http://127.0.0.1:$(MIDTRANS_FAKE_PORT) MIDTRANS_FAKE_PORT=$(MIDTRANS_FAKE_PORT) \
+	MIDTRANS_NOTIFICATION_URL=http://$(HOST):$(PORT)/midtrans/notification/ \
+	MIDTRANS_SIMULATOR_URL=http://127.0.0.1:$(MIDTRANS_FAKE_PORT)/simulator/
+RUN_PROCESSES :=
+else
+RUN_PAYMENTS_ENV :=
+RUN_PROCESSES := web worker beat
+endif
 
 # The newest Python >= 3.12: on PATH first, then pyenv's installed versions.
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
@@ -52,9 +66,11 @@ run: install
 	@echo ""
 	@echo "  Batik Kutim runs at http://$(HOST):$(PORT)/ (Django admin at /admin/), with the logins above."
 	@echo "  Emails are written to var/emails/. Ctrl-C stops the web server, the worker and beat."
+	@$(if $(RUN_PROCESSES),,echo "  Payments go to a local fake Midtrans: pay them at http://127.0.0.1:$(MIDTRANS_FAKE_PORT)/simulator/ (Simulator pembayaran).")
 	@echo ""
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) SITE_URL=http://$(HOST):$(PORT) \
-		PYTHONUNBUFFERED=1 exec $(VENV)/bin/honcho start --env /dev/null -f Procfile.dev -p $(PORT)
+		$(RUN_PAYMENTS_ENV) PYTHONUNBUFFERED=1 \
+		exec $(VENV)/bin/honcho start --env /dev/null -f Procfile.dev -p $(PORT) $(RUN_PROCESSES)
 
 test: install
 	@bash scripts/test.sh $(PYTEST_ARGS)

@@ -674,6 +674,7 @@ def simulator_page(store: Store, *, message: str = "", only: str = "") -> str:
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Simulator pembayaran (demo)</title><style>{PAGE_STYLE}</style></head>
 <body><header><h1>Simulator pembayaran (demo)</h1>
 <p>Payment simulator (demo): a local stand-in for Midtrans</p></header>

@@ -481,6 +481,9 @@ CELERY_BEAT_SCHEDULE.update(
 )
 
 # --- payments ---
+# The manual bank transfer with a photo of the receipt, which the cooperative matches by hand;
+# it can be switched off once QRIS and virtual accounts carry the sales.
+PAYMENT_BANK_TRANSFER_ENABLED = env_bool("PAYMENT_BANK_TRANSFER_ENABLED", True)
 # Card payments through Stripe; the card option appears at checkout only when the secret key is set.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
@@ -512,6 +515,8 @@ MIDTRANS_NOTIFICATION_URL = env("MIDTRANS_NOTIFICATION_URL")
 MIDTRANS_TIMEOUT_SECONDS = float(env("MIDTRANS_TIMEOUT_SECONDS", "10"))
 # Retries on network errors only; order ids and refund keys make a repeated call harmless.
 MIDTRANS_MAX_NETWORK_RETRIES = env_int("MIDTRANS_MAX_NETWORK_RETRIES", 2)
+# The local fake's "Simulator pembayaran" page (set by `make run`): the payment page links to it.
+MIDTRANS_SIMULATOR_URL = env("MIDTRANS_SIMULATOR_URL")
 if not DEBUG and MIDTRANS_SERVER_KEY:
     _midtrans_base = urlsplit(MIDTRANS_API_BASE)
     if _midtrans_base.scheme != "https" and _midtrans_base.hostname not in (
@@ -538,6 +543,13 @@ CELERY_BEAT_SCHEDULE.update(
         "orders-cancel-unwanted-intents": {
             "task": "orders.tasks.cancel_unwanted_intents_task",
             "schedule": timedelta(minutes=15),
+        },
+        # Every minute: read back Midtrans charges not heard of for two minutes (a lost
+        # notification never leaves an order unpaid), and re-send cancels and refunds a lost
+        # message left behind.
+        "orders-check-midtrans-charges": {
+            "task": "orders.tasks.check_open_midtrans_charges_task",
+            "schedule": timedelta(minutes=1),
         },
     }
 )

@@ -13,6 +13,7 @@ from catalog.sitemaps import SITEMAPS
 from core import views as core_views
 from dashboard import application as dashboard_application
 from orders import card_views as order_card_views
+from orders import midtrans_views as order_midtrans_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -21,6 +22,11 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Outside i18n_patterns: Stripe posts to one fixed address.
     path("stripe/webhook/", order_card_views.stripe_webhook, name="stripe-webhook"),
+    path(
+        "midtrans/notification/",
+        order_midtrans_views.midtrans_notification,
+        name="midtrans-notification",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

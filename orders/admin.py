@@ -12,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from artisans.models import District
+from core.admin_readonly import ReadOnlyAdmin
 
 from .models import (
     Address,
     CardRefund,
+    MidtransCharge,
+    MidtransNotification,
+    MidtransRefund,
     Order,
     OrderLine,
     Payment,
@@ -25,6 +29,7 @@ from .models import (
     SubOrder,
     SubOrderEvent,
 )
+from .payments.midtrans_refunds import record_refund_paid_by_hand
 from .payments.transfer import confirm_transfer
 
 
@@ -294,3 +299,51 @@ class StripeEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(MidtransCharge)
+class MidtransChargeAdmin(ReadOnlyAdmin):
+    """Each try at paying through Midtrans; "Wrong amount paid" ones wait for the cooperative."""
+
+    list_display = ["gateway_order_id", "channel", "amount", "paid_amount", "status",
+                    "expires_at", "paid_at", "superseded_at"]  # fmt: skip
+    list_filter = ["status", "channel"]
+    list_select_related = ["payment__order"]
+    search_fields = ["gateway_order_id", "transaction_id", "va_number", "payment__order__reference"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(MidtransNotification)
+class MidtransNotificationAdmin(ReadOnlyAdmin):
+    """Every verified notification Midtrans sent, once per transaction and status."""
+
+    list_display = ["transaction_id", "transaction_status", "charge", "received_at", "outcome"]
+    list_filter = ["transaction_status"]
+    list_select_related = ["charge"]
+    search_fields = ["transaction_id", "charge__gateway_order_id"]
+
+
+@admin.register(MidtransRefund)
+class MidtransRefundAdmin(ReadOnlyAdmin):
+    """Refunds from Midtrans charges; those owed by hand show the buyer's account."""
+
+    list_display = ["refund_key", "amount", "status", "bank_name", "account_number",
+                    "account_holder", "account_given_at", "refunded_at"]  # fmt: skip
+    list_filter = ["status"]
+    list_select_related = ["charge"]
+    search_fields = ["refund_key", "charge__payment__order__reference", "account_holder"]
+    actions = ["mark_transferred_by_hand"]
+
+    @admin.action(description=_("Mark as transferred to the buyer's account"))
+    def mark_transferred_by_hand(self, request, queryset):
+        if not request.user.has_perm("orders.change_midtransrefund"):
+            raise PermissionDenied
+        done = sum(
+            record_refund_paid_by_hand(refund=refund, by=request.user)
+            for refund in queryset.filter(status=MidtransRefund.Status.OWED)
+        )
+        self.message_user(
+            request,
+            gettext("%(count)s refund(s) recorded as transferred.") % {"count": done},
+            messages.SUCCESS,
+        )

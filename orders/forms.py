@@ -14,7 +14,8 @@ from PIL import Image
 
 from core.phone import normalize_indonesian_phone
 
-from .models import Address, AddressFields, PaymentMethod, ShippingProfile
+from .models import Address, AddressFields, MidtransChannel, PaymentMethod, ShippingProfile
+from .payments import midtrans_api
 
 PROVINCES = [
     "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi",
@@ -70,6 +71,32 @@ class AddressForm(forms.ModelForm):
         return code
 
 
+# Midtrans' channels as buyers look for them: QRIS first, then their bank, then their wallet.
+ONLINE_CHOICES = [
+    (_("QRIS"), [(MidtransChannel.QRIS, MidtransChannel.QRIS.label)]),
+    (
+        _("Virtual account (ATM, mobile banking)"),
+        [
+            (channel, channel.label)
+            for channel in (
+                MidtransChannel.BCA_VA,
+                MidtransChannel.BNI_VA,
+                MidtransChannel.BRI_VA,
+                MidtransChannel.MANDIRI_BILL,
+                MidtransChannel.PERMATA_VA,
+            )
+        ],
+    ),
+    (
+        _("E-wallet"),
+        [
+            (channel, channel.label)
+            for channel in (MidtransChannel.GOPAY, MidtransChannel.SHOPEEPAY)
+        ],
+    ),
+]
+
+
 class CheckoutForm(forms.Form):
     """Who orders and how they pay; the address comes from AddressForm or a saved address."""
 
@@ -86,13 +113,22 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, user, cod_allowed: bool, pickup_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        methods = [(PaymentMethod.BANK_TRANSFER, PaymentMethod.BANK_TRANSFER.label)]
+        # Only the methods that are configured: Midtrans' channels (each its own choice, the
+        # way buyers know them), the manual transfer unless the cooperative switched it off,
+        # cash on delivery where every shop offers it, and cards for buyers abroad.
+        methods: list = []
+        if midtrans_api.is_configured():
+            methods += ONLINE_CHOICES
+        if settings.PAYMENT_BANK_TRANSFER_ENABLED:
+            methods.append((PaymentMethod.BANK_TRANSFER, PaymentMethod.BANK_TRANSFER.label))
         if cod_allowed:
             methods.append((PaymentMethod.COD, PaymentMethod.COD.label))
         if settings.STRIPE_SECRET_KEY:
             methods.append((PaymentMethod.CARD, PaymentMethod.CARD.label))
         self.fields["payment_method"].choices = methods
-        self.fields["payment_method"].initial = PaymentMethod.BANK_TRANSFER
+        self.fields["payment_method"].initial = (
+            MidtransChannel.QRIS if midtrans_api.is_configured() else methods[0][0]
+        )
         self.fields["pickup_shops"].choices = pickup_choices
         if user.is_authenticated:
             del self.fields["email"]
@@ -102,8 +138,31 @@ class CheckoutForm(forms.Form):
             del self.fields["saved_address"]
             del self.fields["save_address"]
 
+    def payment_choice(self) -> tuple[str, str]:
+        """The chosen (payment method, Midtrans channel); the channel is "" for other methods."""
+        value = self.cleaned_data["payment_method"]
+        if value in MidtransChannel.values:
+            return PaymentMethod.MIDTRANS, value
+        return value, ""
+
     def pickup_shop_ids(self) -> set[int]:
         return {int(value) for value in self.cleaned_data.get("pickup_shops") or []}
+
+
+class RefundAccountForm(forms.Form):
+    """Where the cooperative transfers a refund that a virtual account cannot take back."""
+
+    bank_name = forms.CharField(label=_("Bank"), max_length=60)
+    account_number = forms.RegexField(
+        label=_("Account number"),
+        max_length=40,
+        regex=r"^[0-9][0-9 -]{4,38}[0-9]$",
+        error_messages={"invalid": _("An account number has only digits.")},
+    )
+    account_holder = forms.CharField(label=_("Account holder"), max_length=120)
+
+    def clean_account_number(self) -> str:
+        return "".join(ch for ch in self.cleaned_data["account_number"] if ch.isdigit())
 
 
 def validate_proof(upload) -> SimpleUploadedFile:

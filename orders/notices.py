@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import links
 from core.phone import whatsapp_link
+from core.templatetags.money import rupiah
 from notifications.services import Delivery, Message, language_of, notify
 
 from .models import Order, SubOrder, SubOrderEvent
@@ -220,3 +221,24 @@ def notify_of_suborder_event(*, event: SubOrderEvent) -> None:
                 context={"order": order, "suborder": suborder, "event": event},
             )
             notify(key=f"suborder-event-{event.pk}-user-{user.pk}", message=message, recipient=user)
+
+
+def write_refund_account_request(*, refund) -> None:
+    """Ask the buyer where to send money a virtual account cannot take back by itself."""
+    order = refund.charge.payment.order
+
+    def build() -> Message:
+        return Message(
+            kind="refund-account-needed",
+            title=_("Refund of %(amount)s for order %(reference)s")
+            % {"amount": rupiah(refund.amount), "reference": order.reference},
+            body=_(
+                "A payment by virtual account cannot be sent back automatically. Open your order "
+                "and tell us the bank account to transfer the refund to."
+            ),
+            url=buyer_order_url(order),
+            email_template="refund_account_needed",
+            context={"order": order, "refund": refund},
+        )
+
+    _notify_buyer(order, key=f"midtrans-refund-{refund.pk}-account-request", build=build)

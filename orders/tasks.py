@@ -5,9 +5,13 @@ from django.db import OperationalError
 
 from . import lifecycle, routing
 from .models import Order, Payment, SubOrder
-from .payments import card
+from .payments import card, midtrans, midtrans_refunds
+from .payments.midtrans_api import GatewayError
 from .payments.providers import provider_for
 from .payments.stripe import PaymentError
+
+# Errors after which a payment job is tried again later: the database, the broker, a provider.
+_RETRY_ON = (OperationalError, ConnectionError, PaymentError, GatewayError)
 
 
 @shared_task(
@@ -41,7 +45,7 @@ def auto_deliver_suborders_task() -> tuple[int, int]:
 
 
 @shared_task(
-    autoretry_for=(OperationalError, ConnectionError, PaymentError),
+    autoretry_for=_RETRY_ON,
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,
@@ -56,12 +60,12 @@ def refund_suborder_task(suborder_id: int) -> str:
 
 
 @shared_task(
-    autoretry_for=(OperationalError, ConnectionError, PaymentError),
+    autoretry_for=_RETRY_ON,
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,
 )
-def cancel_card_intent_task(payment_id: int) -> str:
+def close_payment_request_task(payment_id: int) -> str:
     """Withdraw at its provider the payment request of an order closed unpaid; once."""
     method = Payment.objects.filter(pk=payment_id).values_list("method", flat=True).first()
     provider = provider_for(method) if method is not None else None
@@ -80,3 +84,27 @@ def cancel_unwanted_intents_task() -> int:
 def refund_due_suborders_task() -> int:
     """Re-enqueue card refunds that are due but were never sent (a lost message)."""
     return card.refund_due_suborders()
+
+
+@shared_task(autoretry_for=_RETRY_ON, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def sync_midtrans_charge_task(charge_id: int) -> str:
+    """Read one Midtrans charge's status and apply it (its notification never came)."""
+    return midtrans.sync_charge(charge_id=charge_id)
+
+
+@shared_task(autoretry_for=_RETRY_ON, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def cancel_midtrans_charge_task(charge_id: int) -> str:
+    """Cancel at Midtrans a charge that no payment request wants any more; once."""
+    return midtrans.cancel_charge(charge_id=charge_id)
+
+
+@shared_task(autoretry_for=_RETRY_ON, retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def send_midtrans_refund_task(refund_id: int) -> str:
+    """Send a due refund through Midtrans; a no-op once sent."""
+    return midtrans_refunds.send_refund(refund_id=refund_id)
+
+
+@shared_task
+def check_open_midtrans_charges_task() -> int:
+    """Re-read charges not heard of lately, and re-send cancels and refunds a lost message left."""
+    return midtrans.check_open_charges()

@@ -21,9 +21,10 @@ from .forms import (
     AddToCartForm,
     CheckoutForm,
     QuantityForm,
+    RefundAccountForm,
     TransferProofForm,
 )
-from .models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
+from .models import MidtransRefund, Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from .notices import buyer_order_url, order_id_from_token
 from .payments.transfer import submit_transfer_proof
 
@@ -111,13 +112,15 @@ def checkout(request):
         if saved is not None or address_form.is_valid():
             values = saved.address_dict() if saved is not None else address_form.cleaned_data
             buyer = request.user if request.user.is_authenticated else None
+            payment_method, channel = form.payment_choice()
             try:
                 order = placement.place_order(
                     buyer=buyer,
                     email=buyer.email if buyer is not None else form.cleaned_data["email"],
                     quantities=cart.quantities(),
                     address=values,
-                    payment_method=form.cleaned_data["payment_method"],
+                    payment_method=payment_method,
+                    channel=channel,
                     pickup_shop_ids=form.pickup_shop_ids(),
                 )
             except placement.OutOfStock as error:
@@ -147,6 +150,8 @@ def checkout(request):
                 )
                 if order.payment_method == PaymentMethod.CARD:
                     return redirect(f"{buyer_order_url(order)}bayar/")
+                if order.payment_method == PaymentMethod.MIDTRANS:
+                    return redirect(f"{buyer_order_url(order)}bayar-online/")
                 return redirect(buyer_order_url(order))
     return render(
         request,
@@ -221,6 +226,17 @@ def _render_detail(request, order: Order, token: str | None, proof_form=None):
                 "holder": settings.COOPERATIVE_BANK_HOLDER,
             },
             "base_url": _base_url(order, token),
+            # Money a virtual account cannot take back: the buyer says where it goes.
+            "owed_refunds": (
+                list(
+                    MidtransRefund.objects.filter(
+                        charge__payment__order=order, status=MidtransRefund.Status.OWED
+                    )
+                )
+                if order.payment_method == PaymentMethod.MIDTRANS
+                else []
+            ),
+            "refund_account_form": RefundAccountForm(),
         },
     )
 

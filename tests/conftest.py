@@ -44,6 +44,16 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture
+def eager_tasks():
+    """Tasks run in this process when enqueued, so a test sees routing or a refund at once."""
+    from marketplace.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
 @pytest.fixture(scope="session")
 def broker_env(tmp_path_factory) -> dict[str, str]:
     """Environment for processes that share this test run's broker.

@@ -130,9 +130,9 @@ def cancel_unwanted_intents() -> int:
         .filter(updated_at__gte=since)
         .values_list("pk", flat=True)
     )
-    from ..tasks import cancel_card_intent_task
+    from ..tasks import close_payment_request_task
 
-    send_each(cancel_card_intent_task, due)
+    send_each(close_payment_request_task, due)
     return len(due)
 
 

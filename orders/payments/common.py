@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.enqueue import send_after_commit
@@ -17,8 +18,7 @@ from ..routing import enqueue_routing
 
 # The methods whose payment requests live at an outside provider (a card's PaymentIntent):
 # closing or refunding one takes a call to the provider, which the worker makes after commit.
-# A provider added later (Midtrans: QRIS, virtual accounts, e-wallets) lists its methods here.
-PROVIDER_METHODS = frozenset({PaymentMethod.CARD})
+PROVIDER_METHODS = frozenset({PaymentMethod.CARD, PaymentMethod.MIDTRANS})
 
 
 class PaymentProvider(Protocol):
@@ -92,8 +92,11 @@ def close_open_payments(*, order: Order, now: datetime) -> None:
     order.payments.exclude(status=Payment.Status.PAID).update(
         status=Payment.Status.CANCELLED, updated_at=now
     )
-    from ..tasks import cancel_card_intent_task
+    from ..tasks import close_payment_request_task
 
-    open_at_provider = order.payments.filter(method__in=PROVIDER_METHODS).open_at_provider()
+    open_at_provider = order.payments.filter(
+        Q(method=PaymentMethod.CARD, pk__in=order.payments.open_at_provider())
+        | Q(method=PaymentMethod.MIDTRANS, status=Payment.Status.CANCELLED)
+    )
     for payment_id in open_at_provider.values_list("pk", flat=True):
-        send_after_commit(cancel_card_intent_task, payment_id)
+        send_after_commit(close_payment_request_task, payment_id)

@@ -1,10 +1,11 @@
 """Which provider module handles which payment method, for the worker's jobs."""
 
-from . import card, transfer
+from . import card, midtrans, transfer
 from .common import PaymentProvider
 
 PROVIDERS: dict[str, PaymentProvider] = {
     card.METHOD: card,
+    midtrans.METHOD: midtrans,
     transfer.METHOD: transfer,
 }
 

@@ -28,6 +28,22 @@
     if (window.matchMedia("(min-width: 900px)").matches) details.open = true;
   });
 
+  // <section data-poll-url="…">: ask every few seconds whether the order is paid, and go to
+  // its page when it is (the payment page of QRIS, virtual accounts, e-wallets).
+  document.querySelectorAll("[data-poll-url]").forEach(function (box) {
+    var interval = parseInt(box.dataset.pollInterval, 10) || 3000;
+    var ask = function () {
+      fetch(box.dataset.pollUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (state) {
+          if (state && state.paid) { window.location.assign(state.url); return; }
+          window.setTimeout(ask, interval);
+        })
+        .catch(function () { window.setTimeout(ask, interval * 2); });
+    };
+    window.setTimeout(ask, interval);
+  });
+
   // <button data-print>: print the page.
   document.querySelectorAll("button[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

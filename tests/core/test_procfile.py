@@ -36,7 +36,9 @@ def test_make_run_starts_procfile_dev_with_honcho():
     run = makefile.split("\nrun: install\n", 1)[1].split("\n\n", 1)[0]
     assert "manage.py seed_demo" in run
     assert re.search(r"honcho start .*-f Procfile\.dev", run)
-    assert set(_processes("Procfile.dev")) == {"web", "worker", "beat"}
+    assert set(_processes("Procfile.dev")) == {"web", "worker", "beat", "payments"}
+    # without real Midtrans keys all four start (the fake Midtrans too); with them, not the fake
+    assert "RUN_PROCESSES := web worker beat" in makefile
 
 
 def _free_port() -> int:
@@ -64,7 +66,7 @@ def _alive(group: int) -> bool:
 @pytest.mark.worker
 def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
     # given honcho running Procfile.dev on the embedded defaults, as `make run` does
-    port = _free_port()
+    port, payments_port = _free_port(), _free_port()
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -75,6 +77,10 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
         VAR_DIR=str(tmp_path),
         HOST="127.0.0.1",
         PYTHONUNBUFFERED="1",
+        MIDTRANS_SERVER_KEY="SB-Mid-server-demo",
+        MIDTRANS_API_BASE=f"http://127.0.0.1:{payments_port}",
+        MIDTRANS_FAKE_PORT=str(payments_port),
+        MIDTRANS_NOTIFICATION_URL=f"http://127.0.0.1:{port}/midtrans/notification/",
     )
     log_path = tmp_path / "honcho.log"
     with log_path.open("wb") as log:
@@ -85,7 +91,7 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
             start_new_session=True,
         )  # fmt: skip
     try:
-        # then the web server answers, the worker is ready and beat schedules
+        # then the web server answers, the worker is ready, beat schedules, the simulator answers
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             output = log_path.read_text(errors="replace")
@@ -93,6 +99,7 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
                 " ready." in output
                 and "beat: Starting" in output
                 and _get(f"http://127.0.0.1:{port}/healthz") == 200
+                and _get(f"http://127.0.0.1:{payments_port}/simulator/") == 200
             ):
                 break
             assert honcho.poll() is None, output
@@ -100,7 +107,7 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
         else:
             pytest.fail(log_path.read_text(errors="replace"))
         groups = [int(pid) for pid in re.findall(r"started \(pid=(\d+)\)", output)]
-        assert len(groups) == 3
+        assert len(groups) == 4
 
         # when Ctrl-C reaches honcho
         honcho.send_signal(signal.SIGINT)
@@ -109,9 +116,10 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
         if honcho.poll() is None:
             os.killpg(honcho.pid, signal.SIGKILL)
 
-    # then nothing is left running: web, worker (with its pool) and beat
+    # then nothing is left running: web, worker (with its pool), beat and the fake Midtrans
     deadline = time.monotonic() + 5
     while any(_alive(group) for group in groups) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(group) for group in groups), log_path.read_text(errors="replace")
     assert _get(f"http://127.0.0.1:{port}/healthz") == 0
+    assert _get(f"http://127.0.0.1:{payments_port}/simulator/") == 0

@@ -86,7 +86,8 @@ def checkout(page: Page, *, email: str | None, payment: str = "bank_transfer") -
     assert_fits_width(page)
     page.locator(f"input[name=payment_method][value={payment}]").check()
     page.locator("form.checkout-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/pesanan/(lacak/[^/]+|[A-Z0-9-]+)/$"))
+    # Online payments land on the order's payment page, the others on the order's page.
+    page.wait_for_url(re.compile(r"/pesanan/(lacak/[^/]+|[A-Z0-9-]+)/(bayar-online/)?$"))
     return page.url
 
 

@@ -20,14 +20,6 @@ def _indonesian_first():
     translation.activate("id")
 
 
-@pytest.fixture
-def eager_tasks():
-    """Run enqueued tasks in this process (notices after each transition), not through a broker."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
 @pytest.fixture(scope="session")
 def broker_env(broker_env):
     """Drop the pool the shared fixture closed, so this process can publish again."""

@@ -198,13 +198,6 @@ def test_declined_card_leaves_the_order_unpaid_with_the_failure_recorded(
     assert card.start_card_payment(order=order).id == intent.id  # the retry reuses it
 
 
-@pytest.fixture
-def eager_tasks():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
 def _paid_card_order(fake_stripe, *products) -> Order:
     order = _card_order(*products)
     intent = card.start_card_payment(order=order)
@@ -363,7 +356,7 @@ def test_the_worker_sweeps_unwanted_intents_every_quarter_hour(settings):
         if entry["task"] == "orders.tasks.cancel_unwanted_intents_task"
     ]
     assert entry["schedule"].total_seconds() == 15 * 60
-    assert "orders.tasks.cancel_card_intent_task" in celery_app.tasks
+    assert "orders.tasks.close_payment_request_task" in celery_app.tasks
 
 
 def test_an_unpaid_order_closed_before_the_page_was_opened_needs_no_cancel(fake_stripe):

@@ -4,7 +4,6 @@ import time
 
 import pytest
 
-from marketplace.celery import app as celery_app
 from notifications.models import Notification
 from orders import placement
 from orders.models import CardRefund, Order, Payment, PaymentMethod, StripeEvent, SubOrder
@@ -19,14 +18,6 @@ from tests.orders.stripe_server import (  # noqa: F401 (fixtures)
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_keys")]
 
 WEBHOOK = "/stripe/webhook/"
-
-
-@pytest.fixture
-def eager_tasks():
-    """Tasks run inline when enqueued, so one test sees routing happen (or not) right away."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def _card_order(*products, intent_id: str = "pi_test_batik_1") -> Order:
