@@ -450,6 +450,8 @@ CELERY_BEAT_SCHEDULE["send-pending-emails"] = {
 # --- orders ---
 # Hours a buyer has to pay by bank transfer before the order expires and its stock is released.
 ORDER_PAYMENT_HOURS = env_int("ORDER_PAYMENT_HOURS", 24)
+# Hours before the payment deadline when the buyer of an unpaid order is reminded, once.
+ORDER_PAYMENT_REMINDER_HOURS = env_int("ORDER_PAYMENT_REMINDER_HOURS", 3)
 # Days after shipping when a sub-order counts as delivered if the buyer did not confirm it.
 ORDER_AUTO_DELIVER_DAYS = env_int("ORDER_AUTO_DELIVER_DAYS", 14)
 # Days after delivery when a sub-order is completed (the window to report a problem).
@@ -470,6 +472,12 @@ CELERY_BEAT_SCHEDULE.update(
         # Every 15 minutes: expire unpaid orders (transfer or card) and put their batik back on sale.
         "orders-expire-unpaid": {
             "task": "orders.tasks.expire_unpaid_orders_task",
+            "schedule": timedelta(minutes=15),
+        },
+        # Every 15 minutes: remind buyers whose unpaid order expires within
+        # ORDER_PAYMENT_REMINDER_HOURS, once each, so a forgotten transfer is still made in time.
+        "orders-payment-reminders": {
+            "task": "orders.tasks.send_payment_reminders_task",
             "schedule": timedelta(minutes=15),
         },
         # Hourly: sub-orders shipped long ago count as delivered, delivered ones complete.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import ProductOption
 
 from .locking import only_own_rows
-from .models import Order, Payment, SubOrder, SubOrderEvent
+from .models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from .payments.common import close_open_payments, request_refund
 from .signals import suborder_status_changed
 
@@ -267,6 +267,47 @@ def _expire_order(order_id: int, now: datetime) -> bool:
                 created_at=now,
             )
         notices.notify_buyer_of_expiry(order=order)
+    return True
+
+
+def send_payment_reminders() -> int:
+    """Remind each buyer whose unpaid order expires within the reminder window, once per order.
+
+    Not for cash on delivery (nothing is due by a deadline), nor while a transfer proof awaits
+    checking. Returns how many reminders were written.
+    """
+    now = timezone.now()
+    window_ends = now + timedelta(hours=settings.ORDER_PAYMENT_REMINDER_HOURS)
+    candidates = (
+        Order.objects.filter(
+            status=Order.Status.AWAITING_PAYMENT,
+            payment_reminder_sent_at__isnull=True,
+            payment_due_at__gt=now,
+            payment_due_at__lte=window_ends,
+        )
+        .exclude(payment_method=PaymentMethod.COD)
+        .exclude(payments__status=Payment.Status.PROOF_SUBMITTED)
+        .values_list("pk", flat=True)
+    )
+    return sum(1 for order_id in list(candidates) if _remind_of_payment(order_id, now))
+
+
+def _remind_of_payment(order_id: int, now: datetime) -> bool:
+    from . import notices
+
+    with transaction.atomic():
+        # The conditional update is the claim: of two runs at once, one sets the time, and the
+        # other finds it set (or the order paid meanwhile) and sends nothing.
+        claimed = Order.objects.filter(
+            pk=order_id,
+            status=Order.Status.AWAITING_PAYMENT,
+            payment_reminder_sent_at__isnull=True,
+        ).update(payment_reminder_sent_at=now)
+        if not claimed:
+            return False
+        notices.notify_buyer_of_payment_reminder(
+            order=Order.objects.select_related("buyer").get(pk=order_id)
+        )
     return True
 
 

@@ -1,19 +1,25 @@
 """What orders tell people: each message written in its reader's language, sent once per key."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import links
 from core.phone import whatsapp_link
-from core.templatetags.money import rupiah
+from core.templatetags.money import format_rupiah
 from notifications.services import Delivery, Message, language_of, notify
 
-from .models import Order, SubOrder, SubOrderEvent
+from .how_to_pay import how_to_pay_context
+from .models import Order, OrderLine, PaymentMethod, SubOrder, SubOrderEvent
+
+WITA = ZoneInfo("Asia/Makassar")
 
 TRACKING_SALT = "orders.guest-tracking"
 # A guest's link works this long after the order was placed: enough for made-to-order work and
@@ -114,6 +120,9 @@ def routing_deliveries(*, order: Order, suborders: list[SubOrder]) -> list[Deliv
                     language=language,
                 )
             )
+    if order.payment_method == PaymentMethod.COD:
+        # Confirmed at placement: the placement email already told the buyer all of it.
+        return deliveries
     language = buyer_language(order)
     with translation.override(language):
         message = buyer_confirmation_message(order=order, suborders=suborders)
@@ -154,6 +163,70 @@ def notify_buyer_of_confirmation(*, order: Order, suborders: list[SubOrder]) -> 
         key=buyer_confirmation_key(order),
         build=lambda: buyer_confirmation_message(order=order, suborders=suborders),
     )
+
+
+def _with_lines(order: Order) -> list[SubOrder]:
+    lines = Prefetch("lines", queryset=OrderLine.objects.order_by("pk"))
+    return list(order.suborders.prefetch_related(lines).order_by("pk"))
+
+
+def _deadline(order: Order) -> str:
+    return date_format(order.payment_due_at.astimezone(WITA), "j F Y H:i")
+
+
+def _payment_message(*, order: Order, kind: str, title: str, email_template: str) -> Message:
+    """A message about paying `order`: what was ordered, from whom, and how to pay it."""
+    url = buyer_order_url(order)
+    how_to_pay = how_to_pay_context(order=order, order_url=url)
+    if how_to_pay["kind"] == "cod":
+        body = _("You pay when the batik arrives or when you pick it up.")
+    elif order.payment_due_at is not None:
+        body = _("Please pay %(total)s before %(deadline)s WITA.") % {
+            "total": format_rupiah(order.total),
+            "deadline": _deadline(order),
+        }
+    else:
+        body = _("Open your order page to pay.")
+    return Message(
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        email_template=email_template,
+        context={"order": order, "suborders": _with_lines(order), "how_to_pay": how_to_pay},
+    )
+
+
+def placement_message(*, order: Order) -> Message:
+    """The email at placement, in the active language: the order, and how to pay it."""
+    return _payment_message(
+        order=order,
+        kind="order-placed",
+        title=_("Your order %(reference)s is placed") % {"reference": order.reference},
+        email_template="order_placed",
+    )
+
+
+def notify_buyer_of_placement(*, order: Order) -> None:
+    """Tell the buyer at once what they ordered and how to pay, whatever the method."""
+    _notify_buyer(
+        order, key=f"order-{order.pk}-placed-buyer", build=lambda: placement_message(order=order)
+    )
+
+
+def notify_buyer_of_payment_reminder(*, order: Order) -> None:
+    """Remind the buyer that an unpaid order expires soon, with how to pay it."""
+
+    def build() -> Message:
+        return _payment_message(
+            order=order,
+            kind="payment-reminder",
+            title=_("Reminder: pay order %(reference)s before %(deadline)s WITA")
+            % {"reference": order.reference, "deadline": _deadline(order)},
+            email_template="order_placed",  # the same email, with a title that says why again
+        )
+
+    _notify_buyer(order, key=f"order-{order.pk}-payment-reminder-buyer", build=build)
 
 
 def notify_buyer_of_expiry(*, order: Order) -> None:
@@ -231,7 +304,7 @@ def write_refund_account_request(*, refund) -> None:
         return Message(
             kind="refund-account-needed",
             title=_("Refund of %(amount)s for order %(reference)s")
-            % {"amount": rupiah(refund.amount), "reference": order.reference},
+            % {"amount": format_rupiah(refund.amount), "reference": order.reference},
             body=_(
                 "A payment by virtual account cannot be sent back automatically. Open your order "
                 "and tell us the bank account to transfer the refund to."

@@ -15,6 +15,7 @@ from artisans.models import Shop
 from catalog.models import Product, ProductOption
 from core.phone import normalize_indonesian_phone
 
+from . import notices
 from .cart import shipping_profile_for
 from .locking import only_own_rows
 from .models import (
@@ -128,6 +129,8 @@ def place_order(
             channel=channel,
             pickup_shop_ids=set(pickup_shop_ids),
         )
+        # In this transaction: an order is never placed without its email in the outbox.
+        notices.notify_buyer_of_placement(order=order)
         if order.status == Order.Status.CONFIRMED:
             enqueue_routing(order.pk)
     return order

@@ -39,6 +39,12 @@ def expire_unpaid_orders_task() -> int:
 
 
 @shared_task
+def send_payment_reminders_task() -> int:
+    """Remind the buyers of unpaid orders that expire soon; each order once."""
+    return lifecycle.send_payment_reminders()
+
+
+@shared_task
 def auto_deliver_suborders_task() -> tuple[int, int]:
     """Mark long-shipped sub-orders delivered and long-delivered ones completed."""
     return lifecycle.auto_deliver_suborders()

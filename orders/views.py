@@ -1,6 +1,5 @@
 """Buyer pages: cart, checkout, orders, transfer proof; guests follow an order by a signed link."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,6 +23,7 @@ from .forms import (
     RefundAccountForm,
     TransferProofForm,
 )
+from .how_to_pay import cooperative_bank_account
 from .models import MidtransRefund, Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from .notices import buyer_order_url, order_id_from_token
 from .payments.transfer import submit_transfer_proof
@@ -220,11 +220,7 @@ def _render_detail(request, order: Order, token: str | None, proof_form=None):
             "proof_form": proof_form or TransferProofForm(),
             "show_bank": order.payment_method == PaymentMethod.BANK_TRANSFER
             and order.status == Order.Status.AWAITING_PAYMENT,
-            "bank": {
-                "name": settings.COOPERATIVE_BANK_NAME,
-                "account": settings.COOPERATIVE_BANK_ACCOUNT,
-                "holder": settings.COOPERATIVE_BANK_HOLDER,
-            },
+            "bank": cooperative_bank_account(),
             "base_url": _base_url(order, token),
             # Money a virtual account cannot take back: the buyer says where it goes.
             "owed_refunds": (

@@ -233,6 +233,10 @@ class Order(AddressFields):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
     expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    # Set with the reminder's outbox row, by a conditional update: one reminder per order.
+    payment_reminder_sent_at = models.DateTimeField(
+        _("payment reminder sent at"), null=True, blank=True
+    )
 
     objects = OrderQuerySet.as_manager()
 

@@ -50,9 +50,9 @@ def test_an_order_is_routed_while_the_mail_server_is_down_and_mailed_when_it_is_
         assert routing.route_order(order=order) is True
         assert send_pending_emails() == 0
 
-    # the artisan and the buyer have their notices; the emails wait, with the reason
+    # the artisan and the buyer (told at placement) have their notices; the emails wait
     assert Notification.objects.filter(kind="order-routed").count() == 1
-    assert Notification.objects.filter(kind="order-confirmed").count() == 1
+    assert Notification.objects.filter(kind="order-placed").count() == 1
     waiting = OutgoingEmail.objects.pending().order_by("pk")
     assert waiting.count() == 2
     # the batch stopped at the first, with the reason; a server that is down costs no attempt

@@ -88,13 +88,14 @@ def test_same_event_three_times_and_out_of_order_pays_and_routes_once(
     assert payment.status == Payment.Status.PAID and payment.failure_message == ""
     assert StripeEvent.objects.count() == 2
     assert all(event.processed_at for event in StripeEvent.objects.all())
-    # and it was routed once: one notification per artisan, one for the buyer, three emails
+    # and it was routed once: one notification per artisan, one confirmation for the buyer
+    # (after the one at placement), and an email each
     assert order.routed_at is not None
     assert Notification.objects.filter(recipient=paku.shop.owner).count() == 1
     assert Notification.objects.filter(recipient=sawit.shop.owner).count() == 1
-    assert Notification.objects.filter(recipient=order.buyer).count() == 1
+    assert Notification.objects.filter(recipient=order.buyer, kind="order-confirmed").count() == 1
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
-        [paku.shop.owner.email, sawit.shop.owner.email, order.buyer.email]
+        [paku.shop.owner.email, sawit.shop.owner.email, order.buyer.email, order.buyer.email]
     )
 
 

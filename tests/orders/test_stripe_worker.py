@@ -54,4 +54,4 @@ def test_card_payment_is_confirmed_by_the_webhook_and_routed_once(
     # once: one notification per artisan and one for the buyer
     for artisan in (paku.shop.owner, sawit.shop.owner):
         assert Notification.objects.filter(recipient=artisan).count() == 1
-    assert Notification.objects.filter(recipient=buyer).count() == 1
+    assert Notification.objects.filter(recipient=buyer, kind="order-confirmed").count() == 1

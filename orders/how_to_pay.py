@@ -1,0 +1,73 @@
+"""What a buyer must do to pay an order, as one context for the emails' "how to pay" part.
+
+`how_to_pay_context` builds it, one small handler per payment method;
+`templates/email/includes/_how_to_pay.txt` (and `.html`) show it, one branch per `kind`. A new
+method (a Midtrans virtual account or QRIS) adds a handler here, with its own keys, and a branch
+there; until it does, its buyers are sent to their order page to pay.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+
+from .models import Order, PaymentMethod
+
+
+def cooperative_bank_account() -> dict[str, str]:
+    """The cooperative's account that bank transfers go to (the order page shows the same)."""
+    return {
+        "name": settings.COOPERATIVE_BANK_NAME,
+        "account": settings.COOPERATIVE_BANK_ACCOUNT,
+        "holder": settings.COOPERATIVE_BANK_HOLDER,
+    }
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _bank_transfer(order: Order, order_url: str) -> dict:
+    # The proof of transfer is uploaded on the order page.
+    return {
+        "kind": "bank_transfer",
+        "bank": cooperative_bank_account(),
+        "url": _absolute(order_url),
+    }
+
+
+def _card(order: Order, order_url: str) -> dict:
+    # The card page hangs under the order page, for accounts and signed links alike.
+    return {"kind": "card", "url": _absolute(f"{order_url}bayar/")}
+
+
+def _cash_on_delivery(order: Order, order_url: str) -> dict:
+    return {"kind": "cod", "url": _absolute(order_url)}
+
+
+def _order_page(order: Order, order_url: str) -> dict:
+    return {"kind": "order_page", "url": _absolute(order_url)}
+
+
+HANDLERS: dict[str, Callable[[Order, str], dict]] = {
+    PaymentMethod.BANK_TRANSFER: _bank_transfer,
+    PaymentMethod.CARD: _card,
+    PaymentMethod.COD: _cash_on_delivery,
+}
+
+
+def how_to_pay_context(*, order: Order, order_url: str) -> dict:
+    """How to pay `order`: what every method shares, and what its own handler adds.
+
+    Always: `kind` (which branch the include shows: "bank_transfer", "card", "cod", or
+    "order_page" for a method without a handler yet), `amount` (integer rupiah), `reference`,
+    `due_at` (aware, or None when nothing is due by a deadline) and `url` (absolute: where to pay,
+    or where to follow the order). `bank` for "bank_transfer": name, account, holder.
+    `order_url` is the site path where the buyer follows the order (a signed link for a guest).
+    """
+    handler = HANDLERS.get(order.payment_method, _order_page)
+    return {
+        "amount": order.total,
+        "reference": order.reference,
+        "due_at": order.payment_due_at,
+        **handler(order, order_url),
+    }
