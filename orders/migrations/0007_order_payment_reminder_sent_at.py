@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0005_payment_intent_cancelled_at'),
+        ('orders', '0006_midtrans_charges'),
     ]
 
     operations = [
