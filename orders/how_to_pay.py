@@ -2,15 +2,15 @@
 
 `how_to_pay_context` builds it, one small handler per payment method;
 `templates/email/includes/_how_to_pay.txt` (and `.html`) show it, one branch per `kind`. A new
-method (a Midtrans virtual account or QRIS) adds a handler here, with its own keys, and a branch
-there; until it does, its buyers are sent to their order page to pay.
+method adds a handler here, with its own keys, and a branch there; until it does, its buyers are
+sent to their order page to pay.
 """
 
 from collections.abc import Callable
 
 from django.conf import settings
 
-from .models import Order, PaymentMethod
+from .models import MidtransCharge, Order, PaymentMethod
 
 
 def cooperative_bank_account() -> dict[str, str]:
@@ -44,6 +44,31 @@ def _cash_on_delivery(order: Order, order_url: str) -> dict:
     return {"kind": "cod", "url": _absolute(order_url)}
 
 
+def _midtrans(order: Order, order_url: str) -> dict:
+    # What the buyer pays with: the charge Midtrans made for the channel chosen last.
+    charge = (
+        MidtransCharge.objects.filter(
+            payment__order=order, superseded_at__isnull=True, status=MidtransCharge.Status.PENDING
+        )
+        .order_by("-attempt")
+        .first()
+    )
+    page = _absolute(f"{order_url}bayar-online/")
+    if charge is None:
+        return {"kind": "order_page", "url": page}
+    return {
+        "kind": "midtrans",
+        "channel": charge.get_channel_display(),
+        "va_number": charge.va_number,
+        "bank": charge.bank.upper(),
+        "biller_code": charge.biller_code,
+        "bill_key": charge.bill_key,
+        "has_qr": bool(charge.qr_string),
+        "due_at": charge.expires_at or order.payment_due_at,
+        "url": page,
+    }
+
+
 def _order_page(order: Order, order_url: str) -> dict:
     return {"kind": "order_page", "url": _absolute(order_url)}
 
@@ -52,6 +77,7 @@ HANDLERS: dict[str, Callable[[Order, str], dict]] = {
     PaymentMethod.BANK_TRANSFER: _bank_transfer,
     PaymentMethod.CARD: _card,
     PaymentMethod.COD: _cash_on_delivery,
+    PaymentMethod.MIDTRANS: _midtrans,
 }
 
 
@@ -61,7 +87,9 @@ def how_to_pay_context(*, order: Order, order_url: str) -> dict:
     Always: `kind` (which branch the include shows: "bank_transfer", "card", "cod", or
     "order_page" for a method without a handler yet), `amount` (integer rupiah), `reference`,
     `due_at` (aware, or None when nothing is due by a deadline) and `url` (absolute: where to pay,
-    or where to follow the order). `bank` for "bank_transfer": name, account, holder.
+    or where to follow the order). `bank` for "bank_transfer": name, account, holder. For
+    "midtrans": `channel` (its name), `va_number` and `bank`, or `biller_code` and `bill_key`,
+    or `has_qr` (the QR is on the payment page, `url`).
     `order_url` is the site path where the buyer follows the order (a signed link for a guest).
     """
     handler = HANDLERS.get(order.payment_method, _order_page)

@@ -31,6 +31,7 @@ from .models import (
     SubOrderEvent,
     new_order_reference,
 )
+from .payments import midtrans
 from .routing import enqueue_routing
 
 KALIMANTAN_PROVINCES = {
@@ -129,8 +130,15 @@ def place_order(
             channel=channel,
             pickup_shop_ids=set(pickup_shop_ids),
         )
-        # In this transaction: an order is never placed without its email in the outbox.
-        notices.notify_buyer_of_placement(order=order)
+        if order.payment_method == PaymentMethod.MIDTRANS:
+            # Its email says what to pay with (a VA number, a QR code), which only Midtrans'
+            # answer tells: it is written when the charge is (`apply_charge_state`). The charge
+            # row made here is created at Midtrans by the payment page, or by the sweep if the
+            # buyer closed the tab, so the email is never lost.
+            midtrans.first_charge(payment=order.payments.get())
+        else:
+            # In this transaction: an order is never placed without its email in the outbox.
+            notices.notify_buyer_of_placement(order=order)
         if order.status == Order.Status.CONFIRMED:
             enqueue_routing(order.pk)
     return order

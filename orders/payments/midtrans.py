@@ -102,15 +102,7 @@ def _open_or_new_charge(payment: Payment, channel: str) -> MidtransCharge:
             charge = None
         if charge is None:
             last = MidtransCharge.objects.filter(payment__order=order).aggregate(n=Max("attempt"))
-            attempt = (last["n"] or 0) + 1
-            charge = MidtransCharge.objects.create(
-                payment=payment,
-                attempt=attempt,
-                gateway_order_id=f"{order.reference}-{attempt}",
-                channel=channel,
-                amount=payment.amount,
-                expires_at=payment.due_at,
-            )
+            charge = _new_charge(payment, channel=channel, attempt=(last["n"] or 0) + 1)
         if payment.channel != channel:
             payment.channel = channel
             payment.save(update_fields=["channel", "updated_at"])
@@ -121,6 +113,23 @@ def _lacks_code(charge: MidtransCharge) -> bool:
     """Nothing to pay with: no QR, no app link, no account number."""
     return charge.status == MidtransCharge.Status.PENDING and not (
         charge.qr_string or charge.deeplink_url or charge.va_number or charge.bill_key
+    )
+
+
+def first_charge(*, payment: Payment) -> MidtransCharge:
+    """A placed order's first charge, by the channel chosen at checkout; not yet at Midtrans."""
+    return _new_charge(payment, channel=payment.channel, attempt=1)
+
+
+def _new_charge(payment: Payment, *, channel: str, attempt: int) -> MidtransCharge:
+    """A charge row under our own Midtrans order id, `<reference>-<attempt>`."""
+    return MidtransCharge.objects.create(
+        payment=payment,
+        attempt=attempt,
+        gateway_order_id=f"{payment.order.reference}-{attempt}",
+        channel=channel,
+        amount=payment.amount,
+        expires_at=payment.due_at,
     )
 
 
@@ -220,12 +229,21 @@ def apply_charge_state(*, charge: MidtransCharge, state: api.Charge) -> str:
         elif state.status == "pending":
             if charge.status == MidtransCharge.Status.CREATING:
                 charge.status = MidtransCharge.Status.PENDING
+                charge.save()
+                _tell_how_to_pay(charge)
             outcome = "pending"
         else:
             # capture under review (fraud "challenge"), refunds we asked for: nothing to move.
             outcome = f"noted: {state.status}"
         charge.save()
     return outcome
+
+
+def _tell_how_to_pay(charge: MidtransCharge) -> None:
+    """The order's email at placement, once: now that Midtrans said what to pay with."""
+    from ..notices import notify_buyer_of_placement
+
+    notify_buyer_of_placement(order=Order.objects.get(pk=charge.payment.order_id))
 
 
 def _copy_details(charge: MidtransCharge, state: api.Charge) -> None:

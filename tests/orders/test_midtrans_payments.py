@@ -3,12 +3,15 @@ checkout to the order paid, with notifications forged, repeated, late or lost, a
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from notifications.models import Notification
+from notifications.models import Notification, OutgoingEmail
+from notifications.services import send_pending_emails
 from orders import lifecycle, routing
 from orders.models import (
     MidtransCharge,
@@ -153,6 +156,43 @@ def test_switching_channel_makes_a_fresh_charge_and_cancels_the_old_one(
     states = {c["order_id"]: c["transaction_status"] for c in fake_midtrans.charges()}
     assert states == {first.gateway_order_id: "cancel", second.gateway_order_id: "pending"}
     assert order.payments.get().channel == "qris"
+
+
+def test_the_guest_is_emailed_the_va_number_and_a_link_back_to_pay(
+    client, fake_midtrans, mailoutbox
+):
+    product = make_product(price=350_000)
+    client.post(
+        "/en/pesanan/keranjang/tambah/", {"option": product.options.get().pk, "quantity": 1}
+    )
+    response = client.post(
+        "/en/pesanan/checkout/",
+        {"email": "tamu@example.com", "payment_method": "bni_va", **address_post()},
+    )
+    assert not OutgoingEmail.objects.exists()  # the VA number is not known before Midtrans answers
+    client.get(response["Location"])
+    charge = MidtransCharge.objects.get()
+
+    send_pending_emails()
+    [email] = [email for email in mailoutbox if email.to == ["tamu@example.com"]]
+    assert charge.va_number in email.body and "Rp 350.000" in email.body
+    link = re.search(r"https?://[^/\s]+(/\S+/bayar-online/)", email.body).group(1)
+    # the link opens the payment page for the guest, who may have closed the tab
+    assert charge.va_number in Client().get(link).content.decode()
+
+
+def test_a_guest_who_closed_the_tab_at_once_is_still_emailed_by_the_sweep(
+    client, fake_midtrans, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+):
+    order = _online_order(make_product(), channel="qris")  # and the payment page never opened
+    MidtransCharge.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert midtrans.check_open_charges() == 1
+    charge = MidtransCharge.objects.get()
+    assert charge.status == MidtransCharge.Status.PENDING and charge.qr_string
+    send_pending_emails()
+    [email] = [email for email in mailoutbox if email.to == [order.email]]
+    assert "/bayar-online/" in email.body
 
 
 # --- Notifications: verified, once, in any order -------------------------------------------------
