@@ -10,6 +10,7 @@ once, an order is paid once (through `common.mark_order_paid`), and money paid t
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -28,6 +29,7 @@ from ..models import (
     PaymentMethod,
     SubOrder,
 )
+from ..notices import buyer_order_url
 from . import midtrans_api as api
 from .common import mark_order_paid
 from .midtrans_refunds import owe_refund, refund_suborder
@@ -176,6 +178,8 @@ def create_at_gateway(*, charge: MidtransCharge) -> MidtransCharge:
                 name=order.recipient,
                 phone=order.phone,
                 items=_items(order) if charge.amount == order.total else (),
+                # Where GoPay's or ShopeePay's app sends the buyer back after paying.
+                callback_url=settings.SITE_URL + buyer_order_url(order),
             )
         except api.DuplicateOrderId:
             state = api.status(charge.gateway_order_id)

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from ledger.models import LedgerEntry
 from notifications.models import Notification, OutgoingEmail
 from notifications.services import send_pending_emails
 from orders import lifecycle, routing
@@ -390,6 +391,8 @@ def test_a_declined_qris_sub_order_is_refunded_once(
     declined.refresh_from_db()
     assert declined.refunded_at is not None
     assert send_midtrans_refund_task(refund.pk) == "nothing to send"
+    # nothing was credited to the maker for a declined sale, so nothing is taken back
+    assert not LedgerEntry.objects.filter(shop=sawit.shop).exists()
 
 
 def test_a_declined_va_sub_order_is_owed_by_hand_and_the_buyer_gives_an_account(
@@ -492,3 +495,52 @@ def test_a_qris_whose_first_answer_was_lost_is_charged_afresh(
     assert charge.gateway_order_id == f"{order.reference}-2" and charge.qr_string
     states = {c["order_id"]: c["transaction_status"] for c in fake_midtrans.charges()}
     assert states == {lost: "cancel", charge.gateway_order_id: "pending"}
+
+
+def _state(charge: MidtransCharge, status: str, **changes) -> api.Charge:
+    """Midtrans' word on a charge, as a notification's status read would bring it."""
+    values = {
+        "order_id": charge.gateway_order_id, "transaction_id": charge.transaction_id,
+        "payment_type": "gopay", "channel": charge.channel, "status": status,
+        "fraud_status": "accept", "status_code": "200", "gross_amount": charge.amount,
+        "va_number": "", "bank": "", "biller_code": "", "bill_key": "", "qr_string": "",
+        "deeplink_url": "", "expires_at": None, "settled_at": None,
+    }  # fmt: skip
+    return api.Charge(**{**values, **changes})
+
+
+def test_a_denied_gopay_charge_lets_the_buyer_pay_again(fake_midtrans):
+    order = _online_order(make_product(), channel="gopay")
+    charge = _charge(order)
+    assert midtrans.apply_charge_state(charge=charge, state=_state(charge, "deny")) == "deny"
+    charge.refresh_from_db()
+    assert charge.status == MidtransCharge.Status.DENIED
+    order.refresh_from_db()
+    assert order.paid_at is None and order.status == Order.Status.AWAITING_PAYMENT
+    again = _charge(order)
+    assert again.pk != charge.pk and again.status == MidtransCharge.Status.PENDING
+
+
+def test_a_capture_under_fraud_review_pays_nothing_until_accepted(fake_midtrans, eager_tasks):
+    order = _online_order(make_product())
+    charge = _charge(order)
+    review = _state(charge, "capture", fraud_status="challenge")
+    assert midtrans.apply_charge_state(charge=charge, state=review) == "noted: capture"
+    order.refresh_from_db()
+    assert order.paid_at is None
+    assert midtrans.apply_charge_state(charge=charge, state=_state(charge, "capture")) == "paid"
+    order.refresh_from_db()
+    assert order.paid_at is not None
+
+
+def test_a_settlement_after_midtrans_expired_the_charge_is_honoured_while_stock_is_held(
+    fake_midtrans, eager_tasks
+):
+    # Midtrans reported the charge expired, but our order still holds its stock (not expired yet)
+    order = _online_order(make_product(stock=1))
+    charge = _charge(order)
+    midtrans.apply_charge_state(charge=charge, state=_state(charge, "expire"))
+    # then the buyer's bank settles it after all: the order is paid, not refunded
+    assert midtrans.apply_charge_state(charge=charge, state=_state(charge, "settlement")) == "paid"
+    order.refresh_from_db()
+    assert order.status == Order.Status.CONFIRMED and not MidtransRefund.objects.exists()
