@@ -67,7 +67,7 @@ def test_ledger_and_payout_lists_keep_their_query_count(admin_client):
     def add(count: int) -> None:
         for _ in range(count):
             suborder = make_suborder(shop=make_shop(), status=SubOrder.Status.COMPLETED)
-            services.record_suborder_completed(suborder=suborder)
+            services.record_suborder_delivered(suborder=suborder)
             _requested_payout(1_000)
 
     def queries(url: str) -> int:
@@ -90,7 +90,7 @@ def test_the_period_export_holds_every_shops_sales_and_payouts_of_the_period(adm
     payout = _requested_payout(120_000)
     services.mark_payout_paid(payout=payout, by=None, transfer_reference="TRX-77")
     suborder = make_suborder(shop=make_shop(name="Batik Paku"), status=SubOrder.Status.COMPLETED)
-    services.record_suborder_completed(suborder=suborder)
+    services.record_suborder_delivered(suborder=suborder)
     # an entry at 23:30 WITA on the last day of the previous month stays out
     LedgerEntry(
         shop=suborder.shop,
@@ -124,7 +124,7 @@ def test_the_period_export_holds_every_shops_sales_and_payouts_of_the_period(adm
 @pytest.mark.django_db
 def test_the_refund_action_takes_back_a_completed_suborder(admin_client):
     suborder = make_suborder(shop=make_shop(), status=SubOrder.Status.COMPLETED)
-    services.record_suborder_completed(suborder=suborder)
+    services.record_suborder_delivered(suborder=suborder)
     sale = LedgerEntry.objects.get(kind=Kind.SALE)
     response = admin_client.post(
         reverse("admin:ledger_ledgerentry_changelist"),
