@@ -24,8 +24,8 @@ from .models import LedgerEntry, Payout, PayoutAccount, PayoutRun, ShopCommissio
 class LedgerEntryAdmin(ReadOnlyAdmin):
     """Entries are only ever added by the services: nobody adds, changes or deletes one here."""
 
-    list_display = ["created_at", "shop", "kind", "amount_display", "order_reference", "payout",
-                    "note"]  # fmt: skip
+    list_display = ["created_at", "shop", "kind", "amount_display", "available_at",
+                    "order_reference", "payout", "note"]  # fmt: skip
     list_filter = ["kind", "created_at", "shop"]
     list_select_related = ["shop", "suborder__order", "payout__shop"]
     search_fields = ["shop__name", "suborder__order__reference", "note"]

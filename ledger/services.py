@@ -278,7 +278,16 @@ def create_payout_run(*, by=None, minimum: int | None = None) -> PayoutRun | Non
     Returns the run, or None when no shop was due (no empty run is kept).
     """
     minimum = settings.PAYOUT_RUN_MINIMUM if minimum is None else int(minimum)
-    candidates = list(PayoutAccount.objects.order_by("shop_id").values_list("shop_id", flat=True))
+    # Read without locks to pick the shops; each is checked again under its lock below.
+    candidates = list(
+        LedgerEntry.objects.available()
+        .filter(shop__payout_account__isnull=False)
+        .values("shop_id")
+        .annotate(total=Sum("amount"))
+        .filter(total__gte=max(minimum, 1))
+        .order_by("shop_id")
+        .values_list("shop_id", flat=True)
+    )
     with transaction.atomic():
         run = None
         for shop_id in candidates:
