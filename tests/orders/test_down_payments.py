@@ -209,3 +209,25 @@ def test_only_the_shops_makers_add_progress_photos(django_capture_on_commit_call
             photo=SimpleUploadedFile("x.jpg", b"not a photo", "image/jpeg"),
         )
     assert ProgressPhoto.objects.count() == 1
+
+
+def test_the_cooperative_cancels_a_ready_piece_whose_rest_never_came(
+    admin_client, django_capture_on_commit_callbacks
+):
+    order, suborder, shop = _paid_and_accepted(django_capture_on_commit_callbacks)
+    suborder = _start(suborder, shop, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.transition_suborder(suborder=suborder, to=S.READY, by=shop.owner)
+    action = {"action": "cancel_unpaid_rest", "_selected_action": [suborder.pk]}
+    admin_client.post("/admin/orders/suborder/", action)
+    assert SubOrder.objects.get(pk=suborder.pk).status == S.READY  # not overdue yet
+
+    Payment.objects.filter(purpose=Payment.Purpose.BALANCE).update(
+        due_at=timezone.now() - timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post("/admin/orders/suborder/", action)
+    suborder.refresh_from_db()
+    assert suborder.status == S.CANCELLED and suborder.is_down_payment_kept
+    assert Payment.objects.get(purpose=Payment.Purpose.BALANCE).status == Payment.Status.CANCELLED
+    assert ledger.balance_of(shop) == DOWN_SHARE
