@@ -231,3 +231,14 @@ def test_the_cooperative_cancels_a_ready_piece_whose_rest_never_came(
     assert suborder.status == S.CANCELLED and suborder.is_down_payment_kept
     assert Payment.objects.get(purpose=Payment.Purpose.BALANCE).status == Payment.Status.CANCELLED
     assert ledger.balance_of(shop) == DOWN_SHARE
+
+
+def test_product_cart_and_checkout_say_what_is_paid_now_and_later(client):
+    shop = make_shop(down_payment_percent=30)
+    product = make_product(shop=shop, price=PRICE, is_made_to_order=True, lead_time_days=21)
+    page = client.get(product.get_absolute_url()).content.decode()
+    assert 'data-testid="down-payment-terms"' in page and "30%" in page
+    client.post("/pesanan/keranjang/tambah/", {"option": product.options.get().pk, "quantity": 1})
+    assert 'data-testid="cart-down-payment"' in client.get("/pesanan/keranjang/").content.decode()
+    checkout = client.get("/pesanan/checkout/").content.decode()
+    assert 'data-testid="checkout-down-payment"' in checkout
