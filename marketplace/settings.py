@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "orders",
     "reviews",
     "ledger",
+    "procurement",
     "dashboard",
     "core",
     # Last: it reads every domain app (admin figures, impact report, the staff group's rights).
@@ -566,6 +567,10 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- institutional procurement ---
+# The cooperative's code in its letter numbers (007/KBK/SPH/XII/2026).
+COOPERATIVE_LETTER_CODE = env("COOPERATIVE_LETTER_CODE", "KBK")
 
 # --- curation ---
 # Orders whose buyer email is at one of these domains (or a subdomain) count as institutional

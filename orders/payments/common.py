@@ -77,7 +77,7 @@ def _mark_balance_paid(*, payment: Payment, by) -> bool:
     from .. import notices
 
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("suborder").get(pk=payment.pk)
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status == Payment.Status.PAID:
             return False
         payment.status = Payment.Status.PAID
