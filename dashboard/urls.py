@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import finance, home, listings, orders, reviews, shop
+from . import finance, home, listings, orders, procurement, reviews, shop
 
 app_name = "dashboard"
 urlpatterns = [
@@ -50,6 +50,15 @@ urlpatterns = [
     path("pesanan/<int:suborder_id>/terima/", orders.order_accept, name="order-accept"),
     path("pesanan/<int:suborder_id>/tolak/", orders.order_decline, name="order-decline"),
     path("pesanan/<int:suborder_id>/kirim/", orders.order_ship, name="order-ship"),
+    path("pesanan/<int:suborder_id>/mulai/", orders.order_start_work, name="order-start-work"),
+    path("pesanan/<int:suborder_id>/foto/", orders.order_progress_photo, name="order-photo"),
+    path("pesanan/<int:suborder_id>/siap/", orders.order_ready, name="order-ready"),
+    path("permintaan-instansi/", procurement.invitation_list, name="procurement-list"),
+    path(
+        "permintaan-instansi/<int:request_id>/",
+        procurement.invitation_offer,
+        name="procurement-offer",
+    ),
     path("ulasan/", reviews.review_list, name="review-list"),
     path("ulasan/<str:kind>/<int:pk>/balas/", reviews.review_reply, name="review-reply"),
     path("keuangan/", finance.finance, name="finance"),

@@ -15,7 +15,7 @@ from .services import available_balance_of, commission_percent_for, maker_share
 
 S = SubOrder.Status
 # Paid by the buyer, not yet in their hands: the maker's money once delivered.
-BEFORE_DELIVERY = (S.NEW, S.ACCEPTED, S.SHIPPED)
+BEFORE_DELIVERY = (S.NEW, S.ACCEPTED, S.IN_PROGRESS, S.READY, S.SHIPPED)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,14 @@ def _waiting_for_delivery(shop: Shop, percent: Decimal) -> Stage:
     )
     stage = Stage()
     for suborder in suborders:
-        amount = maker_share(suborder.subtotal, percent) + suborder.shipping_cost
+        # What the delivery will credit: the down payment's share is the maker's at work start
+        # (its own row), so only the rest is counted here, as the ledger will write it.
+        down = suborder.down_payment
+        amount = (
+            maker_share(suborder.subtotal, percent)
+            - maker_share(down, percent)
+            + suborder.shipping_cost
+        )
         when = suborder.shipped_at or suborder.ready_by or suborder.order.paid_at
         stage.items.append(
             PipelineItem(

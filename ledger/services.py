@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +22,14 @@ from .models import LedgerEntry, Payout, PayoutAccount, PayoutRun, ShopCommissio
 logger = logging.getLogger(__name__)
 
 Kind = LedgerEntry.Kind
-# The kinds a delivered sub-order adds; a refund takes back exactly their sum.
-SUBORDER_KINDS = (Kind.SALE, Kind.COMMISSION, Kind.SHIPPING)
+# The kinds a sub-order adds (down payment at work start, the rest at delivery); a refund takes back exactly their sum.
+SUBORDER_KINDS = (
+    Kind.SALE,
+    Kind.DOWN_PAYMENT,
+    Kind.DOWN_PAYMENT_COMMISSION,
+    Kind.COMMISSION,
+    Kind.SHIPPING,
+)
 
 
 def cooperative_percent() -> Decimal:
@@ -113,6 +119,43 @@ def _lock_shop(shop: Shop) -> Shop:
     return Shop.objects.select_for_update().get(pk=shop.pk)
 
 
+def record_down_payment_released(*, suborder: SubOrder) -> bool:
+    """The work started: credit the down payment, less its share of commission; once only.
+
+    The sale at delivery credits the rest, so the two add up to what the sale alone would.
+    """
+    with transaction.atomic():
+        _lock_shop(suborder.shop)
+        suborder = SubOrder.objects.get(pk=suborder.pk)
+        if not suborder.down_payment or suborder.work_started_at is None:
+            return False
+        if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.DOWN_PAYMENT).exists():
+            return False
+        percent = commission_percent_for(suborder.shop)
+        LedgerEntry(
+            shop_id=suborder.shop_id,
+            kind=Kind.DOWN_PAYMENT,
+            amount=suborder.down_payment,
+            suborder=suborder,
+        ).save()
+        LedgerEntry(
+            shop_id=suborder.shop_id,
+            kind=Kind.DOWN_PAYMENT_COMMISSION,
+            amount=-commission_for(suborder.down_payment, percent),
+            suborder=suborder,
+            note=f"{percent.normalize():f}%",
+        ).save()
+    return True
+
+
+def _credited_before_sale(suborder: SubOrder) -> tuple[int, int]:
+    """The down payment credited at work start, and the commission taken on it."""
+    entries = LedgerEntry.objects.filter(suborder=suborder)
+    down = entries.filter(kind=Kind.DOWN_PAYMENT).aggregate(total=Sum("amount"))["total"] or 0
+    taken = entries.filter(kind=Kind.DOWN_PAYMENT_COMMISSION).aggregate(t=Sum("amount"))["t"]
+    return down, -(taken or 0)
+
+
 # A sale is credited once the buyer has the goods: confirmed delivered, or later.
 CREDITED_STATUSES = (SubOrder.Status.DELIVERED, SubOrder.Status.COMPLETED)
 
@@ -132,17 +175,19 @@ def record_suborder_delivered(*, suborder: SubOrder) -> bool:
         delivered_at = suborder.delivered_at or suborder.completed_at or timezone.now()
         available_at = delivered_at + sale_hold()
         percent = commission_percent_for(suborder.shop)
+        # A down payment credited when the work started counts towards the sale.
+        down, down_commission = _credited_before_sale(suborder)
         entries = [
             LedgerEntry(
                 shop_id=suborder.shop_id,
                 kind=Kind.SALE,
-                amount=suborder.subtotal,
+                amount=suborder.subtotal - down,
                 suborder=suborder,
             ),
             LedgerEntry(
                 shop_id=suborder.shop_id,
                 kind=Kind.COMMISSION,
-                amount=-commission_for(suborder.subtotal, percent),
+                amount=-(commission_for(suborder.subtotal, percent) - down_commission),
                 suborder=suborder,
                 note=f"{percent.normalize():f}%",
             ),
@@ -165,17 +210,20 @@ def record_suborder_delivered(*, suborder: SubOrder) -> bool:
 def record_suborder_refunded(*, suborder: SubOrder, by=None, note: str = "") -> int:
     """Take back exactly what the sub-order added to the ledger; return that amount (0 if none).
 
-    A sale still held is taken back from the moment it would have become available, so the
-    refund never lowers what may be paid out today for money that was not payable yet; a sale
-    already available is taken back at once.
+    A sale still wholly held is taken back from the moment it would have become available;
+    anything already available (the sale, or a down payment) means it is taken back at once.
     """
     with transaction.atomic():
         _lock_shop(suborder.shop)
         entries = LedgerEntry.objects.filter(suborder_id=suborder.pk)
         if entries.filter(kind=Kind.REFUND).exists():
             return 0
+        kept = SubOrder.objects.filter(pk=suborder.pk, is_down_payment_kept=True).exists()
+        if kept and not entries.filter(kind=Kind.SALE).exists():
+            # Cancelled after the work started: the down payment stays the maker's.
+            return 0
         added = entries.filter(kind__in=SUBORDER_KINDS).aggregate(
-            total=Sum("amount"), available_at=Max("available_at")
+            total=Sum("amount"), first=Min("available_at"), last=Max("available_at")
         )
         if not added["total"]:
             # Declined or cancelled before delivery: nothing was credited, nothing to take back.
@@ -191,18 +239,32 @@ def record_suborder_refunded(*, suborder: SubOrder, by=None, note: str = "") -> 
             suborder_id=suborder.pk,
             created_by=by,
             created_at=now,
-            available_at=max(now, added["available_at"]),
+            # Nothing of it payable yet (a sale in the hold): taken back from the same moment, so
+            # it never touches today's balance. Else at once, though part may still be held:
+            # money being refunded is never paid out meanwhile.
+            available_at=now if added["first"] <= now else added["last"],
             note=note or str(_("Refund of order %(reference)s") % {"reference": reference}),
         ).save()
     return added["total"]
 
 
 def record_missing_sales() -> int:
-    """Credit delivered sub-orders the ledger missed (a lost signal); return how many."""
+    """Credit down payments of started work and delivered sub-orders the ledger missed (a lost
+    signal); return how many."""
     missing = SubOrder.objects.filter(status__in=CREDITED_STATUSES).exclude(
         ledger_entries__kind=Kind.SALE
     )
     recorded = 0
+    # Down payments first: a sale subtracts the down payment already credited.
+    started = (
+        SubOrder.objects.filter(work_started_at__isnull=False, down_payment__gt=0)
+        .exclude(ledger_entries__kind=Kind.DOWN_PAYMENT)
+        .exclude(status=SubOrder.Status.DECLINED)
+        .exclude(status=SubOrder.Status.CANCELLED, is_down_payment_kept=False)
+    )
+    for suborder in started.select_related("shop"):
+        if record_down_payment_released(suborder=suborder):
+            recorded += 1
     for suborder in missing.select_related("shop"):
         if record_suborder_delivered(suborder=suborder):
             recorded += 1

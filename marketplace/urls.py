@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     ),
     path("pesanan/", include("orders.urls")),
     path("dasbor/", include("dashboard.urls")),
+    path("instansi/", include("procurement.urls")),
     path("ulasan/", include("reviews.urls")),
     path("", include("catalog.urls")),
     prefix_default_language=False,

@@ -394,3 +394,38 @@ def test_another_maker_sees_only_their_own_pipeline(client):
     assert shop.name not in page
     client.force_login(make_user())  # a buyer with no shop is sent to the application form
     assert client.get(reverse("dashboard:finance")).status_code == 302
+
+
+def test_made_to_order_work_shows_the_rest_waiting_and_delivery_credits_exactly_that(
+    client, settings
+):
+    settings.LEDGER_SALE_HOLD_DAYS = 2
+    shop = make_shop()
+    now = timezone.now()
+    # a Rp 1.000.000 batik tulis, half paid down, work started: Rp 475.000 is the maker's now
+    suborder = _paid_order(
+        make_suborder(
+            shop=shop, status=S.IN_PROGRESS, subtotal=1_000_000, shipping_cost=0,
+            down_payment=500_000, balance=500_000, work_started_at=now,
+        )
+    )  # fmt: skip
+    services.record_down_payment_released(suborder=suborder)
+    client.force_login(shop.owner)
+
+    with translation.override("en"):
+        page = client.get(reverse("dashboard:finance")).content.decode()
+
+    assert 'data-testid="pipeline-available-total">Rp 475.000<' in page
+    assert 'data-testid="pipeline-waiting-total">Rp 475.000<' in page  # the rest, once delivered
+
+    # when it is delivered, the ledger credits exactly the rest, held for two days
+    SubOrder.objects.filter(pk=suborder.pk).update(status=S.DELIVERED, delivered_at=now)
+    services.record_suborder_delivered(suborder=suborder)
+    assert services.balance_of(shop) == 950_000
+    assert services.available_balance_of(shop) == 475_000
+    assert services.available_balance_of(shop, at=now + timedelta(days=2)) == 950_000
+
+    # and a refund then takes everything back at once: the down payment was payable already
+    assert services.record_suborder_refunded(suborder=suborder) == 950_000
+    assert services.available_balance_of(shop) == -475_000
+    assert services.available_balance_of(shop, at=now + timedelta(days=2)) == 0

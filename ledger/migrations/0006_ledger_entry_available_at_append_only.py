@@ -58,7 +58,7 @@ def unguard(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0004_payout_run_and_available_at")]
+    dependencies = [("ledger", "0005_payout_run_and_available_at")]
 
     operations = [
         migrations.RunPython(available_since_written, migrations.RunPython.noop),

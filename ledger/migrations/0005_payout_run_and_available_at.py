@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('artisans', '0003_rating_fields'),
-        ('ledger', '0003_payout_cancelled'),
+        ('ledger', '0004_down_payment_entries'),
         ('orders', '0007_order_payment_reminder_sent_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
