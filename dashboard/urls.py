@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import finance, home, listings, orders, procurement, reviews, shop
+from . import finance, home, listings, orders, pieces, procurement, reviews, shop
 
 app_name = "dashboard"
 urlpatterns = [
@@ -59,6 +59,8 @@ urlpatterns = [
         procurement.invitation_offer,
         name="procurement-offer",
     ),
+    path("asal/", pieces.piece_list, name="piece-list"),
+    path("asal/label/", pieces.piece_tags, name="piece-tags"),
     path("ulasan/", reviews.review_list, name="review-list"),
     path("ulasan/<str:kind>/<int:pk>/balas/", reviews.review_reply, name="review-reply"),
     path("keuangan/", finance.finance, name="finance"),

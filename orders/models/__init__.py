@@ -28,6 +28,7 @@ from .payments import (
     payment_proof_path,
     private_storage,
 )
+from .pieces import Piece
 
 __all__ = [
     "Address",
@@ -45,6 +46,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentQuerySet",
+    "Piece",
     "ProgressPhoto",
     "ShippingProfile",
     "ShippingZone",
