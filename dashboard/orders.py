@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.phone import whatsapp_link
-from orders import lifecycle, progress
+from orders import capacity, lifecycle, progress
 from orders.down_payments import balance_is_paid
 from orders.forms import AcceptForm, DeclineForm, ProgressPhotoForm, ShipForm, ShippingProfileForm
 from orders.models import ShippingProfile, SubOrder, SubOrderEvent
@@ -45,6 +45,13 @@ def order_list(request, shop):
 
 
 @shop_member_required
+def order_queue(request, shop):
+    """The made-to-order work queue: late, due this week, later; phone-first."""
+    context = {"shop": shop, "queue": capacity.work_queue(shop=shop)}
+    return render(request, "dashboard/order_queue.html", context)
+
+
+@shop_member_required
 def order_detail(request, shop, suborder_id: int):
     suborder = get_object_or_404(
         _suborders_of(shop).prefetch_related(
@@ -73,7 +80,7 @@ def _render_detail(request, shop, suborder, **forms):
         "lines": lines,
         "events": list(suborder.events.all()),
         "whatsapp_url": chat,
-        "accept_form": forms.get("accept_form") or AcceptForm(),
+        "accept_form": forms.get("accept_form") or _accept_form(suborder),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "ship_form": forms.get("ship_form") or ShipForm(),
         "photo_form": forms.get("photo_form") or ProgressPhotoForm(),
@@ -84,6 +91,13 @@ def _render_detail(request, shop, suborder, **forms):
         "is_made_to_order": any(line.is_made_to_order for line in lines),
     }
     return render(request, "dashboard/order_detail.html", context)
+
+
+def _accept_form(suborder) -> AcceptForm:
+    """The accept form with the ready date the shop's queue gives, which the maker may change."""
+    if suborder.status != S.NEW:
+        return AcceptForm()
+    return AcceptForm(initial={"ready_by": capacity.proposed_ready_date(suborder=suborder)})
 
 
 def _act(request, shop, suborder_id: int, *, to: str, form_class, form_name: str, done: str):

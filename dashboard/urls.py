@@ -46,6 +46,7 @@ urlpatterns = [
     ),
     path("pesanan/", orders.order_list, name="order-list"),
     path("pesanan/pengiriman/", orders.shipping_settings, name="order-shipping"),
+    path("pesanan/antrean/", orders.order_queue, name="order-queue"),
     path("pesanan/<int:suborder_id>/", orders.order_detail, name="order-detail"),
     path("pesanan/<int:suborder_id>/terima/", orders.order_accept, name="order-accept"),
     path("pesanan/<int:suborder_id>/tolak/", orders.order_decline, name="order-decline"),

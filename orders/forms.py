@@ -224,7 +224,14 @@ class TransferProofForm(forms.Form):
 
 class AcceptForm(forms.Form):
     ready_by = forms.DateField(
-        label=_("Ready by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ready by"),
+        required=False,
+        # A date input takes ISO dates only: the localized "25/12/2026" would show an empty field.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text=_(
+            "Proposed from your pieces per week and the work already accepted; change it if you "
+            "know better. The buyer sees this date."
+        ),
     )
 
     def clean_ready_by(self):
