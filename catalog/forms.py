@@ -298,7 +298,7 @@ class TypeCapacityForm(forms.Form):
         for product_type in self.product_types:
             name = f"{self.PREFIX}{product_type.pk}"
             self.fields[name] = forms.IntegerField(
-                label=_("%(type)s: pieces per week") % {"type": product_type.name},
+                label=_("Pieces of %(type)s per week") % {"type": product_type.name},
                 min_value=1,
                 max_value=1000,
                 required=False,
