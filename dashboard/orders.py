@@ -41,7 +41,8 @@ def order_list(request, shop):
         .annotate(urgency=_URGENCY)
         .order_by("urgency", "-order__created_at", "-pk")[:200]
     )
-    return render(request, "dashboard/order_list.html", {"shop": shop, "suborders": suborders})
+    context = {"shop": shop, "suborders": suborders, "queue": capacity.work_queue(shop=shop)}
+    return render(request, "dashboard/order_list.html", context)
 
 
 @shop_member_required

@@ -278,3 +278,14 @@ def test_the_work_queue_is_only_for_the_shops_members(client):
     assert client.get(url).context["queue"].in_work == 0
     client.force_login(shop.owner)
     assert client.get(url).context["queue"].in_work == 1
+
+
+def test_the_order_list_sums_up_the_queue(client):
+    shop = make_shop(weekly_capacity=2)
+    kain = _made_to_order(shop)
+    late = _accepted(kain, 1)
+    _accepted(kain, 1)
+    SubOrder.objects.filter(pk=late.pk).update(ready_by=timezone.localdate() - timedelta(days=2))
+    client.force_login(shop.owner)
+    page = client.get("/dasbor/pesanan/").content.decode()
+    assert "1 terlambat" in page and "2 sedang dikerjakan" in page
