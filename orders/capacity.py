@@ -1,7 +1,7 @@
 """Ready dates for made-to-order work, from a shop's weekly capacity and the work it has taken.
 
-A simple queue: the open made-to-order lines of a shop (routed sub-orders that are new or
-accepted, not yet shipped, cancelled or declined) are made in the order they came, at the shop's
+A simple queue: the open made-to-order lines of a shop (routed sub-orders that are new, accepted
+or in progress: not yet ready, shipped, cancelled or declined) are made in the order they came, at the shop's
 pieces per week, on its working days. A new line waits behind all of them; a big quantity gives a
 later date, never a refusal. A product type with its own capacity (catalog's `ShopTypeCapacity`)
 queues on its own bench; the other types share the shop-wide figure. A shop that states no
@@ -20,7 +20,10 @@ from catalog.models import ProductOption, ShopTypeCapacity
 
 from .models import OrderLine, SubOrder
 
-OPEN_STATUSES = (SubOrder.Status.NEW, SubOrder.Status.ACCEPTED)
+# Work still to be made: new, accepted, or started. A piece marked ready is made (it waits for the
+# rest of its price or for shipping), so it no longer takes the shop's time.
+IN_WORK_STATUSES = (SubOrder.Status.ACCEPTED, SubOrder.Status.IN_PROGRESS)
+OPEN_STATUSES = (SubOrder.Status.NEW, *IN_WORK_STATUSES)
 DAYS_IN_WEEK = 7
 
 
@@ -196,7 +199,8 @@ class WorkQueue:
 
 
 def work_queue(*, shop: Shop, today: date | None = None) -> WorkQueue:
-    """What is in work, what is due by Sunday, what is late (ready date passed, not shipped)."""
+    """What is in work (accepted or started, not yet ready or shipped), what is due by Sunday, and
+    what is late (its ready date passed)."""
     today = today or timezone.localdate()
     sunday = today + timedelta(days=DAYS_IN_WEEK - today.isoweekday())
     made_to_order = OrderLine.objects.filter(suborder=OuterRef("pk"), is_made_to_order=True)
@@ -204,7 +208,7 @@ def work_queue(*, shop: Shop, today: date | None = None) -> WorkQueue:
         SubOrder.objects.filter(
             Exists(made_to_order),
             shop=shop,
-            status=SubOrder.Status.ACCEPTED,
+            status__in=IN_WORK_STATUSES,
             routed_at__isnull=False,
         )
         .select_related("order")

@@ -11,7 +11,12 @@ PROFILE = "/en/dasbor/toko/"
 
 
 def _profile_data(**extra):
-    data = {"story": "Cerita.", "address": "Jl. Baru 1", "whatsapp": "0812 5000 1234"}
+    data = {
+        "story": "Cerita.",
+        "address": "Jl. Baru 1",
+        "whatsapp": "0812 5000 1234",
+        "down_payment_percent": "30",
+    }
     data.update(extra)
     return data
 

@@ -135,22 +135,28 @@ def test_a_shop_without_a_stated_capacity_keeps_the_lead_time(client):
     assert _ready_date(client, kain, 5) == timezone.localdate() + timedelta(days=10)
 
 
-def test_shipped_declined_and_cancelled_work_frees_capacity(client):
-    shop = make_shop(weekly_capacity=2)
-    kain = _made_to_order(shop)
-    shipped, declined, cancelled = _accepted(kain, 2), _order(kain, 2), _order(kain, 2)
-    _accepted(kain, 2)  # stays in the queue
-    today = timezone.localdate()
-    assert _ready_date(client, kain, 2) == today + timedelta(days=35)  # pieces 9 and 10
-
-    lifecycle.transition_suborder(
-        suborder=shipped, to=S.SHIPPED, by=shop.owner, as_role="artisan",
-        courier="JNE", tracking_number="JNE0001",
-    )  # fmt: skip
-    assert _ready_date(client, kain, 2) == today + timedelta(days=28)
-    lifecycle.transition_suborder(
-        suborder=declined, to=S.DECLINED, by=shop.owner, as_role="artisan", reason="Kain habis"
+def _move(suborder, to, **given):
+    return lifecycle.transition_suborder(
+        suborder=suborder, to=to, by=suborder.shop.owner, as_role="artisan", **given
     )
+
+
+def test_started_work_stays_in_the_queue_and_ready_shipped_declined_cancelled_work_frees_it(
+    client,
+):
+    shop = make_shop(weekly_capacity=2, down_payment_percent=0)
+    kain = _made_to_order(shop)
+    shipped, ready = _accepted(kain, 2), _accepted(kain, 2)
+    declined, cancelled = _order(kain, 2), _order(kain, 2)
+    _move(_accepted(kain, 2), S.IN_PROGRESS)  # started: stays in the queue
+    today = timezone.localdate()
+    assert _ready_date(client, kain, 2) == today + timedelta(days=42)  # pieces 11 and 12
+
+    _move(shipped, S.SHIPPED, courier="JNE", tracking_number="JNE0001")
+    assert _ready_date(client, kain, 2) == today + timedelta(days=35)
+    _move(_move(ready, S.IN_PROGRESS), S.READY)
+    assert _ready_date(client, kain, 2) == today + timedelta(days=28)
+    _move(declined, S.DECLINED, reason="Kain habis")
     assert _ready_date(client, kain, 2) == today + timedelta(days=21)
     lifecycle.transition_suborder(suborder=cancelled, to=S.CANCELLED, by=None, as_role="system")
     assert _ready_date(client, kain, 2) == today + timedelta(days=14)
@@ -250,6 +256,7 @@ def test_the_work_queue_shows_late_due_this_week_and_later(client):
     kain = _made_to_order(shop)
     today = timezone.localdate()
     late, due, later = _accepted(kain, 1), _accepted(kain, 1), _accepted(kain, 1)
+    _move(later, S.IN_PROGRESS)  # work started is still in work
     sunday = today + timedelta(days=7 - today.isoweekday())
     SubOrder.objects.filter(pk=late.pk).update(ready_by=today - timedelta(days=1))
     SubOrder.objects.filter(pk=due.pk).update(ready_by=sunday)
