@@ -184,6 +184,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Batik Kutim] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Reverse proxies in front of the app (Caddy in docker-compose.yml is one): the client's address
+# is read from X-Forwarded-For that many hops from the right (core/client_address.py), for the
+# login limits and the logs. 0: the header is ignored, as any client can send it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("ACCOUNT_LOGIN_FAILED_RATE", "5/5m/ip,5/5m/key"),
     "signup": "20/h/ip",
