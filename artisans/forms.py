@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import fit_within, validate_and_reencode
 from core.phone import normalize_indonesian_phone
+from core.widgets import NativeDateInput
 
 from .models import District, Shop, Weekday
 
@@ -159,7 +160,7 @@ class VacationForm(forms.Form):
     until = forms.DateField(
         label=_("Back on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput(),
         help_text=_("The day you take orders again; we reopen your shop that day."),
     )
     message = forms.CharField(

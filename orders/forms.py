@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from core.phone import normalize_indonesian_phone
+from core.widgets import NativeDateInput
 
 from .models import (
     Address,
@@ -226,8 +227,7 @@ class AcceptForm(forms.Form):
     ready_by = forms.DateField(
         label=_("Ready by"),
         required=False,
-        # A date input takes ISO dates only: the localized "25/12/2026" would show an empty field.
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=NativeDateInput(),
         help_text=_(
             "Proposed from your pieces per week and the work already accepted; change it if you "
             "know better. The buyer sees this date."
