@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import finance, home, listings, orders, reviews, shop
+from . import finance, home, listings, onetap, orders, reviews, shop
 
 app_name = "dashboard"
 urlpatterns = [
@@ -50,6 +50,8 @@ urlpatterns = [
     path("pesanan/<int:suborder_id>/terima/", orders.order_accept, name="order-accept"),
     path("pesanan/<int:suborder_id>/tolak/", orders.order_decline, name="order-decline"),
     path("pesanan/<int:suborder_id>/kirim/", orders.order_ship, name="order-ship"),
+    # The one-tap link of a new order's WhatsApp message (orders.onetap): no login needed.
+    path("pesanan/wa/<str:token>/", onetap.one_tap, name="order-one-tap"),
     path("ulasan/", reviews.review_list, name="review-list"),
     path("ulasan/<str:kind>/<int:pk>/balas/", reviews.review_reply, name="review-reply"),
     path("keuangan/", finance.finance, name="finance"),
