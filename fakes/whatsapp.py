@@ -147,7 +147,7 @@ header p{margin:.3rem 0 0;opacity:.9}main{padding:1rem;max-width:40rem;margin:au
 .bubble{background:#dcf8c6;border-radius:.5rem;padding:.75rem 1rem;margin:1rem 0;
 box-shadow:0 1px 1px #0002}.bubble dl{display:grid;grid-template-columns:auto 1fr;
 gap:.2rem .75rem;margin:0}.bubble dt{color:#54656f}.bubble dd{margin:0;word-break:break-all}
-.bubble ol{margin:.25rem 0 0;padding-left:1.25rem}a{color:#027eb5}
+.bubble ol{margin:.25rem 0 0;padding-left:1.25rem}.bubble li{word-break:break-all}a{color:#027eb5}
 """
 
 
