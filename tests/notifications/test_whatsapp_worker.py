@@ -4,10 +4,12 @@ import pytest
 
 from core.enqueue import send
 from notifications.models import OutgoingWhatsApp
+from notifications.services import send_pending_whatsapp
 from notifications.tasks import send_pending_whatsapp_task
 from orders import routing
 from orders.models import Order
 from orders.tasks import route_order_task
+from tests.concurrency import all_at_once
 from tests.conftest import wait_for
 from tests.notifications.test_whatsapp import two_maker_order
 from tests.notifications.whatsapp_server import (  # noqa: F401 (fixtures)
@@ -16,7 +18,7 @@ from tests.notifications.whatsapp_server import (  # noqa: F401 (fixtures)
     whatsapp_server_fixture,
 )
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -27,6 +29,7 @@ def whatsapp_for_the_worker(fake_whatsapp, monkeypatch):
     return fake_whatsapp
 
 
+@pytest.mark.worker
 def test_the_worker_sends_one_message_per_maker_and_a_repeated_task_sends_none(
     whatsapp_for_the_worker, celery_worker
 ):
@@ -57,3 +60,11 @@ def test_the_worker_sends_one_message_per_maker_and_a_repeated_task_sends_none(
     assert sorted(OutgoingWhatsApp.objects.values_list("message_id", flat=True)) == sorted(
         message["id"] for message in fake.messages()
     )
+
+
+def test_two_senders_at_once_send_each_message_once(fake_whatsapp):
+    order, _paku, _sawit = two_maker_order()
+    routing.route_order(order=order)
+    sent = all_at_once(2, lambda _index: send_pending_whatsapp())
+    assert sum(sent) == 2
+    assert len(fake_whatsapp.messages()) == 2
