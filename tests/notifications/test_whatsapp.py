@@ -128,3 +128,22 @@ def test_a_refused_message_waits_with_its_error_and_the_rest_go(fake_whatsapp, s
     refused = OutgoingWhatsApp.objects.get(key="k-refused")
     assert refused.sent_at is None and refused.attempts == 1 and "132001" in refused.last_error
     assert [m["to"] for m in fake_whatsapp.messages()] == ["6281311110011"]
+
+
+def test_a_paid_payout_reaches_the_maker_on_whatsapp(fake_whatsapp):
+    from ledger import services as ledger
+    from ledger.models import LedgerEntry
+
+    shop = make_shop(whatsapp="+6281250000003")
+    LedgerEntry(shop=shop, kind=LedgerEntry.Kind.ADJUSTMENT, amount=250_000).save()
+    ledger.save_payout_account(
+        shop=shop, bank_name="BRI", account_number="0123456789", account_holder="Siti Aminah"
+    )
+    payout = ledger.request_payout(shop=shop, by=shop.owner)
+    ledger.mark_payout_paid(payout=payout, by=None, transfer_reference="TRX-77")
+
+    assert send_pending_whatsapp() == 1
+    (message,) = fake_whatsapp.messages()
+    assert message["to"] == "6281250000003" and message["template"] == "pembayaran"
+    assert message["parameters"][:4] == ["Rp 250.000", "BRI", "0123456789", "TRX-77"]
+    assert "/keuangan/pencairan/" in message["parameters"][4]
