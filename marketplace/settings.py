@@ -485,6 +485,8 @@ if not DEBUG and WHATSAPP_TOKEN:
 # --- orders ---
 # Hours a maker's one-tap link (in the WhatsApp message of a new order) can accept or decline it.
 ORDER_ONE_TAP_LINK_HOURS = env_int("ORDER_ONE_TAP_LINK_HOURS", 48)
+# Hours after routing when a maker who has not answered a new order is reminded, once.
+ORDER_ANSWER_REMINDER_HOURS = env_int("ORDER_ANSWER_REMINDER_HOURS", 12)
 # Hours a buyer has to pay by bank transfer before the order expires and its stock is released.
 ORDER_PAYMENT_HOURS = env_int("ORDER_PAYMENT_HOURS", 24)
 # Hours before the payment deadline when the buyer of an unpaid order is reminded, once.
@@ -515,6 +517,12 @@ CELERY_BEAT_SCHEDULE.update(
         # ORDER_PAYMENT_REMINDER_HOURS, once each, so a forgotten transfer is still made in time.
         "orders-payment-reminders": {
             "task": "orders.tasks.send_payment_reminders_task",
+            "schedule": timedelta(minutes=15),
+        },
+        # Every 15 minutes: remind makers of new orders they have not answered after
+        # ORDER_ANSWER_REMINDER_HOURS (on WhatsApp, with their one-tap link), once each.
+        "orders-answer-reminders": {
+            "task": "orders.tasks.send_answer_reminders_task",
             "schedule": timedelta(minutes=15),
         },
         # Hourly: sub-orders shipped long ago count as delivered, delivered ones complete.

@@ -15,7 +15,7 @@ from core import links
 from core.phone import whatsapp_link
 from core.templatetags.money import format_rupiah
 from notifications import whatsapp
-from notifications.services import Delivery, Message, language_of, notify
+from notifications.services import Delivery, Message, language_of, notify, notify_many
 
 from . import onetap
 from .how_to_pay import how_to_pay_context
@@ -97,6 +97,39 @@ def maker_phone(*, user, shop) -> str:
     if user.phone:
         return user.phone
     return shop.whatsapp if shop.owner_id == user.pk else ""
+
+
+def notify_maker_of_answer_reminder(*, link, token: str) -> None:
+    """Remind one maker that a new sub-order waits for their answer, with their one-tap link."""
+    suborder, user = link.suborder, link.user
+    order = suborder.order
+    language = language_of(user)
+    with translation.override(language):
+        deadline = date_format(link.expires_at.astimezone(WITA), "j F Y H:i")
+        message = Message(
+            kind="order-answer-reminder",
+            title=_("Order %(reference)s is waiting for your answer")
+            % {"reference": order.reference},
+            body=_("Please accept or decline it before %(deadline)s WITA.")
+            % {"deadline": deadline},
+            url=links.url("shop-order", suborder.pk),
+            # The approved template's body: shop, order reference, deadline, one-tap link.
+            whatsapp_kind=whatsapp.REMINDER,
+            whatsapp_parameters=(suborder.shop_name, order.reference, f"{deadline} WITA"),
+        )
+        link_url = onetap.absolute_url(token)
+    notify_many(
+        [
+            Delivery(
+                key=f"suborder-{suborder.pk}-answer-reminder-user-{user.pk}",
+                message=message,
+                recipient=user,
+                language=language,
+                phone=maker_phone(user=user, shop=suborder.shop),
+                whatsapp_link=link_url,
+            )
+        ]
+    )
 
 
 def new_suborder_key(*, order: Order, suborder: SubOrder, user) -> str:

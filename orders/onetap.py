@@ -55,6 +55,11 @@ def new_link(*, suborder: SubOrder, user, now=None) -> IssuedLink:
     return IssuedLink(row=row, token=signing.TimestampSigner(salt=SALT).sign(nonce))
 
 
+def token_for(link: OneTapLink) -> str:
+    """A fresh signature of an issued link's nonce: the same single-use link, sent again."""
+    return signing.TimestampSigner(salt=SALT).sign(link.nonce)
+
+
 def save_links(issued: list[IssuedLink]) -> None:
     """Insert the links' rows at once; a maker's existing link for a sub-order is kept."""
     OneTapLink.objects.bulk_create([link.row for link in issued], ignore_conflicts=True)
@@ -124,3 +129,37 @@ def use_link(*, token: str, to: str, user=None, **fields) -> SubOrder:
         )
         OneTapLink.objects.filter(pk=link.pk).update(used_at=timezone.now())
     return suborder
+
+
+def send_answer_reminders(*, now=None) -> int:
+    """Remind makers of new sub-orders they have not answered, once per link; how many.
+
+    After ORDER_ANSWER_REMINDER_HOURS without an answer, each maker who got a one-tap link is
+    reminded (in-app and WhatsApp) with that same link, while it still lives. Safe to run at
+    once from two workers: a conditional update claims each link before its notice is written.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.ORDER_ANSWER_REMINDER_HOURS)
+    due = OneTapLink.objects.filter(
+        used_at=None,
+        reminded_at=None,
+        expires_at__gt=now,
+        created_at__lte=cutoff,
+        suborder__status=SubOrder.Status.NEW,
+    ).order_by("pk")
+    return sum(1 for pk in list(due.values_list("pk", flat=True)[:500]) if _remind(pk, now))
+
+
+def _remind(pk: int, now) -> bool:
+    from . import notices
+
+    with transaction.atomic():
+        if not OneTapLink.objects.filter(pk=pk, reminded_at=None, used_at=None).update(
+            reminded_at=now
+        ):
+            return False
+        link = OneTapLink.objects.select_related("suborder__order", "suborder__shop", "user").get(
+            pk=pk
+        )
+        notices.notify_maker_of_answer_reminder(link=link, token=token_for(link))
+    return True

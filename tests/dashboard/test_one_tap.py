@@ -1,5 +1,7 @@
 """A maker's one-tap link from WhatsApp accepts or declines one new order, once, and no more."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import signing
 from django.test import Client
@@ -129,3 +131,32 @@ def test_a_link_answers_only_its_own_sub_order_and_only_accept_or_decline(routed
     onetap.use_link(token=token, to=SubOrder.Status.ACCEPTED)
     assert _suborder(sawit).status == SubOrder.Status.NEW
     assert _suborder(paku).status == SubOrder.Status.ACCEPTED
+
+
+def test_an_unanswered_order_is_reminded_once_with_the_same_link(routed, settings, fake_whatsapp):
+    from notifications.models import Notification
+    from notifications.services import send_pending_whatsapp
+
+    order, paku, sawit, paths = routed
+    send_pending_whatsapp()
+    # the first maker answers at once; the second has not answered after 12 hours
+    Client().post(paths[paku], {"action": "accept"})
+    later = timezone.now() + timedelta(hours=settings.ORDER_ANSWER_REMINDER_HOURS, minutes=1)
+    assert onetap.send_answer_reminders(now=later) == 1
+    assert onetap.send_answer_reminders(now=later) == 0
+
+    assert Notification.objects.filter(kind="order-answer-reminder").get().recipient == sawit.owner
+    assert send_pending_whatsapp() == 1
+    reminder = fake_whatsapp.messages()[-1]
+    assert reminder["template"] == "pengingat" and reminder["to"] == "6281250000002"
+    assert reminder["parameters"][:2] == [sawit.name, order.reference]
+    assert "WITA" in reminder["parameters"][2]
+    nonce = paths[sawit].split("/wa/")[1].split(":")[0]
+    assert f"/wa/{nonce}:" in reminder["parameters"][3]
+    # the reminder's link is the same single-use link: it accepts, then is dead
+    link = OneTapLink.objects.get(suborder__shop=sawit)
+    assert link.reminded_at is not None
+    reminded = Client().post(paths[sawit], {"action": "accept"})
+    assert reminded.status_code == 200
+    assert _suborder(sawit).status == SubOrder.Status.ACCEPTED
+    assert onetap.send_answer_reminders(now=later + timedelta(hours=1)) == 0
