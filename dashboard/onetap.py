@@ -23,7 +23,7 @@ def _unusable(request, reason: str):
         "expired": _("This link has expired."),
         "used": _("This link was already used."),
         "other-account": _("This link belongs to another maker's account."),
-        "closed": _("This order has already been answered."),
+        "closed": _("This order no longer waits for an answer."),
     }
     return render(
         request,

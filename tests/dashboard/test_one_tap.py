@@ -160,3 +160,30 @@ def test_an_unanswered_order_is_reminded_once_with_the_same_link(routed, setting
     assert reminded.status_code == 200
     assert _suborder(sawit).status == SubOrder.Status.ACCEPTED
     assert onetap.send_answer_reminders(now=later + timedelta(hours=1)) == 0
+
+
+def test_made_to_order_work_needs_a_ready_date_and_the_link_waits_for_it(routed):
+    _order, paku, _sawit, paths = routed
+    SubOrder.objects.get(shop=paku).lines.update(is_made_to_order=True, lead_time_days=21)
+    phone = Client()
+
+    without = phone.post(paths[paku], {"action": "accept"})
+    assert without.status_code == 200 and "Isi tanggal batik" in without.text
+    assert _suborder(paku).status == SubOrder.Status.NEW
+
+    ready_by = (timezone.localdate() + timedelta(days=21)).isoformat()
+    assert phone.post(paths[paku], {"action": "accept", "ready_by": ready_by}).status_code == 200
+    suborder = _suborder(paku)
+    assert suborder.status == SubOrder.Status.ACCEPTED and suborder.ready_by.isoformat() == ready_by
+
+
+def test_a_link_to_an_order_answered_in_the_dashboard_changes_nothing(routed):
+    from orders import lifecycle
+
+    _order, paku, _sawit, paths = routed
+    lifecycle.transition_suborder(
+        suborder=_suborder(paku), to=SubOrder.Status.DECLINED, by=paku.owner, reason="Kain habis"
+    )
+    response = Client().post(paths[paku], {"action": "accept"})
+    assert response.status_code == 410 and "tidak lagi menunggu" in response.text
+    assert _suborder(paku).status == SubOrder.Status.DECLINED
