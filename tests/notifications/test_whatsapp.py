@@ -147,3 +147,35 @@ def test_a_paid_payout_reaches_the_maker_on_whatsapp(fake_whatsapp):
     assert message["to"] == "6281250000003" and message["template"] == "pembayaran"
     assert message["parameters"][:4] == ["Rp 250.000", "BRI", "0123456789", "TRX-77"]
     assert "/keuangan/pencairan/" in message["parameters"][4]
+
+
+def test_a_wrong_token_costs_no_message_its_attempts(fake_whatsapp, settings):
+    message = Message(kind="t", title="T", whatsapp_kind="new_order", whatsapp_parameters=("a",))
+    notify(key="k-token", message=message, recipient=make_user(), phone="+6281311110012")
+    settings.WHATSAPP_TOKEN = "EAAG-expired"
+    with pytest.raises(whatsapp.Unavailable, match="190"):
+        send_pending_whatsapp()
+    row = OutgoingWhatsApp.objects.get()
+    assert row.attempts == 0 and row.sent_at is None and fake_whatsapp.messages() == []
+
+
+def test_the_request_has_the_cloud_apis_template_shape():
+    body = whatsapp.template_body(
+        to="+6281311110001", template="pesanan_baru", language="id", parameters=["a", 2]
+    )
+    assert body == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": "6281311110001",
+        "type": "template",
+        "template": {
+            "name": "pesanan_baru",
+            "language": {"code": "id"},
+            "components": [
+                {
+                    "type": "body",
+                    "parameters": [{"type": "text", "text": "a"}, {"type": "text", "text": "2"}],
+                }
+            ],
+        },
+    }
