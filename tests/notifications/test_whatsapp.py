@@ -179,3 +179,18 @@ def test_the_request_has_the_cloud_apis_template_shape():
             ],
         },
     }
+
+
+@pytest.mark.parametrize("members_per_shop", [1, 3])
+def test_whatsapp_adds_two_inserts_to_routing_however_many_makers(
+    fake_whatsapp, django_assert_max_num_queries, members_per_shop
+):
+    order, paku, sawit = two_maker_order()
+    for shop in (paku, sawit):
+        for number in range(members_per_shop - 1):
+            user = make_user(phone=f"+62813111120{shop.pk % 10}{number}")
+            shop.memberships.create(user=user, role="staff")
+    # routing's 10 queries (see tests/orders/test_routing_cost.py), plus the links and messages
+    with django_assert_max_num_queries(12):
+        assert routing.route_order(order=order) is True
+    assert OutgoingWhatsApp.objects.count() == 2 * members_per_shop
