@@ -104,7 +104,7 @@ class ShopProfileForm(ShopImagesMixin, forms.ModelForm):
 
     class Meta:
         model = Shop
-        fields = ["story", "address", "whatsapp", "photo", "banner"]
+        fields = ["story", "address", "whatsapp", "down_payment_percent", "photo", "banner"]
         widgets = {
             "story": forms.Textarea(attrs={"rows": 6}),
             "address": forms.Textarea(attrs={"rows": 3}),

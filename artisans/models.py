@@ -89,6 +89,19 @@ class Shop(models.Model):
         help_text=_("Set by the cooperative after checking that the maker works in Kutai Timur."),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # Made-to-order work: the share of its price the buyer pays at checkout (uang muka), the rest
+    # when the piece is ready. Ready-to-ship batik is always paid in full.
+    down_payment_percent = models.PositiveSmallIntegerField(
+        _("down payment on made-to-order work"),
+        choices=[
+            (0, _("None: paid in full at checkout")),
+            (30, "30 %"),
+            (40, "40 %"),
+            (50, "50 %"),
+        ],
+        default=50,
+        help_text=_("Paid at checkout; it reaches you as soon as you mark the work started."),
+    )
     is_on_vacation = models.BooleanField(_("on vacation"), default=False)
     vacation_until = models.DateField(_("back on"), null=True, blank=True)
     vacation_message = models.CharField(_("vacation message"), max_length=200, blank=True)

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.phone import whatsapp_link
-from orders import lifecycle
-from orders.forms import AcceptForm, DeclineForm, ShipForm, ShippingProfileForm
+from orders import lifecycle, progress
+from orders.down_payments import balance_is_paid
+from orders.forms import AcceptForm, DeclineForm, ProgressPhotoForm, ShipForm, ShippingProfileForm
 from orders.models import ShippingProfile, SubOrder, SubOrderEvent
 
 from .access import shop_member_required
@@ -19,6 +20,8 @@ S = SubOrder.Status
 _URGENCY = Case(
     When(status=S.NEW, then=Value(0)),
     When(status=S.ACCEPTED, then=Value(1)),
+    When(status=S.IN_PROGRESS, then=Value(1)),
+    When(status=S.READY, then=Value(1)),
     When(status=S.SHIPPED, then=Value(2)),
     default=Value(3),
     output_field=IntegerField(),
@@ -45,7 +48,9 @@ def order_list(request, shop):
 def order_detail(request, shop, suborder_id: int):
     suborder = get_object_or_404(
         _suborders_of(shop).prefetch_related(
-            "lines", Prefetch("events", queryset=SubOrderEvent.objects.select_related("actor"))
+            "lines",
+            "photos",
+            Prefetch("events", queryset=SubOrderEvent.objects.select_related("actor")),
         ),
         pk=suborder_id,
     )
@@ -59,16 +64,24 @@ def _render_detail(request, shop, suborder, **forms):
         _("Hello %(name)s, this is %(shop)s about your batik order %(reference)s.")
         % {"name": order.recipient, "shop": suborder.shop_name, "reference": order.reference},
     )
+    lines = list(suborder.lines.all())
+    balance_paid = not suborder.balance or balance_is_paid(suborder)
     context = {
         "shop": shop,
         "suborder": suborder,
         "order": order,
-        "lines": list(suborder.lines.all()),
+        "lines": lines,
         "events": list(suborder.events.all()),
         "whatsapp_url": chat,
         "accept_form": forms.get("accept_form") or AcceptForm(),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "ship_form": forms.get("ship_form") or ShipForm(),
+        "photo_form": forms.get("photo_form") or ProgressPhotoForm(),
+        "photos": list(suborder.photos.all()),
+        # Shipping waits for the rest of a made-to-order piece's price.
+        "balance_paid": balance_paid,
+        "can_ship": balance_paid and suborder.status in (S.ACCEPTED, S.IN_PROGRESS, S.READY),
+        "is_made_to_order": any(line.is_made_to_order for line in lines),
     }
     return render(request, "dashboard/order_detail.html", context)
 
@@ -114,6 +127,64 @@ def order_ship(request, shop, suborder_id: int):
         request, shop, suborder_id, to=S.SHIPPED, form_class=ShipForm,
         form_name="ship_form", done=_("Marked as shipped. The buyer has been told."),
     )  # fmt: skip
+
+
+@require_POST
+@shop_member_required
+def order_start_work(request, shop, suborder_id: int):
+    """ "Mulai dikerjakan": the work starts, with a photo; the down payment becomes the maker's."""
+    return _photo_step(request, shop, suborder_id, start=True)
+
+
+@require_POST
+@shop_member_required
+def order_progress_photo(request, shop, suborder_id: int):
+    return _photo_step(request, shop, suborder_id, start=False)
+
+
+def _photo_step(request, shop, suborder_id: int, *, start: bool):
+    suborder = get_object_or_404(_suborders_of(shop), pk=suborder_id)
+    form = ProgressPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        values = {"photo": form.cleaned_data["photo"], "caption": form.cleaned_data["caption"]}
+        try:
+            if start:
+                progress.start_work(suborder=suborder, by=request.user, **values)
+            else:
+                progress.add_progress_photo(
+                    suborder=suborder, by=request.user, stage=form.cleaned_data["stage"], **values
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Work started. The buyer sees your photo.")
+                if start
+                else _("Photo added. The buyer sees it on the order."),
+            )
+            return redirect("dashboard:order-detail", suborder_id=suborder.pk)
+    return _render_detail(request, shop, suborder, photo_form=form)
+
+
+@require_POST
+@shop_member_required
+def order_ready(request, shop, suborder_id: int):
+    suborder = get_object_or_404(_suborders_of(shop), pk=suborder_id)
+    try:
+        lifecycle.transition_suborder(
+            suborder=suborder, to=S.READY, by=request.user, as_role="artisan"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Marked ready. The buyer is asked to pay the rest; ship once it is paid.")
+            if suborder.balance
+            else _("Marked ready."),
+        )
+    return redirect("dashboard:order-detail", suborder_id=suborder.pk)
 
 
 @shop_member_required

@@ -123,6 +123,9 @@ class LedgerEntry(models.Model):
 
     class Kind(models.TextChoices):
         SALE = "sale", _("Sale")
+        # Made-to-order work started: the buyer's down payment is the maker's from then on.
+        DOWN_PAYMENT = "down_payment", _("Down payment")
+        DOWN_PAYMENT_COMMISSION = "down_commission", _("Commission on the down payment")
         COMMISSION = "commission", _("Cooperative commission")
         SHIPPING = "shipping", _("Shipping passed through")
         REFUND = "refund", _("Refund")

@@ -12,7 +12,9 @@ logger = logging.getLogger(__name__)
 def record_suborder_status_change(sender, *, suborder, from_status, to_status, **kwargs) -> None:
     """Runs after the status change committed; a failure is left to the periodic sweep."""
     try:
-        if to_status == SubOrder.Status.COMPLETED:
+        if to_status == SubOrder.Status.IN_PROGRESS:
+            services.record_down_payment_released(suborder=suborder)
+        elif to_status == SubOrder.Status.COMPLETED:
             services.record_suborder_completed(suborder=suborder)
         elif to_status in (SubOrder.Status.DECLINED, SubOrder.Status.CANCELLED):
             services.record_suborder_refunded(suborder=suborder)

@@ -22,7 +22,13 @@ logger = logging.getLogger(__name__)
 
 Kind = LedgerEntry.Kind
 # The kinds a completed sub-order adds; a refund takes back exactly their sum.
-SUBORDER_KINDS = (Kind.SALE, Kind.COMMISSION, Kind.SHIPPING)
+SUBORDER_KINDS = (
+    Kind.SALE,
+    Kind.DOWN_PAYMENT,
+    Kind.DOWN_PAYMENT_COMMISSION,
+    Kind.COMMISSION,
+    Kind.SHIPPING,
+)
 
 
 def cooperative_percent() -> Decimal:
@@ -102,6 +108,43 @@ def _lock_shop(shop: Shop) -> Shop:
     return Shop.objects.select_for_update().get(pk=shop.pk)
 
 
+def record_down_payment_released(*, suborder: SubOrder) -> bool:
+    """The work started: credit the down payment, less its share of commission; once only.
+
+    The sale at completion credits the rest, so the two add up to what the sale alone would.
+    """
+    with transaction.atomic():
+        _lock_shop(suborder.shop)
+        suborder = SubOrder.objects.get(pk=suborder.pk)
+        if not suborder.down_payment or suborder.work_started_at is None:
+            return False
+        if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.DOWN_PAYMENT).exists():
+            return False
+        percent = commission_percent_for(suborder.shop)
+        LedgerEntry(
+            shop_id=suborder.shop_id,
+            kind=Kind.DOWN_PAYMENT,
+            amount=suborder.down_payment,
+            suborder=suborder,
+        ).save()
+        LedgerEntry(
+            shop_id=suborder.shop_id,
+            kind=Kind.DOWN_PAYMENT_COMMISSION,
+            amount=-commission_for(suborder.down_payment, percent),
+            suborder=suborder,
+            note=f"{percent.normalize():f}%",
+        ).save()
+    return True
+
+
+def _credited_before_sale(suborder: SubOrder) -> tuple[int, int]:
+    """The down payment credited at work start, and the commission taken on it."""
+    entries = LedgerEntry.objects.filter(suborder=suborder)
+    down = entries.filter(kind=Kind.DOWN_PAYMENT).aggregate(total=Sum("amount"))["total"] or 0
+    taken = entries.filter(kind=Kind.DOWN_PAYMENT_COMMISSION).aggregate(t=Sum("amount"))["t"]
+    return down, -(taken or 0)
+
+
 def record_suborder_completed(*, suborder: SubOrder) -> bool:
     """Credit a completed sub-order: its goods, less commission, plus shipping; once only."""
     with transaction.atomic():
@@ -112,17 +155,19 @@ def record_suborder_completed(*, suborder: SubOrder) -> bool:
         if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.SALE).exists():
             return False
         percent = commission_percent_for(suborder.shop)
+        # A down payment credited when the work started counts towards the sale.
+        down, down_commission = _credited_before_sale(suborder)
         entries = [
             LedgerEntry(
                 shop_id=suborder.shop_id,
                 kind=Kind.SALE,
-                amount=suborder.subtotal,
+                amount=suborder.subtotal - down,
                 suborder=suborder,
             ),
             LedgerEntry(
                 shop_id=suborder.shop_id,
                 kind=Kind.COMMISSION,
-                amount=-commission_for(suborder.subtotal, percent),
+                amount=-(commission_for(suborder.subtotal, percent) - down_commission),
                 suborder=suborder,
                 note=f"{percent.normalize():f}%",
             ),
@@ -148,6 +193,10 @@ def record_suborder_refunded(*, suborder: SubOrder, by=None, note: str = "") -> 
         entries = LedgerEntry.objects.filter(suborder_id=suborder.pk)
         if entries.filter(kind=Kind.REFUND).exists():
             return 0
+        kept = SubOrder.objects.filter(pk=suborder.pk, is_down_payment_kept=True).exists()
+        if kept and not entries.filter(kind=Kind.SALE).exists():
+            # Cancelled after the work started: the down payment stays the maker's.
+            return 0
         added = entries.filter(kind__in=SUBORDER_KINDS).aggregate(total=Sum("amount"))["total"]
         if not added:
             # Declined or cancelled before completion: nothing was credited, nothing to take back.
@@ -167,11 +216,22 @@ def record_suborder_refunded(*, suborder: SubOrder, by=None, note: str = "") -> 
 
 
 def record_missing_sales() -> int:
-    """Credit completed sub-orders the ledger missed (a lost signal); return how many."""
+    """Credit down payments of started work and completed sub-orders the ledger missed (a lost
+    signal); return how many."""
     missing = SubOrder.objects.filter(status=SubOrder.Status.COMPLETED).exclude(
         ledger_entries__kind=Kind.SALE
     )
     recorded = 0
+    # Down payments first: a sale subtracts the down payment already credited.
+    started = (
+        SubOrder.objects.filter(work_started_at__isnull=False, down_payment__gt=0)
+        .exclude(ledger_entries__kind=Kind.DOWN_PAYMENT)
+        .exclude(status=SubOrder.Status.DECLINED)
+        .exclude(status=SubOrder.Status.CANCELLED, is_down_payment_kept=False)
+    )
+    for suborder in started.select_related("shop"):
+        if record_down_payment_released(suborder=suborder):
+            recorded += 1
     for suborder in missing.select_related("shop"):
         if record_suborder_completed(suborder=suborder):
             recorded += 1

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "orders",
     "reviews",
     "ledger",
+    "procurement",
     "dashboard",
     "core",
     # Last: it reads every domain app (admin figures, impact report, the staff group's rights).
@@ -491,6 +492,11 @@ ORDER_ANSWER_REMINDER_HOURS = env_int("ORDER_ANSWER_REMINDER_HOURS", 12)
 ORDER_PAYMENT_HOURS = env_int("ORDER_PAYMENT_HOURS", 24)
 # Hours before the payment deadline when the buyer of an unpaid order is reminded, once.
 ORDER_PAYMENT_REMINDER_HOURS = env_int("ORDER_PAYMENT_REMINDER_HOURS", 3)
+# Made-to-order work: days the buyer has to pay the rest once the maker marks the piece ready.
+ORDER_BALANCE_PAYMENT_DAYS = env_int("ORDER_BALANCE_PAYMENT_DAYS", 3)
+# A buyer who cancels after the work started leaves the down payment with the maker, unless the
+# maker is this many days past the ready date.
+ORDER_DOWN_PAYMENT_LATE_MARGIN_DAYS = env_int("ORDER_DOWN_PAYMENT_LATE_MARGIN_DAYS", 7)
 # Days after shipping when a sub-order counts as delivered if the buyer did not confirm it.
 ORDER_AUTO_DELIVER_DAYS = env_int("ORDER_AUTO_DELIVER_DAYS", 14)
 # Days after delivery when a sub-order is completed (the window to report a problem).
@@ -606,6 +612,10 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- institutional procurement ---
+# The cooperative's code in its letter numbers (007/KBK/SPH/XII/2026).
+COOPERATIVE_LETTER_CODE = env("COOPERATIVE_LETTER_CODE", "KBK")
 
 # --- curation ---
 # Orders whose buyer email is at one of these domains (or a subdomain) count as institutional

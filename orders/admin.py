@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from artisans.models import District
 from core.admin_readonly import ReadOnlyAdmin
 
+from . import lifecycle
 from .models import (
     Address,
     CardRefund,
@@ -239,16 +241,45 @@ class SubOrderAdmin(admin.ModelAdmin):
     list_select_related = ["order", "shop"]
     search_fields = ["order__reference", "shop_name", "tracking_number"]
     inlines = [OrderLineInline, SubOrderEventInline]
-    readonly_fields = ["order", "shop", "status", "routed_at", "stock_restored_at"]
+    readonly_fields = ["order", "shop", "status", "routed_at", "stock_restored_at",
+                       "down_payment", "balance", "work_started_at", "ready_at",
+                       "refund_due_amount", "is_down_payment_kept"]  # fmt: skip
+    actions = ["cancel_unpaid_rest"]
+
+    @admin.action(
+        description=_("Cancel: the rest was never paid (the maker keeps the down payment)")
+    )
+    def cancel_unpaid_rest(self, request, queryset):
+        """The cooperative decides on a ready piece whose buyer did not pay the rest in time."""
+        if not request.user.has_perm("orders.change_suborder"):
+            raise PermissionDenied
+        overdue = queryset.filter(
+            status=SubOrder.Status.READY,
+            payments__purpose=Payment.Purpose.BALANCE,
+            payments__due_at__lt=timezone.now(),
+        ).exclude(payments__purpose=Payment.Purpose.BALANCE, payments__status=Payment.Status.PAID)
+        done = 0
+        for suborder in overdue.distinct():
+            lifecycle.transition_suborder(
+                suborder=suborder,
+                to=SubOrder.Status.CANCELLED,
+                by=None,
+                note=gettext("The rest was not paid in time; cancelled by the cooperative."),
+            )
+            done += 1
+        self.message_user(
+            request, gettext("%(count)s sub-order(s) cancelled.") % {"count": done}, messages.INFO
+        )
 
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["order", "method", "status", "amount", "proof_uploaded_at", "paid_at"]
-    list_filter = ["method", "status"]
+    list_display = ["order", "purpose", "method", "status", "amount", "due_at", "paid_at"]
+    list_filter = ["purpose", "method", "status"]
     list_select_related = ["order"]
     search_fields = ["order__reference", "provider_reference"]
-    readonly_fields = ["order", "method", "amount", "provider_reference", "transfer_proof",
+    readonly_fields = ["order", "suborder", "purpose", "method", "amount", "due_at",
+                       "provider_reference", "transfer_proof",
                        "paid_at", "confirmed_by", "intent_cancelled_at"]  # fmt: skip
     # The proof is shown through its view, never as a file field with a public URL.
     exclude = ["proof"]

@@ -96,6 +96,13 @@ class ShopGroup:
     def has_problem(self) -> bool:
         return any(line.problem for line in self.lines)
 
+    @property
+    def down_payment_percent(self) -> int:
+        """The share of made-to-order work paid at checkout; 0 when there is none here."""
+        if not any(line.product.is_made_to_order for line in self.lines):
+            return 0
+        return self.shop.down_payment_percent
+
 
 def shipping_profile_for(shop) -> ShippingProfile:
     """The shop's shipping profile, or the default rates when it has not set its own yet."""

@@ -14,7 +14,14 @@ from PIL import Image
 
 from core.phone import normalize_indonesian_phone
 
-from .models import Address, AddressFields, MidtransChannel, PaymentMethod, ShippingProfile
+from .models import (
+    Address,
+    AddressFields,
+    MidtransChannel,
+    PaymentMethod,
+    ProgressPhoto,
+    ShippingProfile,
+)
 from .payments import midtrans_api
 
 PROVINCES = [
@@ -225,6 +232,22 @@ class AcceptForm(forms.Form):
         if value and value < timezone.localdate():
             raise ValidationError(_("The ready date cannot be in the past."))
         return value
+
+
+class ProgressPhotoForm(forms.Form):
+    """A photo of the work: to start it ("Mulai dikerjakan"), or while it is under way."""
+
+    stage = forms.ChoiceField(
+        label=_("What the photo shows"),
+        choices=[
+            (value, label)
+            for value, label in ProgressPhoto.Stage.choices
+            if value != ProgressPhoto.Stage.STARTED
+        ],
+        required=False,
+    )
+    photo = forms.ImageField(label=_("Photo"))
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
 
 class DeclineForm(forms.Form):

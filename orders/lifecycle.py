@@ -17,7 +17,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import ProductOption
+from core.templatetags.money import format_rupiah
 
+from . import provenance
+from .down_payments import balance_is_paid, close_balance_requests, paid_for, request_balance
 from .locking import only_own_rows
 from .models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from .payments.common import close_open_payments, request_refund
@@ -34,7 +37,22 @@ MOVES: dict[str, dict[str, frozenset[str]]] = {
         S.DECLINED: frozenset({ARTISAN}),
         S.CANCELLED: frozenset({BUYER, SYSTEM}),
     },
-    S.ACCEPTED: {S.SHIPPED: frozenset({ARTISAN})},
+    # Before work starts the buyer may still cancel, and gets everything back.
+    S.ACCEPTED: {
+        S.IN_PROGRESS: frozenset({ARTISAN}),
+        S.SHIPPED: frozenset({ARTISAN}),
+        S.CANCELLED: frozenset({BUYER, SYSTEM}),
+    },
+    # After it starts, a buyer's cancel leaves the down payment with the maker (unless the maker
+    # is late by more than the margin); a maker who cannot finish declines and refunds it.
+    S.IN_PROGRESS: {
+        S.READY: frozenset({ARTISAN}),
+        S.SHIPPED: frozenset({ARTISAN}),
+        S.DECLINED: frozenset({ARTISAN}),
+        S.CANCELLED: frozenset({BUYER, SYSTEM}),
+    },
+    # Ready, waiting for the rest of the price: the cooperative decides if it never comes.
+    S.READY: {S.SHIPPED: frozenset({ARTISAN}), S.CANCELLED: frozenset({SYSTEM})},
     S.SHIPPED: {S.DELIVERED: frozenset({BUYER, SYSTEM})},
     S.DELIVERED: {S.COMPLETED: frozenset({SYSTEM})},
 }
@@ -78,19 +96,43 @@ def _decline(move: Move) -> None:
         raise ValidationError(_("Say why you decline the order."), code="reason")
     move.set(decline_reason=move.reason, declined_at=move.now)
     move.note = move.reason
-    _give_back(move)
+    _give_back(move, may_keep_down_payment=False)
 
 
 def _cancel(move: Move) -> None:
     move.set(cancelled_at=move.now)
-    _give_back(move)
+    _give_back(move, may_keep_down_payment=True)
+
+
+def _start_work(move: Move) -> None:
+    move.set(work_started_at=move.now)
+    move.note = move.note or str(_("Work started."))
+
+
+def _mark_ready(move: Move) -> None:
+    move.set(ready_at=move.now)
+    if move.suborder.balance:
+        request_balance(suborder=move.suborder, now=move.now)
+        move.note = move.note or str(
+            _("Ready. The rest of the price, %(amount)s, is asked before it ships.")
+            % {"amount": format_rupiah(move.suborder.balance)}
+        )
+    else:
+        move.note = move.note or str(_("Ready to ship."))
 
 
 def _ship(move: Move) -> None:
+    if move.suborder.balance and not balance_is_paid(move.suborder):
+        raise ValidationError(
+            _("The rest of the price is not paid yet: the batik ships once it is."),
+            code="balance_unpaid",
+        )
     courier, tracking = move.courier, move.tracking_number
     if move.suborder.delivery == SubOrder.Delivery.SHIP and not (courier and tracking):
         raise ValidationError(_("Name the courier and give the tracking number."), code="tracking")
     move.set(courier=courier, tracking_number=tracking, shipped_at=move.now)
+    # Each made-to-order piece leaves the workshop with its own record of origin.
+    provenance.record_made_to_order_pieces(suborder=move.suborder)
     move.note = move.note or " ".join(filter(None, [courier, tracking]))
 
 
@@ -104,6 +146,8 @@ def _complete(move: Move) -> None:
 
 HANDLERS: dict[str, Callable[[Move], None]] = {
     S.ACCEPTED: _accept,
+    S.IN_PROGRESS: _start_work,
+    S.READY: _mark_ready,
     S.DECLINED: _decline,
     S.CANCELLED: _cancel,
     S.SHIPPED: _ship,
@@ -112,13 +156,32 @@ HANDLERS: dict[str, Callable[[Move], None]] = {
 }
 
 
-def _give_back(move: Move) -> None:
-    """A declined or cancelled sub-order returns its stock, and its money if it was paid."""
-    restore_stock(move.suborder)
+def _give_back(move: Move, *, may_keep_down_payment: bool) -> None:
+    """A declined or cancelled sub-order returns its stock, and the money paid for it.
+
+    A down payment stays with the maker when the buyer (or the cooperative) cancels after the
+    work started, unless the maker missed the ready date by more than the margin.
+    """
+    suborder = move.suborder
+    restore_stock(suborder)
     move.fields.append("stock_restored_at")
-    order = move.suborder.order
-    if order.paid_at is not None:
-        request_refund(suborder=move.suborder, method=order.payment_method)
+    close_balance_requests(suborder=suborder, now=move.now)
+    order = suborder.order
+    if order.paid_at is None:
+        return
+    kept = 0
+    if may_keep_down_payment and suborder.work_started_at is not None:
+        late_since = (
+            suborder.ready_by
+            and (timezone.localdate() - suborder.ready_by).days
+            > settings.ORDER_DOWN_PAYMENT_LATE_MARGIN_DAYS
+        )
+        if not late_since:
+            kept = suborder.down_payment
+    amount = paid_for(suborder) - kept
+    move.set(is_down_payment_kept=kept > 0)
+    if amount > 0:
+        request_refund(suborder=suborder, method=order.payment_method, amount=amount)
 
 
 def _role_of(suborder: SubOrder, by, as_role: str | None) -> str | None:

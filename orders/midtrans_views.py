@@ -51,12 +51,12 @@ def pay_online(request, reference: str | None = None, token: str | None = None):
     """What to pay with, for the channel the buyer chose; POST `channel` switches to another."""
     order = _online_order(request, reference, token)
     base_url = _base_url(order, token)
-    if order.paid_at is not None:
-        messages.success(request, _("Thank you! Your payment is confirmed."))
-        return redirect(base_url)
     payment = midtrans.open_payment_for(order)
-    if payment is None or order.status != Order.Status.AWAITING_PAYMENT:
-        messages.error(request, _("This order is not waiting for a payment."))
+    if payment is None or not midtrans.is_due(order, payment):
+        if order.paid_at is not None:
+            messages.success(request, _("Thank you! Your payment is confirmed."))
+        else:
+            messages.error(request, _("This order is not waiting for a payment."))
         return redirect(base_url)
     channel = request.POST.get("channel", "") if request.method == "POST" else ""
     charge, unavailable = None, False
@@ -101,9 +101,10 @@ def _qr_svg(charge: MidtransCharge | None) -> str:
 def payment_status(request, reference: str | None = None, token: str | None = None):
     """Whether the order is paid yet: the payment page asks every few seconds."""
     order = _online_order(request, reference, token)
-    return JsonResponse(
-        {"paid": order.paid_at is not None, "status": order.status, "url": _base_url(order, token)}
-    )
+    # Paid once nothing asked now is open any more (the checkout's request, or a piece's rest).
+    payment = midtrans.open_payment_for(order)
+    paid = order.paid_at is not None and (payment is None or not midtrans.is_due(order, payment))
+    return JsonResponse({"paid": paid, "status": order.status, "url": _base_url(order, token)})
 
 
 @never_cache
@@ -119,7 +120,7 @@ def check_payment(request, reference: str | None = None, token: str | None = Non
         except midtrans_api.GatewayError:
             logger.warning("Could not read charge %s from Midtrans.", charge.gateway_order_id)
     order.refresh_from_db(fields=["paid_at"])
-    if order.paid_at is None:
+    if midtrans.open_payment_for(order) is not None or order.paid_at is None:
         messages.info(request, _("No payment has arrived yet. It can take a minute after you pay."))
         return redirect(f"{_base_url(order, token)}{PAY_PATH}")
     messages.success(request, _("Thank you! Your payment is confirmed."))

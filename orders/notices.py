@@ -310,6 +310,8 @@ def _event_title(event: SubOrderEvent) -> str:
     suborder = event.suborder
     titles = {
         SubOrder.Status.ACCEPTED: _("%(shop)s accepted your order %(reference)s"),
+        SubOrder.Status.IN_PROGRESS: _("%(shop)s started work on your order %(reference)s"),
+        SubOrder.Status.READY: _("%(shop)s finished your order %(reference)s"),
         SubOrder.Status.DECLINED: _("%(shop)s declined your order %(reference)s"),
         SubOrder.Status.SHIPPED: _("%(shop)s shipped your order %(reference)s"),
         SubOrder.Status.DELIVERED: _("Order %(reference)s from %(shop)s delivered"),
@@ -378,3 +380,46 @@ def write_refund_account_request(*, refund) -> None:
         )
 
     _notify_buyer(order, key=f"midtrans-refund-{refund.pk}-account-request", build=build)
+
+
+def notify_buyer_of_balance_due(*, suborder: SubOrder, payment) -> None:
+    """The made-to-order piece is ready: pay the rest, by its deadline, before it ships."""
+    order = suborder.order
+
+    def build() -> Message:
+        return Message(
+            kind="balance-due",
+            title=_("%(shop)s finished your batik: pay the rest, %(amount)s")
+            % {"shop": suborder.shop_name, "amount": format_rupiah(payment.amount)},
+            body=_("Please pay before %(deadline)s WITA; the batik ships as soon as it is paid.")
+            % {
+                "deadline": date_format(
+                    payment.due_at.astimezone(ZoneInfo(settings.TIME_ZONE)), "j M Y H:i"
+                )
+            },
+            url=buyer_order_url(order),
+            email_template="order_update",
+            context={"order": order, "suborder": suborder, "event": None},
+        )
+
+    _notify_buyer(order, key=f"payment-{payment.pk}-balance-due-buyer", build=build)
+
+
+def notify_artisans_of_balance_paid(*, suborder: SubOrder) -> None:
+    """The buyer paid the rest: the makers may ship."""
+    order = suborder.order
+    for membership in suborder.shop.memberships.select_related("user"):
+        user = membership.user
+        with translation.override(language_of(user)):
+            message = Message(
+                kind="balance-paid",
+                title=_("Order %(reference)s is fully paid: ship it")
+                % {"reference": order.reference},
+                body=_("The buyer paid the rest of the price, %(amount)s.")
+                % {"amount": format_rupiah(suborder.balance)},
+                url=links.url("shop-order", suborder.pk),
+                email_template="order_update",
+                context={"order": order, "suborder": suborder, "event": None},
+            )
+            notify(key=f"suborder-{suborder.pk}-balance-paid-user-{user.pk}", message=message,
+                   recipient=user)  # fmt: skip

@@ -17,6 +17,7 @@ from core.phone import normalize_indonesian_phone
 
 from . import notices
 from .cart import shipping_profile_for
+from .down_payments import split_made_to_order
 from .locking import only_own_rows
 from .models import (
     Address,
@@ -197,6 +198,15 @@ def _place_locked(
         pickup = shop_id in pickup_shop_ids and profiles[shop_id].offers_pickup
         shipping_cost = 0 if pickup else profiles[shop_id].rate_for(zone)
         shop_subtotal = sum(option.price * quantities[option.pk] for option in by_shop[shop_id])
+        split = split_made_to_order(
+            amount=sum(
+                option.price * quantities[option.pk]
+                for option in by_shop[shop_id]
+                if option.product.is_made_to_order
+            ),
+            shop=shop,
+            payment_method=payment_method,
+        )
         suborders.append(
             SubOrder(
                 shop=shop,
@@ -205,6 +215,8 @@ def _place_locked(
                 shipping_cost=shipping_cost,
                 subtotal=shop_subtotal,
                 total=shop_subtotal + shipping_cost,
+                down_payment=split.down_payment,
+                balance=split.balance,
             )
         )
     subtotal = sum(suborder.subtotal for suborder in suborders)
@@ -262,11 +274,13 @@ def _place_locked(
             for suborder in suborders
         ]
     )
+    later = sum(suborder.balance for suborder in suborders)
     Payment.objects.create(
         order=order,
         method=payment_method,
         channel=channel,
-        amount=order.total,
+        purpose=Payment.Purpose.DOWN_PAYMENT if later else Payment.Purpose.FULL,
+        amount=order.total - later,
         due_at=order.payment_due_at,
     )
     return order

@@ -180,7 +180,13 @@ def _detail_queryset():
         Prefetch(
             "suborders",
             queryset=SubOrder.objects.order_by("pk").prefetch_related(
-                "lines",
+                "lines__pieces",
+                "photos",
+                Prefetch(
+                    "payments",
+                    queryset=Payment.objects.filter(purpose=Payment.Purpose.BALANCE),
+                    to_attr="balance_requests",
+                ),
                 Prefetch("events", queryset=SubOrderEvent.objects.select_related("actor")),
             ),
         ),
@@ -208,7 +214,8 @@ def _base_url(order: Order, token: str | None) -> str:
 
 def _render_detail(request, order: Order, token: str | None, proof_form=None):
     payments = list(order.payments.all())
-    payment = payments[0] if payments else None
+    # The request the whole order pays at checkout; a piece's rest shows with its sub-order.
+    payment = next((p for p in payments if p.purpose != Payment.Purpose.BALANCE), None)
     return render(
         request,
         "orders/order_detail.html",

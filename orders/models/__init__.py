@@ -11,6 +11,7 @@ from .orders import (
     OrderLine,
     OrderQuerySet,
     PaymentMethod,
+    ProgressPhoto,
     ShippingProfile,
     ShippingZone,
     SubOrder,
@@ -28,6 +29,7 @@ from .payments import (
     payment_proof_path,
     private_storage,
 )
+from .pieces import Piece
 
 __all__ = [
     "Address",
@@ -46,6 +48,8 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentQuerySet",
+    "Piece",
+    "ProgressPhoto",
     "ShippingProfile",
     "ShippingZone",
     "StripeEvent",

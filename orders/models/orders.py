@@ -262,6 +262,10 @@ class SubOrder(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         ACCEPTED = "accepted", _("Accepted")
+        # Made-to-order work started ("Mulai dikerjakan"): the down payment reaches the maker.
+        IN_PROGRESS = "in_progress", _("In progress")
+        # The piece is finished: the rest of its price is asked before it ships.
+        READY = "ready", _("Ready")
         DECLINED = "declined", _("Declined")
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Delivered")
@@ -288,9 +292,14 @@ class SubOrder(models.Model):
     subtotal = models.PositiveIntegerField(_("subtotal (Rp)"), default=0)
     shipping_cost = models.PositiveIntegerField(_("shipping (Rp)"), default=0)
     total = models.PositiveIntegerField(_("total (Rp)"), default=0)
+    # Made-to-order goods paid at checkout as a down payment, and the rest asked when ready.
+    down_payment = models.PositiveIntegerField(_("down payment (Rp)"), default=0)
+    balance = models.PositiveIntegerField(_("rest to pay when ready (Rp)"), default=0)
     routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     ready_by = models.DateField(_("ready by"), null=True, blank=True)
+    work_started_at = models.DateTimeField(_("work started at"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
@@ -301,6 +310,10 @@ class SubOrder(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     stock_restored_at = models.DateTimeField(_("stock given back at"), null=True, blank=True)
     is_refund_due = models.BooleanField(_("refund due"), default=False)
+    # What goes back to the buyer: what they paid for this part, less a down payment the
+    # maker keeps (work started and the buyer cancelled).
+    refund_due_amount = models.PositiveIntegerField(_("refund due (Rp)"), default=0)
+    is_down_payment_kept = models.BooleanField(_("down payment kept by the maker"), default=False)
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
 
     class Meta:
@@ -309,6 +322,11 @@ class SubOrder(models.Model):
         verbose_name_plural = _("sub-orders")
         constraints = [
             models.UniqueConstraint(fields=["order", "shop"], name="suborder_one_per_shop"),
+            models.CheckConstraint(
+                condition=Q(down_payment__lte=models.F("subtotal"))
+                & Q(balance__lte=models.F("subtotal")),
+                name="suborder_down_payment_within_goods",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -349,6 +367,37 @@ class OrderLine(models.Model):
         return (
             f"{self.quantity} × {' – '.join(filter(None, [self.product_title, self.option_name]))}"
         )
+
+
+def progress_photo_path(instance: "ProgressPhoto", filename: str) -> str:
+    return f"orders/progress/{instance.suborder_id}-{secrets.token_hex(8)}.jpg"
+
+
+class ProgressPhoto(models.Model):
+    """A photo of made-to-order work on its way, shown to the buyer on the order's timeline."""
+
+    class Stage(models.TextChoices):
+        STARTED = "started", _("Work started")
+        CANTING = "canting", _("Canting (drawing the wax)")
+        COLOURING = "colouring", _("Pewarnaan (colouring)")
+        WAX_REMOVAL = "wax_removal", _("Pelorodan (removing the wax)")
+        FINISHED = "finished", _("Finished")
+
+    suborder = models.ForeignKey(
+        SubOrder, verbose_name=_("sub-order"), on_delete=models.CASCADE, related_name="photos"
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    image = models.ImageField(_("photo"), upload_to=progress_photo_path)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("taken at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("progress photo")
+        verbose_name_plural = _("progress photos")
+
+    def __str__(self) -> str:
+        return f"{self.suborder_id} · {self.get_stage_display()}"
 
 
 class SubOrderEvent(models.Model):

@@ -40,6 +40,10 @@ class Payment(models.Model):
 
     class Purpose(models.TextChoices):
         FULL = "full", _("Full payment")
+        # At checkout: ready-to-ship goods, shipping, and the down payments of made-to-order work.
+        DOWN_PAYMENT = "down_payment", _("Down payment")
+        # The rest of one sub-order's made-to-order work, asked when the maker marks it ready.
+        BALANCE = "balance", _("Rest of the price")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for payment")
@@ -58,6 +62,15 @@ class Payment(models.Model):
     )
     purpose = models.CharField(
         _("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.FULL
+    )
+    # The sub-order a balance is for; empty for what the whole order pays at checkout.
+    suborder = models.ForeignKey(
+        SubOrder,
+        verbose_name=_("sub-order"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+        null=True,
+        blank=True,
     )
     amount = models.PositiveIntegerField(_("amount (Rp)"))
     due_at = models.DateTimeField(_("pay before"), null=True, blank=True)

@@ -312,7 +312,11 @@ def refund_card_payment(*, suborder: SubOrder) -> CardRefund | None:
         key = stripe.refund_idempotency_key(order.pk, suborder.pk)
         card_refund, _created = CardRefund.objects.get_or_create(
             idempotency_key=key,
-            defaults={"payment": payment, "suborder": suborder, "amount": suborder.total},
+            defaults={
+                "payment": payment,
+                "suborder": suborder,
+                "amount": suborder.refund_due_amount,
+            },
         )
         if card_refund.provider_reference:
             return card_refund  # Sent before; the second run of a task stops here.

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.enqueue import send_after_commit
 
+from ..down_payments import paid_for
 from ..models import Order, Payment, PaymentMethod, SubOrder
 from ..routing import enqueue_routing
 
@@ -43,6 +44,8 @@ def mark_order_paid(*, order: Order, payment: Payment, by=None) -> bool:
     Called by the admin for bank transfers and by a provider's callback, any number of times:
     only the first call changes anything.
     """
+    if payment.purpose == Payment.Purpose.BALANCE:
+        return _mark_balance_paid(payment=payment, by=by)
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         payment = Payment.objects.select_for_update().get(pk=payment.pk, order=order)
@@ -65,18 +68,41 @@ def mark_order_paid(*, order: Order, payment: Payment, by=None) -> bool:
         if order.status in (Order.Status.EXPIRED, Order.Status.CANCELLED):
             # Money arrived for an order whose stock was already given back: refund it.
             for suborder in order.suborders.all():
-                request_refund(suborder=suborder, method=payment.method)
+                request_refund(suborder=suborder, method=payment.method, amount=paid_for(suborder))
         return True
 
 
-def request_refund(*, suborder: SubOrder, method: str) -> None:
-    """The money paid (by `method`) for this sub-order goes back: flag it, and send it after commit.
+def _mark_balance_paid(*, payment: Payment, by) -> bool:
+    """The rest of a ready piece's price arrived: the maker may ship it. Once only."""
+    from .. import notices
+
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status == Payment.Status.PAID:
+            return False
+        payment.status = Payment.Status.PAID
+        payment.paid_at = timezone.now()
+        payment.confirmed_by = by
+        payment.save(update_fields=["status", "paid_at", "confirmed_by", "updated_at"])
+        suborder = payment.suborder
+        if suborder.status in (SubOrder.Status.CANCELLED, SubOrder.Status.DECLINED):
+            # Paid after the cooperative gave up on it: it goes back.
+            request_refund(suborder=suborder, method=payment.method, amount=payment.amount)
+        else:
+            notices.notify_artisans_of_balance_paid(suborder=suborder)
+    return True
+
+
+def request_refund(*, suborder: SubOrder, method: str, amount: int | None = None) -> None:
+    """`amount` rupiah paid (by `method`) for this sub-order go back (all it cost by default):
+    flag it, and send it after commit.
 
     A provider's refund is sent by the worker (the sweep sends what the broker lost); money paid
     by hand is paid back by the cooperative, which the flag shows in the admin.
     """
-    SubOrder.objects.filter(pk=suborder.pk).update(is_refund_due=True)
-    suborder.is_refund_due = True
+    amount = suborder.total if amount is None else amount
+    SubOrder.objects.filter(pk=suborder.pk).update(is_refund_due=True, refund_due_amount=amount)
+    suborder.is_refund_due, suborder.refund_due_amount = True, amount
     if method in PROVIDER_METHODS:
         from ..tasks import refund_suborder_task
 
@@ -84,19 +110,27 @@ def request_refund(*, suborder: SubOrder, method: str) -> None:
 
 
 def close_open_payments(*, order: Order, now: datetime) -> None:
-    """The order wants no payment any more: close its open payment requests.
+    """The order wants no payment any more: close its open payment requests."""
+    close_open_payments_of(payments=order.payments.all(), now=now)
 
-    A request that lives at a provider (a card's intent) is withdrawn there by the worker, after
-    commit (see `PaymentProvider.close_request`); the provider's sweep sends what the broker lost.
+
+def close_open_payments_of(*, payments, now: datetime) -> None:
+    """Close these payment requests where still open (unpaid).
+
+    A request that lives at a provider (a card's intent, Midtrans' charges) is withdrawn there by
+    the worker, after commit (see `PaymentProvider.close_request`); the provider's sweep sends
+    what the broker lost.
     """
-    order.payments.exclude(status=Payment.Status.PAID).update(
-        status=Payment.Status.CANCELLED, updated_at=now
+    closing = list(
+        payments.exclude(status__in=[Payment.Status.PAID, Payment.Status.CANCELLED]).values_list(
+            "pk", flat=True
+        )
     )
+    Payment.objects.filter(pk__in=closing).update(status=Payment.Status.CANCELLED, updated_at=now)
     from ..tasks import close_payment_request_task
 
-    open_at_provider = order.payments.filter(
-        Q(method=PaymentMethod.CARD, pk__in=order.payments.open_at_provider())
-        | Q(method=PaymentMethod.MIDTRANS, status=Payment.Status.CANCELLED)
+    at_provider = Payment.objects.filter(pk__in=closing).filter(
+        Q(method=PaymentMethod.CARD) & ~Q(provider_reference="") | Q(method=PaymentMethod.MIDTRANS)
     )
-    for payment_id in open_at_provider.values_list("pk", flat=True):
+    for payment_id in at_provider.values_list("pk", flat=True):
         send_after_commit(close_payment_request_task, payment_id)

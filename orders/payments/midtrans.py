@@ -103,8 +103,7 @@ def _open_or_new_charge(payment: Payment, channel: str) -> MidtransCharge:
                 _supersede(charge, now)
             charge = None
         if charge is None:
-            last = MidtransCharge.objects.filter(payment__order=order).aggregate(n=Max("attempt"))
-            charge = _new_charge(payment, channel=channel, attempt=(last["n"] or 0) + 1)
+            charge = _new_charge(payment, channel=channel, attempt=_next_attempt(order.pk))
         if payment.channel != channel:
             payment.channel = channel
             payment.save(update_fields=["channel", "updated_at"])
@@ -119,8 +118,15 @@ def _lacks_code(charge: MidtransCharge) -> bool:
 
 
 def first_charge(*, payment: Payment) -> MidtransCharge:
-    """A placed order's first charge, by the channel chosen at checkout; not yet at Midtrans."""
-    return _new_charge(payment, channel=payment.channel, attempt=1)
+    """A new request's first charge (at placement, or a piece's rest), by the channel chosen at
+    checkout; created at Midtrans when the buyer opens the payment page, or by the sweep."""
+    return _new_charge(payment, channel=payment.channel, attempt=_next_attempt(payment.order_id))
+
+
+def _next_attempt(order_id: int) -> int:
+    """Attempts count over all the order's requests: each Midtrans order id is used once."""
+    last = MidtransCharge.objects.filter(payment__order_id=order_id).aggregate(n=Max("attempt"))
+    return (last["n"] or 0) + 1
 
 
 def _new_charge(payment: Payment, *, channel: str, attempt: int) -> MidtransCharge:
@@ -138,12 +144,19 @@ def _new_charge(payment: Payment, *, channel: str, attempt: int) -> MidtransChar
 def _check_payable(order: Order, payment: Payment, now) -> None:
     if payment.method != METHOD:
         raise ValidationError(_("This order is not paid online."), code="not_midtrans")
-    if payment.status in (Payment.Status.PAID, Payment.Status.CANCELLED) or (
-        order.status != Order.Status.AWAITING_PAYMENT
+    if payment.status in (Payment.Status.PAID, Payment.Status.CANCELLED) or not (
+        is_due(order, payment)
     ):
         raise ValidationError(_("This order is not waiting for a payment."), code="not_due")
     if payment.due_at is not None and payment.due_at <= now:
         raise ValidationError(_("The time to pay this order has passed."), code="too_late")
+
+
+def is_due(order: Order, payment: Payment) -> bool:
+    """The request is asked now: the order's at checkout, or a ready piece's rest."""
+    if payment.purpose == Payment.Purpose.BALANCE:
+        return payment.suborder.status == SubOrder.Status.READY
+    return order.status == Order.Status.AWAITING_PAYMENT
 
 
 def _is_open(charge: MidtransCharge) -> bool:

@@ -140,7 +140,9 @@ def refund_suborder(*, suborder: SubOrder) -> str:
         )
         if charge is None:
             return ""
-        refund = owe_refund(charge=charge, suborder=suborder, amount=suborder.total, enqueue=False)
+        refund = owe_refund(
+            charge=charge, suborder=suborder, amount=suborder.refund_due_amount, enqueue=False
+        )
     if refund.status == MidtransRefund.Status.DUE:
         send_refund(refund_id=refund.pk)
     return refund.refund_key

@@ -19,16 +19,23 @@ def submit_transfer_proof(*, order: Order, proof) -> Payment:
     """Attach the buyer's proof of transfer (already validated) to the order's payment."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status != Order.Status.AWAITING_PAYMENT:
-            raise ValidationError(_("This order is not waiting for a payment."), code="not_due")
         payment = (
             order.payments.select_for_update()
             .filter(method=METHOD)
             .exclude(status__in=[Payment.Status.PAID, Payment.Status.CANCELLED])
+            .order_by("pk")
             .first()
         )
-        if payment is None:
+        if payment is None and order.payment_method != METHOD:
             raise ValidationError(_("This order is not paid by bank transfer."), code="no_payment")
+        # The order's transfer at checkout, or the rest of a piece the maker marked ready.
+        due = payment is not None and (
+            payment.suborder.status == SubOrder.Status.READY
+            if payment.purpose == Payment.Purpose.BALANCE
+            else order.status == Order.Status.AWAITING_PAYMENT
+        )
+        if not due:
+            raise ValidationError(_("This order is not waiting for a payment."), code="not_due")
         payment.proof.save(proof.name, proof, save=False)
         payment.proof_uploaded_at = timezone.now()
         payment.status = Payment.Status.PROOF_SUBMITTED

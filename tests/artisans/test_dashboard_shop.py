@@ -18,9 +18,29 @@ VIEWS = [PROFILE, VACATION]
 
 
 def _profile_data(**extra):
-    data = {"story": "Cerita baru.", "address": "Jl. Baru 1", "whatsapp": "0812 5000 1234"}
+    data = {
+        "story": "Cerita baru.",
+        "address": "Jl. Baru 1",
+        "whatsapp": "0812 5000 1234",
+        "down_payment_percent": "30",
+    }
     data.update(extra)
     return data
+
+
+def test_the_owner_sets_the_down_payment_made_to_order_work_asks(client):
+    shop = make_shop()
+    client.force_login(shop.owner)
+    client.post(PROFILE, _profile_data(down_payment_percent="40"))
+    shop.refresh_from_db()
+    assert shop.down_payment_percent == 40
+    response = client.post(PROFILE, _profile_data(down_payment_percent="90"))
+    assert (
+        response.status_code == 200
+        and "not one of the available choices" in response.content.decode()
+    )
+    shop.refresh_from_db()
+    assert shop.down_payment_percent == 40
 
 
 def test_the_owner_edits_story_contact_photo_banner_and_motifs(client, motif):

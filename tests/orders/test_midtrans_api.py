@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from orders.payments import midtrans_api
+from tests.conftest import wait_for
 from tests.orders.midtrans_server import (
     fake_midtrans_fixture,  # noqa: F401
     free_port,
@@ -340,8 +341,13 @@ def test_notifications_reach_a_receiver_that_was_down(fake_midtrans, notificatio
 
     notification_receiver.wait_for("BTK-0001-1", "pending", timeout=8)
 
-    [sent] = [item for item in fake_midtrans.notifications() if item["order_id"] == "BTK-0001-1"]
-    assert sent["attempts"] == 3 and sent["delivered"]
+    # the fake records the delivery once the receiver's answer is back
+    def delivered():
+        sent = [item for item in fake_midtrans.notifications() if item["order_id"] == "BTK-0001-1"]
+        return sent if sent and sent[0]["delivered"] else None
+
+    [sent] = wait_for(delivered, timeout=5)
+    assert sent["attempts"] == 3
 
 
 def test_held_notifications_are_lost_and_a_renotify_sends_a_duplicate(

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0007_order_payment_reminder_sent_at'),
+        ('orders', '0009_pieces'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

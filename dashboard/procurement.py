@@ -1,0 +1,74 @@
+"""The maker's side of institutional requests: what they were invited to, and their own offer.
+
+A maker sees the request and their own offer only, never another maker's offer or price.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from procurement import services
+from procurement.forms import OfferForm
+from procurement.models import Invitation, Offer
+
+from .access import shop_member_required
+
+
+@shop_member_required
+def invitation_list(request, shop):
+    invitations = (
+        Invitation.objects.filter(shop=shop)
+        .select_related("request__institution", "request__product_type")
+        .prefetch_related("request__sizes")
+        .order_by("-invited_at")
+    )
+    offers = {
+        offer.request_id: offer
+        for offer in Offer.objects.filter(shop=shop, request__invitations__shop=shop)
+    }
+    return render(
+        request,
+        "dashboard/procurement_list.html",
+        {
+            "shop": shop,
+            "rows": [(invitation, offers.get(invitation.request_id)) for invitation in invitations],
+        },
+    )
+
+
+@shop_member_required
+def invitation_offer(request, shop, request_id: int):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("request__institution"), shop=shop, request_id=request_id
+    )
+    item = invitation.request
+    sizes = {row.size: row.quantity for row in item.sizes.all()}
+    offer = Offer.objects.filter(request=item, shop=shop).prefetch_related("sizes").first()
+    initial = {}
+    if offer is not None:
+        initial = {"price_per_piece": offer.price_per_piece, "delivery_date": offer.delivery_date}
+        initial |= {f"size_{row.size}": row.quantity for row in offer.sizes.all()}
+    form = OfferForm(request.POST or None, sizes=list(sizes), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_offer(
+                request=item,
+                shop=shop,
+                by=request.user,
+                price_per_piece=form.cleaned_data["price_per_piece"],
+                delivery_date=form.cleaned_data["delivery_date"],
+                sizes=form.size_counts(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Offer sent. You can change it until the cooperative decides.")
+            )
+            return redirect("dashboard:procurement-offer", request_id=item.pk)
+    return render(
+        request,
+        "dashboard/procurement_offer.html",
+        {"shop": shop, "item": item, "sizes": sizes, "offer": offer, "form": form},
+    )

@@ -1,0 +1,91 @@
+"""Down payments on made-to-order work (uang muka): what is paid at checkout, what when ready.
+
+A shop asks a share of the price of its made-to-order work at checkout
+(`Shop.down_payment_percent`); ready-to-ship batik and shipping are paid in full then. The rest
+is asked when the maker marks the piece ready, before it ships. Only where a later request can
+be paid the same way (QRIS, virtual accounts, e-wallets, bank transfer): cash on delivery pays
+everything on delivery and a card abroad everything at checkout.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from artisans.models import Shop
+
+from .models import Payment, PaymentMethod, SubOrder
+
+SPLIT_METHODS = frozenset({PaymentMethod.MIDTRANS, PaymentMethod.BANK_TRANSFER})
+
+
+@dataclass(frozen=True)
+class Split:
+    """One shop's goods in an order: what its buyer pays at checkout and what when ready."""
+
+    down_payment: int
+    balance: int
+
+
+def split_made_to_order(*, amount: int, shop: Shop, payment_method: str) -> Split:
+    """The down payment and the rest of `amount` rupiah of made-to-order work from `shop`.
+
+    Rounded half up to whole rupiah; the two parts always add up to `amount`.
+    """
+    percent = shop.down_payment_percent if payment_method in SPLIT_METHODS else 0
+    if not percent or not amount:
+        return Split(down_payment=0, balance=0)
+    down_payment = (amount * percent + 50) // 100
+    return Split(down_payment=down_payment, balance=amount - down_payment)
+
+
+def paid_for(suborder: SubOrder) -> int:
+    """What the buyer has paid for this sub-order: its share at checkout, and its rest if paid."""
+    paid = suborder.total - suborder.balance
+    if suborder.balance and balance_is_paid(suborder):
+        paid += suborder.balance
+    return paid
+
+
+def balance_is_paid(suborder: SubOrder) -> bool:
+    return suborder.payments.filter(
+        purpose=Payment.Purpose.BALANCE, status=Payment.Status.PAID
+    ).exists()
+
+
+def request_balance(*, suborder: SubOrder, now: datetime) -> Payment:
+    """Ask the rest of a ready piece's price, the way the order was paid, by a deadline; once.
+
+    The buyer is emailed in the caller's transaction; an online payment's charge is made when
+    the buyer opens the payment page (or by the sweep).
+    """
+    from . import notices
+    from .payments import midtrans
+
+    payment = suborder.payments.filter(purpose=Payment.Purpose.BALANCE).first()
+    if payment is not None:
+        return payment
+    order = suborder.order
+    checkout = order.payments.exclude(purpose=Payment.Purpose.BALANCE).order_by("pk").first()
+    payment = Payment.objects.create(
+        order=order,
+        suborder=suborder,
+        purpose=Payment.Purpose.BALANCE,
+        method=order.payment_method,
+        channel=checkout.channel if checkout is not None else "",
+        amount=suborder.balance,
+        due_at=now + timedelta(days=settings.ORDER_BALANCE_PAYMENT_DAYS),
+    )
+    if payment.method == PaymentMethod.MIDTRANS:
+        midtrans.first_charge(payment=payment)
+    notices.notify_buyer_of_balance_due(suborder=suborder, payment=payment)
+    return payment
+
+
+def close_balance_requests(*, suborder: SubOrder, now: datetime) -> None:
+    """The sub-order was cancelled or declined: its unpaid balance is no longer asked."""
+    from .payments.common import close_open_payments_of
+
+    close_open_payments_of(
+        payments=suborder.payments.filter(purpose=Payment.Purpose.BALANCE), now=now
+    )
