@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import finance, home, listings, orders, pieces, procurement, reviews, shop
+from . import finance, home, listings, onetap, orders, pieces, procurement, reviews, shop
 
 app_name = "dashboard"
 urlpatterns = [
@@ -51,6 +51,8 @@ urlpatterns = [
     path("pesanan/<int:suborder_id>/terima/", orders.order_accept, name="order-accept"),
     path("pesanan/<int:suborder_id>/tolak/", orders.order_decline, name="order-decline"),
     path("pesanan/<int:suborder_id>/kirim/", orders.order_ship, name="order-ship"),
+    # The one-tap link of a new order's WhatsApp message (orders.onetap): no login needed.
+    path("pesanan/wa/<str:token>/", onetap.one_tap, name="order-one-tap"),
     path("pesanan/<int:suborder_id>/mulai/", orders.order_start_work, name="order-start-work"),
     path("pesanan/<int:suborder_id>/foto/", orders.order_progress_photo, name="order-photo"),
     path("pesanan/<int:suborder_id>/siap/", orders.order_ready, name="order-ready"),
