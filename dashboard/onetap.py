@@ -39,7 +39,7 @@ def one_tap(request, token: str):
         link = onetap.open_link(token, user=request.user)
     except onetap.LinkUnusable as error:
         return _unusable(request, error.reason)
-    accept_form, decline_form = AcceptForm(), DeclineForm()
+    accept_form, decline_form = AcceptForm.proposing(link.suborder), DeclineForm()
     if request.method == "POST":
         action = request.POST.get("action")
         form = AcceptForm(request.POST) if action == "accept" else DeclineForm(request.POST)

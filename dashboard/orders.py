@@ -81,7 +81,7 @@ def _render_detail(request, shop, suborder, **forms):
         "lines": lines,
         "events": list(suborder.events.all()),
         "whatsapp_url": chat,
-        "accept_form": forms.get("accept_form") or _accept_form(suborder),
+        "accept_form": forms.get("accept_form") or AcceptForm.proposing(suborder),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "ship_form": forms.get("ship_form") or ShipForm(),
         "photo_form": forms.get("photo_form") or ProgressPhotoForm(),
@@ -92,13 +92,6 @@ def _render_detail(request, shop, suborder, **forms):
         "is_made_to_order": any(line.is_made_to_order for line in lines),
     }
     return render(request, "dashboard/order_detail.html", context)
-
-
-def _accept_form(suborder) -> AcceptForm:
-    """The accept form with the ready date the shop's queue gives, which the maker may change."""
-    if suborder.status != S.NEW:
-        return AcceptForm()
-    return AcceptForm(initial={"ready_by": capacity.proposed_ready_date(suborder=suborder)})
 
 
 def _act(request, shop, suborder_id: int, *, to: str, form_class, form_name: str, done: str):

@@ -22,6 +22,7 @@ from .models import (
     PaymentMethod,
     ProgressPhoto,
     ShippingProfile,
+    SubOrder,
 )
 from .payments import midtrans_api
 
@@ -239,6 +240,16 @@ class AcceptForm(forms.Form):
         if value and value < timezone.localdate():
             raise ValidationError(_("The ready date cannot be in the past."))
         return value
+
+    @classmethod
+    def proposing(cls, suborder) -> "AcceptForm":
+        """The form with the ready date the shop's queue gives (the product page showed the
+        same), which the maker may change."""
+        from . import capacity
+
+        if suborder.status != SubOrder.Status.NEW:
+            return cls()
+        return cls(initial={"ready_by": capacity.proposed_ready_date(suborder=suborder)})
 
 
 class ProgressPhotoForm(forms.Form):
