@@ -7,21 +7,16 @@ process for the whole run) and `fake_whatsapp` (settings pointed at it, its mess
 """
 
 import json
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.orders.midtrans_server import free_port
+from tests.fake_servers import free_port, running_fake
 
 TOKEN = "EAAG-batik-kutim-test-token"
 PHONE_NUMBER_ID = "109876543210987"
 TEMPLATES = {"new_order": "pesanan_baru", "payment": "pembayaran", "reminder": "pengingat"}
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 class FakeWhatsApp:
@@ -72,31 +67,17 @@ def whatsapp_env(url: str) -> dict[str, str]:
 @pytest.fixture(scope="session", name="whatsapp_server")
 def whatsapp_server_fixture(tmp_path_factory):
     """A fake WhatsApp Cloud API process on a free 127.0.0.1 port for the whole test run."""
-    folder = tmp_path_factory.mktemp("fake_whatsapp")
     port = free_port()
-    log = (folder / "fake_whatsapp.log").open("wb")
-    process = subprocess.Popen(
+    with running_fake(
         [
-            sys.executable, "-m", "fakes.whatsapp", "--port", str(port), "--token", TOKEN,
+            "-m", "fakes.whatsapp", "--port", str(port), "--token", TOKEN,
             "--phone-number-id", PHONE_NUMBER_ID, "--templates", ",".join(TEMPLATES.values()),
         ],
-        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_sim/messages.json", timeout=1):
-                break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError((folder / "fake_whatsapp.log").read_text()) from None
-            time.sleep(0.05)
-    yield FakeWhatsApp(url)
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+        port=port,
+        probe="/_sim/messages.json",
+        folder=tmp_path_factory.mktemp("fake_whatsapp"),
+    ) as url:  # fmt: skip
+        yield FakeWhatsApp(url)
 
 
 @pytest.fixture(name="fake_whatsapp")
