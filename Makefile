@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 MIDTRANS_FAKE_PORT ?= 8001
+WHATSAPP_FAKE_PORT ?= 8002
 
 # Without real Midtrans keys, `make run` starts the local fake Midtrans (Procfile.dev's
 # `payments`) and points the site at it, so QRIS and virtual accounts work on a fresh machine.
@@ -17,11 +18,25 @@ RUN_PAYMENTS_ENV := MIDTRANS_SERVER_KEY=SB-Mid-server-demo MIDTRANS_CLIENT_KEY=S
 	MIDTRANS_API_BASE=http://127.0.0.1:$(MIDTRANS_FAKE_PORT) MIDTRANS_FAKE_PORT=$(MIDTRANS_FAKE_PORT) \
 	MIDTRANS_NOTIFICATION_URL=http://$(HOST):$(PORT)/midtrans/notification/ \
 	MIDTRANS_SIMULATOR_URL=http://127.0.0.1:$(MIDTRANS_FAKE_PORT)/simulator/
-RUN_PROCESSES :=
+RUN_PAYMENTS := payments
 else
 RUN_PAYMENTS_ENV :=
-RUN_PROCESSES := web worker beat
+RUN_PAYMENTS :=
 endif
+# Likewise without a WhatsApp token: the local fake Cloud API (Procfile.dev's `whatsapp`), whose
+# "Pesan WhatsApp (demo)" page shows the makers' new-order messages and their one-tap links.
+ifeq ($(strip $(WHATSAPP_TOKEN)),)
+RUN_WHATSAPP_ENV := WHATSAPP_TOKEN=demo-whatsapp-token WHATSAPP_PHONE_NUMBER_ID=100000000000001 \
+	WHATSAPP_API_BASE=http://127.0.0.1:$(WHATSAPP_FAKE_PORT) WHATSAPP_FAKE_PORT=$(WHATSAPP_FAKE_PORT) \
+	WHATSAPP_TEMPLATE_NEW_ORDER=pesanan_baru WHATSAPP_TEMPLATE_PAYMENT=pembayaran \
+	WHATSAPP_TEMPLATE_REMINDER=pengingat
+RUN_WHATSAPP := whatsapp
+else
+RUN_WHATSAPP_ENV :=
+RUN_WHATSAPP :=
+endif
+# With real keys for both, only the three processes; else each fake that stands in for one.
+RUN_PROCESSES := web worker beat $(RUN_PAYMENTS) $(RUN_WHATSAPP)
 
 # The newest Python >= 3.12: on PATH first, then pyenv's installed versions.
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
@@ -66,10 +81,11 @@ run: install
 	@echo ""
 	@echo "  Batik Kutim runs at http://$(HOST):$(PORT)/ (Django admin at /admin/), with the logins above."
 	@echo "  Emails are written to var/emails/. Ctrl-C stops the web server, the worker and beat."
-	@$(if $(RUN_PROCESSES),,echo "  Payments go to a local fake Midtrans: pay them at http://127.0.0.1:$(MIDTRANS_FAKE_PORT)/simulator/ (Simulator pembayaran).")
+	@$(if $(RUN_PAYMENTS),echo "  Payments go to a local fake Midtrans: pay them at http://127.0.0.1:$(MIDTRANS_FAKE_PORT)/simulator/ (Simulator pembayaran).")
+	@$(if $(RUN_WHATSAPP),echo "  Makers' WhatsApp messages go to a local fake: read them at http://127.0.0.1:$(WHATSAPP_FAKE_PORT)/ (Pesan WhatsApp).")
 	@echo ""
 	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) SITE_URL=http://$(HOST):$(PORT) \
-		$(RUN_PAYMENTS_ENV) PYTHONUNBUFFERED=1 \
+		$(RUN_PAYMENTS_ENV) $(RUN_WHATSAPP_ENV) PYTHONUNBUFFERED=1 \
 		exec $(VENV)/bin/honcho start --env /dev/null -f Procfile.dev -p $(PORT) $(RUN_PROCESSES)
 
 test: install

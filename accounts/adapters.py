@@ -2,9 +2,15 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 
+from core.client_address import client_address
+
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sends allauth's emails in the language the visitor is using."""
+    """Sends allauth's emails in the language the visitor is using; reads the client's address
+    the site's one way (its login limits count per real client behind the proxy)."""
+
+    def get_client_ip(self, request) -> str:
+        return client_address(request)
 
     def send_mail(self, template_prefix, email, context):
         from django.utils import translation

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import fit_within, validate_and_reencode
 from core.phone import normalize_indonesian_phone
+from core.widgets import NativeDateInput
 
-from .models import District, Shop
+from .models import District, Shop, Weekday
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 PHOTO_MAX_SIDE = 800
@@ -115,11 +116,51 @@ class ShopProfileForm(ShopImagesMixin, forms.ModelForm):
         return normalize_indonesian_phone(self.cleaned_data["whatsapp"])
 
 
+class ShopCapacityForm(forms.ModelForm):
+    """How much made-to-order work the shop finishes a week, and the days it does not work."""
+
+    weekly_capacity = forms.IntegerField(
+        label=_("Made-to-order pieces you finish per week"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        error_messages={"min_value": _("Give at least 1 piece a week.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_(
+            "With everyone in your workshop. Ready dates shown to buyers are counted from it "
+            "and the work you have already accepted. Leave empty to use each product's lead "
+            "time."
+        ),
+    )
+    days_off = forms.TypedMultipleChoiceField(
+        label=_("Days you do not work"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ready dates skip these days, e.g. Friday and Sunday."),
+    )
+
+    class Meta:
+        model = Shop
+        fields = ["weekly_capacity", "days_off"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["days_off"] = sorted(self.instance.weekdays_off)
+
+    def clean_days_off(self):
+        days = sorted(set(self.cleaned_data["days_off"]))
+        if len(days) >= len(Weekday):
+            raise forms.ValidationError(_("Leave at least one working day in the week."))
+        return "".join(str(day) for day in days)
+
+
 class VacationForm(forms.Form):
     until = forms.DateField(
         label=_("Back on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput(),
         help_text=_("The day you take orders again; we reopen your shop that day."),
     )
     message = forms.CharField(

@@ -1,6 +1,7 @@
 """Makers' shops: one shop per approved application, run by its member accounts."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -31,6 +32,18 @@ class District(models.TextChoices):
     SANGKULIRANG = "sangkulirang", "Sangkulirang"
     TELEN = "telen", "Telen"
     TELUK_PANDAN = "teluk-pandan", "Teluk Pandan"
+
+
+class Weekday(models.IntegerChoices):
+    """ISO weekday numbers, as `date.isoweekday()` gives them."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
 
 
 class ShopQuerySet(models.QuerySet):
@@ -105,6 +118,20 @@ class Shop(models.Model):
     is_on_vacation = models.BooleanField(_("on vacation"), default=False)
     vacation_until = models.DateField(_("back on"), null=True, blank=True)
     vacation_message = models.CharField(_("vacation message"), max_length=200, blank=True)
+    # Made-to-order capacity: pieces finished per week (blank: ready dates come from each
+    # product's lead time alone), and the weekdays the workshop is closed, as ISO digits ("57").
+    weekly_capacity = models.PositiveSmallIntegerField(
+        _("made-to-order pieces per week"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    days_off = models.CharField(
+        _("days off"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^[1-7]{0,6}$")],
+    )
     # Kept by reviews.services from the visible shop reviews, in the same transaction as each change.
     rating_average = models.DecimalField(
         _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
@@ -131,6 +158,10 @@ class Shop(models.Model):
                 condition=Q(status__in=["pending", "approved"]),
                 name="shop_one_open_per_owner",
             ),
+            models.CheckConstraint(
+                condition=Q(weekly_capacity__isnull=True) | Q(weekly_capacity__gte=1),
+                name="shop_weekly_capacity_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,6 +182,11 @@ class Shop(models.Model):
     @property
     def member_since(self):
         return self.approved_at or self.created_at
+
+    @property
+    def weekdays_off(self) -> frozenset[int]:
+        """The ISO weekdays the workshop does not work."""
+        return frozenset(int(day) for day in self.days_off)
 
     def has_member(self, user) -> bool:
         return user.is_authenticated and self.memberships.filter(user=user).exists()

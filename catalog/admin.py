@@ -28,6 +28,7 @@ from .models import (
     ProductImage,
     ProductOption,
     ProductType,
+    ShopTypeCapacity,
     Technique,
 )
 
@@ -66,6 +67,14 @@ class FabricAdmin(TaxonAdmin):
 @admin.register(ProductType)
 class ProductTypeAdmin(TaxonAdmin):
     pass
+
+
+@admin.register(ShopTypeCapacity)
+class ShopTypeCapacityAdmin(admin.ModelAdmin):
+    list_display = ("shop", "product_type", "weekly_capacity")
+    list_filter = ("product_type",)
+    search_fields = ("shop__name",)
+    autocomplete_fields = ("shop", "product_type")
 
 
 @admin.register(Colour)

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Colour, Fabric, Motif, Product, ProductType, Technique
+from .models import Colour, Fabric, Motif, Product, ProductType, ShopTypeCapacity, Technique
 from .services import NOT_BATIK_TECHNIQUES
 
 MAX_PRICE = 1_000_000_000
@@ -279,4 +279,42 @@ class ShopSpecialitiesForm(forms.Form):
             shop=shop,
             motifs=self.cleaned_data["motifs"],
             techniques=self.cleaned_data["techniques"],
+        )
+
+
+class TypeCapacityForm(forms.Form):
+    """Pieces per week for the product types a shop makes at another pace; part of the profile."""
+
+    PREFIX = "type_capacity_"
+
+    def __init__(self, *args, shop, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = dict(
+            ShopTypeCapacity.objects.filter(shop=shop).values_list(
+                "product_type_id", "weekly_capacity"
+            )
+        )
+        self.product_types = list(ProductType.objects.all())
+        for product_type in self.product_types:
+            name = f"{self.PREFIX}{product_type.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=_("Pieces of %(type)s per week") % {"type": product_type.name},
+                min_value=1,
+                max_value=1000,
+                required=False,
+                initial=current.get(product_type.pk),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                error_messages={"min_value": _("Give at least 1 piece a week.")},
+            )
+
+    def save(self, shop) -> None:
+        """Store the figures on `shop` (call inside the caller's transaction)."""
+        from .services import set_type_capacities
+
+        set_type_capacities(
+            shop=shop,
+            capacities={
+                product_type.pk: self.cleaned_data[f"{self.PREFIX}{product_type.pk}"]
+                for product_type in self.product_types
+            },
         )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -408,3 +409,35 @@ class CollectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collection} · {self.product}"
+
+
+class ShopTypeCapacity(models.Model):
+    """A shop's made-to-order pieces per week for one product type, where it differs from the
+    shop-wide figure (`Shop.weekly_capacity`); that type's work then queues on its own."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="type_capacities")
+    product_type = models.ForeignKey(
+        ProductType,
+        verbose_name=_("product type"),
+        on_delete=models.CASCADE,
+        related_name="shop_capacities",
+    )
+    weekly_capacity = models.PositiveSmallIntegerField(
+        _("pieces per week"), validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        ordering = ["shop", "product_type"]
+        verbose_name = _("capacity per product type")
+        verbose_name_plural = _("capacities per product type")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "product_type"], name="shop_type_capacity_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_capacity__gte=1), name="shop_type_capacity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop} · {self.product_type}: {self.weekly_capacity}"

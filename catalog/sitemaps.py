@@ -1,12 +1,32 @@
+"""The sitemap: every public page in both languages, at the site's real address (SITE_URL)."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from artisans.models import Shop
 
-from .models import Motif, Product
+from .models import Collection, Motif, Product
 
 
-class ProductSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Each page once per language, with hreflang alternates, under SITE_URL (not the Sites
+    framework's example.com)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+
+class ProductSitemap(SiteSitemap):
     changefreq = "weekly"
     limit = 5000
 
@@ -20,7 +40,7 @@ class ProductSitemap(Sitemap):
         return item.updated_at
 
 
-class ShopSitemap(Sitemap):
+class ShopSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -33,7 +53,7 @@ class ShopSitemap(Sitemap):
         return item.updated_at
 
 
-class MotifSitemap(Sitemap):
+class MotifSitemap(SiteSitemap):
     """Each motif's page is the catalog filtered by it."""
 
     changefreq = "weekly"
@@ -46,7 +66,7 @@ class MotifSitemap(Sitemap):
         return f"{reverse('catalog:product-list')}?motif={item.slug}"
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     priority = 0.8
     changefreq = "daily"
 
@@ -57,9 +77,21 @@ class PageSitemap(Sitemap):
         return reverse(item)
 
 
+class CollectionSitemap(SiteSitemap):
+    changefreq = "weekly"
+    priority = 0.7
+
+    def items(self):
+        return Collection.objects.published().only("slug").order_by("pk")
+
+    def location(self, item):
+        return reverse("catalog:collection-detail", args=[item.slug])
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "products": ProductSitemap,
     "shops": ShopSitemap,
     "motifs": MotifSitemap,
+    "collections": CollectionSitemap,
 }

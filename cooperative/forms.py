@@ -4,14 +4,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import NativeDateInput
+
 MAX_REPORT_DAYS = 366 * 5
 
 
 class PeriodForm(forms.Form):
     """The period of the impact report, both days included."""
 
-    start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("from"), widget=NativeDateInput())
+    end = forms.DateField(label=_("to"), widget=NativeDateInput())
 
     def clean(self):
         cleaned = super().clean()

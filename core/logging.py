@@ -11,7 +11,7 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 
 # Fields a log call may pass with `extra=`; both formatters show them after the message.
 FIELDS = (
-    "method", "path", "status", "duration_ms", "user_id", "request_id",
+    "method", "path", "status", "duration_ms", "user_id", "client", "request_id",
     "task", "task_id", "state", "runtime_ms",
 )  # fmt: skip
 

@@ -5,6 +5,7 @@ import re
 import time
 import uuid
 
+from .client_address import client_address
 from .logging import request_id_var, request_logger
 
 # An incoming X-Request-ID is kept only if it is short and plain, so logs cannot be forged.
@@ -41,6 +42,7 @@ class RequestLogMiddleware:
                 "status": status,
                 "duration_ms": duration_ms,
                 "user_id": user_id,
+                "client": client_address(request),
                 "request_id": request_id,
             },
         )

@@ -16,4 +16,5 @@ class DashboardConfig(AppConfig):
         links.provide("shop-vacation", "dashboard:shop-vacation")
         links.provide("shop-listings", "dashboard:listing-list")
         links.provide("shop-order", "dashboard:order-detail")
+        links.provide("shop-order-one-tap", "dashboard:order-one-tap")
         links.provide("shop-payout", "dashboard:payout-detail")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.phone import whatsapp_link
-from orders import lifecycle, progress
+from orders import capacity, lifecycle, progress
 from orders.down_payments import balance_is_paid
 from orders.forms import AcceptForm, DeclineForm, ProgressPhotoForm, ShipForm, ShippingProfileForm
 from orders.models import ShippingProfile, SubOrder, SubOrderEvent
@@ -41,7 +41,15 @@ def order_list(request, shop):
         .annotate(urgency=_URGENCY)
         .order_by("urgency", "-order__created_at", "-pk")[:200]
     )
-    return render(request, "dashboard/order_list.html", {"shop": shop, "suborders": suborders})
+    context = {"shop": shop, "suborders": suborders, "queue": capacity.work_queue(shop=shop)}
+    return render(request, "dashboard/order_list.html", context)
+
+
+@shop_member_required
+def order_queue(request, shop):
+    """The made-to-order work queue: late, due this week, later; phone-first."""
+    context = {"shop": shop, "queue": capacity.work_queue(shop=shop)}
+    return render(request, "dashboard/order_queue.html", context)
 
 
 @shop_member_required
@@ -73,7 +81,7 @@ def _render_detail(request, shop, suborder, **forms):
         "lines": lines,
         "events": list(suborder.events.all()),
         "whatsapp_url": chat,
-        "accept_form": forms.get("accept_form") or AcceptForm(),
+        "accept_form": forms.get("accept_form") or AcceptForm.proposing(suborder),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "ship_form": forms.get("ship_form") or ShipForm(),
         "photo_form": forms.get("photo_form") or ProgressPhotoForm(),

@@ -1,4 +1,5 @@
-"""The artisan's shop settings: profile (story, contact, photo, banner, motifs) and vacation."""
+"""The artisan's shop settings: profile (story, contact, photo, banner, motifs, made-to-order
+capacity) and vacation."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -7,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from artisans import services
-from artisans.forms import ShopProfileForm, VacationForm
-from catalog.forms import ShopSpecialitiesForm
+from artisans.forms import ShopCapacityForm, ShopProfileForm, VacationForm
+from catalog.forms import ShopSpecialitiesForm, TypeCapacityForm
 
 from .access import shop_member_required
 
@@ -18,14 +19,25 @@ def shop_profile(request, shop):
     """Edit the member's own shop profile."""
     form = ShopProfileForm(request.POST or None, request.FILES or None, instance=shop)
     specialities = ShopSpecialitiesForm(request.POST or None, shop=shop)
-    if request.method == "POST" and form.is_valid() and specialities.is_valid():
+    # The same instance as `form`: both set their fields, one save writes them.
+    capacity = ShopCapacityForm(request.POST or None, instance=shop)
+    type_capacity = TypeCapacityForm(request.POST or None, shop=shop)
+    forms = (form, specialities, capacity, type_capacity)
+    if request.method == "POST" and all([f.is_valid() for f in forms]):
         with transaction.atomic():
             shop = form.save()
             specialities.save(shop)
+            type_capacity.save(shop)
             services.announce_shop_change([shop.pk])
         messages.success(request, _("Your shop profile has been saved."))
         return redirect("dashboard:shop-profile")
-    context = {"shop": shop, "form": form, "specialities_form": specialities}
+    context = {
+        "shop": shop,
+        "form": form,
+        "specialities_form": specialities,
+        "capacity_form": capacity,
+        "type_capacity_form": type_capacity,
+    }
     return render(request, "dashboard/shop_profile.html", context)
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import finance, home, listings, orders, procurement, reviews, shop
+from . import finance, home, listings, onetap, orders, pieces, procurement, reviews, shop
 
 app_name = "dashboard"
 urlpatterns = [
@@ -46,10 +46,13 @@ urlpatterns = [
     ),
     path("pesanan/", orders.order_list, name="order-list"),
     path("pesanan/pengiriman/", orders.shipping_settings, name="order-shipping"),
+    path("pesanan/antrean/", orders.order_queue, name="order-queue"),
     path("pesanan/<int:suborder_id>/", orders.order_detail, name="order-detail"),
     path("pesanan/<int:suborder_id>/terima/", orders.order_accept, name="order-accept"),
     path("pesanan/<int:suborder_id>/tolak/", orders.order_decline, name="order-decline"),
     path("pesanan/<int:suborder_id>/kirim/", orders.order_ship, name="order-ship"),
+    # The one-tap link of a new order's WhatsApp message (orders.onetap): no login needed.
+    path("pesanan/wa/<str:token>/", onetap.one_tap, name="order-one-tap"),
     path("pesanan/<int:suborder_id>/mulai/", orders.order_start_work, name="order-start-work"),
     path("pesanan/<int:suborder_id>/foto/", orders.order_progress_photo, name="order-photo"),
     path("pesanan/<int:suborder_id>/siap/", orders.order_ready, name="order-ready"),
@@ -59,6 +62,8 @@ urlpatterns = [
         procurement.invitation_offer,
         name="procurement-offer",
     ),
+    path("asal/", pieces.piece_list, name="piece-list"),
+    path("asal/label/", pieces.piece_tags, name="piece-tags"),
     path("ulasan/", reviews.review_list, name="review-list"),
     path("ulasan/<str:kind>/<int:pk>/balas/", reviews.review_reply, name="review-reply"),
     path("keuangan/", finance.finance, name="finance"),

@@ -241,6 +241,9 @@ def _shop(maker: DemoMaker) -> Shop:
             "approved_at": now,
             "is_verified": maker.is_verified,
             "verified_at": now if maker.is_verified else None,
+            # Made-to-order capacity, so ready dates come from a queue: closed on Friday and Sunday.
+            "weekly_capacity": 2 + len(maker.shop) % 4,
+            "days_off": "57",
         },
     )
     ShopMember.objects.get_or_create(

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import NativeDateInput
+
 from .models import PayoutAccount
 
 
@@ -34,8 +36,8 @@ class MarkPaidForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=NativeDateInput())
+    end = forms.DateField(label=_("Until"), widget=NativeDateInput())
 
     def clean(self):
         data = super().clean()

@@ -1,11 +1,14 @@
 """What the ledger tells artisans, each message in its reader's language, sent once per key."""
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import links
 from core.templatetags.money import format_rupiah
+from notifications import whatsapp
 from notifications.services import Message, language_of, notify
+from orders.notices import maker_phone
 
 from .models import Payout
 
@@ -32,6 +35,20 @@ def notify_payout_paid(*, payout: Payout) -> int:
                 },
                 url=links.url("shop-payout", payout.pk),
                 email_template="payout_paid",
+                # The approved template's body: amount, bank, account number, reference, link.
+                whatsapp_kind=whatsapp.PAYMENT,
+                whatsapp_parameters=(
+                    format_rupiah(payout.amount),
+                    payout.bank_name,
+                    payout.account_number,
+                    payout.transfer_reference,
+                    settings.SITE_URL + links.url("shop-payout", payout.pk),
+                ),
             )
-            notify(key=f"payout-paid-{payout.pk}-{user.pk}", message=message, recipient=user)
+            notify(
+                key=f"payout-paid-{payout.pk}-{user.pk}",
+                message=message,
+                recipient=user,
+                phone=maker_phone(user=user, shop=payout.shop),
+            )
     return len(members)

@@ -184,6 +184,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Batik Kutim] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Reverse proxies in front of the app (Caddy in docker-compose.yml is one): the client's address
+# is read from X-Forwarded-For that many hops from the right (core/client_address.py), for the
+# login limits and the logs. 0: the header is ignored, as any client can send it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env("ACCOUNT_LOGIN_FAILED_RATE", "5/5m/ip,5/5m/key"),
     "signup": "20/h/ip",
@@ -341,7 +345,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # A sending run of the outbox goes at the lowest priority (with Redis, 9 is the lowest, 0 the
 # default): the worker takes one only when no other job waits, so a burst of emails never queues
 # ahead of an order to route. Brokers without priorities (the filesystem one) ignore it.
-CELERY_TASK_ROUTES = {"notifications.tasks.send_pending_emails_task": {"priority": 9}}
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.send_pending_emails_task": {"priority": 9},
+    "notifications.tasks.send_pending_whatsapp_task": {"priority": 9},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
@@ -447,8 +454,44 @@ CELERY_BEAT_SCHEDULE["send-pending-emails"] = {
     "task": "notifications.tasks.send_pending_emails_task",
     "schedule": timedelta(minutes=1),
 }
+# Every minute, send what waits in the WhatsApp outbox: messages whose task was lost, or that
+# waited while the Cloud API was down.
+CELERY_BEAT_SCHEDULE["send-pending-whatsapp"] = {
+    "task": "notifications.tasks.send_pending_whatsapp_task",
+    "schedule": timedelta(minutes=1),
+}
+# Makers' new-order, payment and reminder messages through the WhatsApp Business Cloud API
+# (notifications/whatsapp.py), as approved template messages; off while the token is empty.
+WHATSAPP_TOKEN = env("WHATSAPP_TOKEN")
+# The id of the business phone number the messages are sent from (WhatsApp Manager).
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID")
+# Another API host (the local fake of `make run` and the tests); empty means Meta's Graph API.
+WHATSAPP_API_BASE = env("WHATSAPP_API_BASE").rstrip("/") or "https://graph.facebook.com"
+WHATSAPP_API_VERSION = env("WHATSAPP_API_VERSION", "v21.0")
+# The approved template of each kind of message; a kind without one is not sent on WhatsApp.
+WHATSAPP_TEMPLATES = {
+    "new_order": env("WHATSAPP_TEMPLATE_NEW_ORDER"),
+    "payment": env("WHATSAPP_TEMPLATE_PAYMENT"),
+    "reminder": env("WHATSAPP_TEMPLATE_REMINDER"),
+}
+# Connect and read timeout of each call: a slow API must not hold a worker.
+WHATSAPP_TIMEOUT_SECONDS = float(env("WHATSAPP_TIMEOUT_SECONDS", "10"))
+# Repeats of a request that could not connect (nothing was sent, so no message is doubled).
+WHATSAPP_MAX_NETWORK_RETRIES = env_int("WHATSAPP_MAX_NETWORK_RETRIES", 2)
+if not DEBUG and WHATSAPP_TOKEN:
+    _whatsapp_base = urlsplit(WHATSAPP_API_BASE)
+    if _whatsapp_base.scheme != "https" and _whatsapp_base.hostname not in (
+        "127.0.0.1",
+        "localhost",
+    ):
+        # The token travels in every request: only over TLS, or to a fake on this machine.
+        raise ImproperlyConfigured("WHATSAPP_API_BASE must be an https:// address.")
 
 # --- orders ---
+# Hours a maker's one-tap link (in the WhatsApp message of a new order) can accept or decline it.
+ORDER_ONE_TAP_LINK_HOURS = env_int("ORDER_ONE_TAP_LINK_HOURS", 48)
+# Hours after routing when a maker who has not answered a new order is reminded, once.
+ORDER_ANSWER_REMINDER_HOURS = env_int("ORDER_ANSWER_REMINDER_HOURS", 12)
 # Hours a buyer has to pay by bank transfer before the order expires and its stock is released.
 ORDER_PAYMENT_HOURS = env_int("ORDER_PAYMENT_HOURS", 24)
 # Hours before the payment deadline when the buyer of an unpaid order is reminded, once.
@@ -484,6 +527,12 @@ CELERY_BEAT_SCHEDULE.update(
         # ORDER_PAYMENT_REMINDER_HOURS, once each, so a forgotten transfer is still made in time.
         "orders-payment-reminders": {
             "task": "orders.tasks.send_payment_reminders_task",
+            "schedule": timedelta(minutes=15),
+        },
+        # Every 15 minutes: remind makers of new orders they have not answered after
+        # ORDER_ANSWER_REMINDER_HOURS (on WhatsApp, with their one-tap link), once each.
+        "orders-answer-reminders": {
+            "task": "orders.tasks.send_answer_reminders_task",
             "schedule": timedelta(minutes=15),
         },
         # Hourly: sub-orders shipped long ago count as delivered, delivered ones complete.

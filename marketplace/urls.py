@@ -14,6 +14,7 @@ from core import views as core_views
 from dashboard import application as dashboard_application
 from orders import card_views as order_card_views
 from orders import midtrans_views as order_midtrans_views
+from orders import provenance_views as order_provenance_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -44,6 +45,7 @@ urlpatterns += i18n_patterns(
         include((artisans_urls.urlpatterns + catalog_urls.shop_urlpatterns, "artisans")),
     ),
     path("pesanan/", include("orders.urls")),
+    path("asal/<str:code>/", order_provenance_views.provenance, name="provenance"),
     path("dasbor/", include("dashboard.urls")),
     path("instansi/", include("procurement.urls")),
     path("ulasan/", include("reviews.urls")),

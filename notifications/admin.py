@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Notification, OutgoingEmail
+from .models import Notification, OutgoingEmail, OutgoingWhatsApp
 
 
 @admin.register(Notification)
@@ -30,7 +30,7 @@ class SentFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.pending()
         if self.value() == "failed":
-            return queryset.filter(sent_at=None, attempts__gte=OutgoingEmail.MAX_ATTEMPTS)
+            return queryset.filter(sent_at=None, attempts__gte=queryset.model.MAX_ATTEMPTS)
         return queryset
 
 
@@ -56,6 +56,35 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
             ngettext(
                 "%(count)d email will be sent again.",
                 "%(count)d emails will be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(OutgoingWhatsApp)
+class OutgoingWhatsAppAdmin(admin.ModelAdmin):
+    list_display = ("template", "to", "created_at", "sent_at", "attempts", "message_id")
+    list_filter = (SentFilter, "kind", "created_at")
+    search_fields = ("key", "to", "message_id")
+    readonly_fields = [f.name for f in OutgoingWhatsApp._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Try sending the selected unsent WhatsApp messages again"))
+    def send_again(self, request, queryset):
+        from .services import schedule_whatsapp_sending
+
+        count = queryset.filter(sent_at=None).update(attempts=0, last_error="", claimed_until=None)
+        schedule_whatsapp_sending()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d WhatsApp message will be sent again.",
+                "%(count)d WhatsApp messages will be sent again.",
                 count,
             )
             % {"count": count},

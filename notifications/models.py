@@ -89,3 +89,49 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class OutgoingWhatsAppQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True, attempts__lt=OutgoingWhatsApp.MAX_ATTEMPTS)
+
+
+class OutgoingWhatsApp(models.Model):
+    """A notification's WhatsApp template message, written with it and sent by the worker.
+
+    Like `OutgoingEmail`: written in the notice's transaction, in the reader's language, with
+    its notification's key (one message per notification); claimed by one sender at a time and
+    marked sent with the Cloud API's message id as soon as it went.
+    """
+
+    MAX_ATTEMPTS = 10
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    to = models.CharField(_("to"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=30)
+    template = models.CharField(_("template"), max_length=200)
+    language = models.CharField(_("language"), max_length=8)
+    parameters = models.JSONField(_("parameters"), default=list)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The Cloud API's id of the message sent ("wamid."), to match its status webhooks.
+    message_id = models.CharField(_("WhatsApp message id"), max_length=200, blank=True)
+    # Taken by a sender until then; another may take it after (a sender that died).
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = OutgoingWhatsAppQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["id"], name="outgoing_whatsapp_pending", condition=models.Q(sent_at=None)
+            )
+        ]
+        verbose_name = _("outgoing WhatsApp message")
+        verbose_name_plural = _("outgoing WhatsApp messages")
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.template}"

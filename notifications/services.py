@@ -1,6 +1,8 @@
-"""Sending notifications: in-app always, email when there is an address and a template.
+"""Sending notifications: in-app always, email when there is an address and a template, and a
+WhatsApp template message when there is a phone, a kind of template and the channel is set up.
 
-Emails go through an outbox (`OutgoingEmail`): written with the notification, sent by the worker.
+Emails and WhatsApp messages go through outboxes (`OutgoingEmail`, `OutgoingWhatsApp`): written
+with the notification, sent by the worker.
 """
 
 import logging
@@ -20,7 +22,8 @@ from django.utils import timezone, translation
 
 from core.enqueue import send
 
-from .models import Notification, OutgoingEmail
+from . import whatsapp
+from .models import Notification, OutgoingEmail, OutgoingWhatsApp
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +39,9 @@ class Message:
     whatsapp_url: str = ""
     email_template: str = ""
     context: dict | None = None
+    # The WhatsApp template message: its kind (whatsapp.NEW_ORDER, ...) and body parameters.
+    whatsapp_kind: str = ""
+    whatsapp_parameters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,19 +54,23 @@ class Delivery:
     email: str = ""
     # The language the email is written in; None keeps the one active when it is sent.
     language: str | None = None
+    # Where the WhatsApp message goes (+62...), and a link of this reader's own (e.g. a one-tap
+    # link), sent as the template's last parameter after the message's.
+    phone: str = ""
+    whatsapp_link: str = ""
 
     @property
     def address(self) -> str:
         return self.email or (self.recipient.email if self.recipient is not None else "")
 
 
-def notify(*, key: str, message: Message, recipient=None, email: str = "") -> None:
-    """Create the notification for `key` once, and queue its email once.
+def notify(*, key: str, message: Message, recipient=None, email: str = "", phone: str = "") -> None:
+    """Create the notification for `key` once, and queue its email (and WhatsApp) once.
 
     Safe to call any number of times, also at once from two workers: the unique keys of the
     notification and of its email make sure one of each exists per key.
     """
-    notify_many([Delivery(key=key, message=message, recipient=recipient, email=email)])
+    notify_many([Delivery(key=key, message=message, recipient=recipient, email=email, phone=phone)])
 
 
 def notify_many(deliveries: list[Delivery]) -> None:
@@ -102,6 +112,34 @@ def notify_many(deliveries: list[Delivery]) -> None:
         if emails:
             OutgoingEmail.objects.bulk_create(emails, ignore_conflicts=True)
             transaction.on_commit(schedule_email_sending)
+        messages = [_whatsapp_message(delivery) for delivery in ordered if wants_whatsapp(delivery)]
+        if messages:
+            OutgoingWhatsApp.objects.bulk_create(messages, ignore_conflicts=True)
+            transaction.on_commit(schedule_whatsapp_sending)
+
+
+def wants_whatsapp(delivery: Delivery) -> bool:
+    """Whether this delivery goes on WhatsApp too: a phone, a kind, and its template set up."""
+    kind = delivery.message.whatsapp_kind
+    return bool(kind and delivery.phone and whatsapp.is_configured(kind))
+
+
+def _whatsapp_message(delivery: Delivery) -> OutgoingWhatsApp:
+    kind = delivery.message.whatsapp_kind
+    parameters = [str(value) for value in delivery.message.whatsapp_parameters]
+    if delivery.whatsapp_link:
+        parameters.append(delivery.whatsapp_link)
+    language = delivery.language or (
+        language_of(delivery.recipient) if delivery.recipient is not None else None
+    )
+    return OutgoingWhatsApp(
+        key=delivery.key,
+        to=delivery.phone,
+        kind=kind,
+        template=whatsapp.template_name(kind),
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
+        parameters=parameters,
+    )
 
 
 def _render_emails(deliveries: list[Delivery]) -> list[OutgoingEmail]:
@@ -167,11 +205,15 @@ def schedule_email_sending() -> None:
     """
     from .tasks import send_pending_emails_task
 
+    _schedule(SENDING_QUEUED_KEY, send_pending_emails_task)
+
+
+def _schedule(queued_key: str, task) -> None:
     try:
-        if cache.add(SENDING_QUEUED_KEY, True, timeout=60) and not send(send_pending_emails_task):
-            cache.delete(SENDING_QUEUED_KEY)  # Nothing waits in the queue: the next notice asks.
+        if cache.add(queued_key, True, timeout=60) and not send(task):
+            cache.delete(queued_key)  # Nothing waits in the queue: the next notice asks.
     except Exception:
-        logger.warning("Could not reach the cache; the sweep will send the emails.")
+        logger.warning("Could not reach the cache; the sweep will send the %s outbox.", task.name)
 
 
 def send_pending_emails(*, run_seconds: float = RUN_SECONDS) -> int:
@@ -263,6 +305,91 @@ def _as_mail(email: OutgoingEmail) -> EmailMultiAlternatives:
     if email.html:
         mail.attach_alternative(email.html, "text/html")
     return mail
+
+
+# --- The WhatsApp outbox ---------------------------------------------------------------------
+
+WHATSAPP_QUEUED_KEY = "notifications:whatsapp-sending-queued"
+
+
+def schedule_whatsapp_sending() -> None:
+    """Ask the worker to send the WhatsApp outbox, unless a request already waits in the queue."""
+    from .tasks import send_pending_whatsapp_task
+
+    _schedule(WHATSAPP_QUEUED_KEY, send_pending_whatsapp_task)
+
+
+def send_pending_whatsapp(*, run_seconds: float = RUN_SECONDS) -> int:
+    """Send what waits in the WhatsApp outbox, oldest first; how many went.
+
+    Each batch is claimed in a short transaction (locked rows are skipped by other senders,
+    claimed ones until their claim ends), then sent outside any transaction, each message
+    marked sent with its id as soon as the Cloud API took it: a task run twice, or two at once,
+    sends each message once. A refused message keeps waiting with its error, at most
+    MAX_ATTEMPTS times. When the API is unreachable or down, the run gives back what it has not
+    sent, at no attempt's cost, and raises `whatsapp.Unavailable` (the task retries later).
+    """
+    try:
+        cache.delete(WHATSAPP_QUEUED_KEY)
+    except Exception:
+        logger.warning("Could not reach the cache; sending the WhatsApp outbox anyway.")
+    if not whatsapp.is_configured():
+        return 0
+    sent = 0
+    deadline = time.monotonic() + run_seconds
+    while time.monotonic() < deadline:
+        batch = _claim_whatsapp_batch()
+        if not batch:
+            return sent
+        for position, message in enumerate(batch):
+            try:
+                answer = whatsapp.send_template(
+                    to=message.to,
+                    template=message.template,
+                    language=message.language,
+                    parameters=list(message.parameters),
+                )
+            except whatsapp.Refused as error:
+                _whatsapp_failed(message, error, counts=True)
+            except Exception as error:  # Unavailable, or the run's time limit.
+                _whatsapp_failed(message, error, counts=False)
+                untried = [item.pk for item in batch[position + 1 :]]
+                OutgoingWhatsApp.objects.filter(pk__in=untried, sent_at=None).update(
+                    claimed_until=None
+                )
+                raise
+            else:
+                OutgoingWhatsApp.objects.filter(pk=message.pk).update(
+                    sent_at=timezone.now(), message_id=answer.message_id, claimed_until=None
+                )
+                sent += 1
+    schedule_whatsapp_sending()  # More than one run's worth: carry on in a new task.
+    return sent
+
+
+def _claim_whatsapp_batch() -> list[OutgoingWhatsApp]:
+    now = timezone.now()
+    with transaction.atomic():
+        batch = list(
+            OutgoingWhatsApp.objects.pending()
+            .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+            .select_for_update(skip_locked=True)
+            .order_by("pk")[:SEND_BATCH_SIZE]
+        )
+        OutgoingWhatsApp.objects.filter(pk__in=[message.pk for message in batch]).update(
+            claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
+        )
+    return batch
+
+
+def _whatsapp_failed(message: OutgoingWhatsApp, error: Exception, *, counts: bool) -> None:
+    logger.warning("WhatsApp %s to %s not sent: %s", message.key, message.to, error)
+    now = timezone.now()
+    changes = {"last_error": f"{now:%Y-%m-%d %H:%M} {error}"[:2000], "claimed_until": None}
+    if counts:
+        changes["attempts"] = F("attempts") + 1
+        changes["claimed_until"] = now + timedelta(seconds=CLAIM_SECONDS)
+    OutgoingWhatsApp.objects.filter(pk=message.pk).update(**changes)
 
 
 def mark_read(*, user, notification_ids: list[int] | None = None) -> int:

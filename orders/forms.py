@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from core.phone import normalize_indonesian_phone
+from core.widgets import NativeDateInput
 
 from .models import (
     Address,
@@ -21,6 +22,7 @@ from .models import (
     PaymentMethod,
     ProgressPhoto,
     ShippingProfile,
+    SubOrder,
 )
 from .payments import midtrans_api
 
@@ -224,7 +226,13 @@ class TransferProofForm(forms.Form):
 
 class AcceptForm(forms.Form):
     ready_by = forms.DateField(
-        label=_("Ready by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ready by"),
+        required=False,
+        widget=NativeDateInput(),
+        help_text=_(
+            "Proposed from your pieces per week and the work already accepted; change it if you "
+            "know better. The buyer sees this date."
+        ),
     )
 
     def clean_ready_by(self):
@@ -232,6 +240,16 @@ class AcceptForm(forms.Form):
         if value and value < timezone.localdate():
             raise ValidationError(_("The ready date cannot be in the past."))
         return value
+
+    @classmethod
+    def proposing(cls, suborder) -> "AcceptForm":
+        """The form with the ready date the shop's queue gives (the product page showed the
+        same), which the maker may change."""
+        from . import capacity
+
+        if suborder.status != SubOrder.Status.NEW:
+            return cls()
+        return cls(initial={"ready_by": capacity.proposed_ready_date(suborder=suborder)})
 
 
 class ProgressPhotoForm(forms.Form):

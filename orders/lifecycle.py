@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import ProductOption
 from core.templatetags.money import format_rupiah
 
+from . import provenance
 from .down_payments import balance_is_paid, close_balance_requests, paid_for, request_balance
 from .locking import only_own_rows
 from .models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
@@ -130,6 +131,8 @@ def _ship(move: Move) -> None:
     if move.suborder.delivery == SubOrder.Delivery.SHIP and not (courier and tracking):
         raise ValidationError(_("Name the courier and give the tracking number."), code="tracking")
     move.set(courier=courier, tracking_number=tracking, shipped_at=move.now)
+    # Each made-to-order piece leaves the workshop with its own record of origin.
+    provenance.record_made_to_order_pieces(suborder=move.suborder)
     move.note = move.note or " ".join(filter(None, [courier, tracking]))
 
 

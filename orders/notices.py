@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from core import links
 from core.phone import whatsapp_link
 from core.templatetags.money import format_rupiah
-from notifications.services import Delivery, Message, language_of, notify
+from notifications import whatsapp
+from notifications.services import Delivery, Message, language_of, notify, notify_many
 
+from . import onetap
 from .how_to_pay import how_to_pay_context
 from .models import Order, OrderLine, PaymentMethod, SubOrder, SubOrderEvent
 
@@ -61,6 +63,7 @@ def _notify_buyer(order: Order, *, key: str, build) -> None:
 def new_suborder_message(*, order: Order, suborder: SubOrder) -> Message:
     """The artisans' message about a new sub-order, in the active language."""
     lines = list(suborder.lines.all())
+    count = sum(line.quantity for line in lines)
     chat = whatsapp_link(
         order.phone,
         _("Hello %(name)s, this is %(shop)s about your batik order %(reference)s.")
@@ -71,15 +74,61 @@ def new_suborder_message(*, order: Order, suborder: SubOrder) -> Message:
         title=_("New order %(reference)s for %(shop)s")
         % {"reference": order.reference, "shop": suborder.shop_name},
         body=_("%(count)s item(s) for %(name)s in %(place)s. Please accept or decline it.")
-        % {
-            "count": sum(line.quantity for line in lines),
-            "name": order.recipient,
-            "place": order.kabupaten,
-        },
+        % {"count": count, "name": order.recipient, "place": order.kabupaten},
         url=links.url("shop-order", suborder.pk),
         whatsapp_url=chat,
         email_template="order_artisan_new",
         context={"order": order, "suborder": suborder, "lines": lines, "whatsapp_url": chat},
+        # The approved template's body: shop, order reference, number of items, buyer, place,
+        # then each maker's own one-tap link (see routing_deliveries).
+        whatsapp_kind=whatsapp.NEW_ORDER,
+        whatsapp_parameters=(
+            suborder.shop_name,
+            order.reference,
+            str(count),
+            order.recipient,
+            order.kabupaten,
+        ),
+    )
+
+
+def maker_phone(*, user, shop) -> str:
+    """Where a member of the shop gets WhatsApp: their own number, else the shop's for its owner."""
+    if user.phone:
+        return user.phone
+    return shop.whatsapp if shop.owner_id == user.pk else ""
+
+
+def notify_maker_of_answer_reminder(*, link, token: str) -> None:
+    """Remind one maker that a new sub-order waits for their answer, with their one-tap link."""
+    suborder, user = link.suborder, link.user
+    order = suborder.order
+    language = language_of(user)
+    with translation.override(language):
+        deadline = date_format(link.expires_at.astimezone(WITA), "j F Y H:i")
+        message = Message(
+            kind="order-answer-reminder",
+            title=_("Order %(reference)s is waiting for your answer")
+            % {"reference": order.reference},
+            body=_("Please accept or decline it before %(deadline)s WITA.")
+            % {"deadline": deadline},
+            url=links.url("shop-order", suborder.pk),
+            # The approved template's body: shop, order reference, deadline, one-tap link.
+            whatsapp_kind=whatsapp.REMINDER,
+            whatsapp_parameters=(suborder.shop_name, order.reference, f"{deadline} WITA"),
+        )
+        link_url = onetap.absolute_url(token)
+    notify_many(
+        [
+            Delivery(
+                key=f"suborder-{suborder.pk}-answer-reminder-user-{user.pk}",
+                message=message,
+                recipient=user,
+                language=language,
+                phone=maker_phone(user=user, shop=suborder.shop),
+                whatsapp_link=link_url,
+            )
+        ]
     )
 
 
@@ -104,6 +153,10 @@ def routing_deliveries(*, order: Order, suborders: list[SubOrder]) -> list[Deliv
     message is built once per sub-order and language, however many members read it.
     """
     deliveries = []
+    # Makers on WhatsApp get a one-tap link each (bound to them and the sub-order), saved here in
+    # the routing transaction with the notices that carry them.
+    on_whatsapp = whatsapp.is_configured(whatsapp.NEW_ORDER)
+    issued: list[onetap.IssuedLink] = []
     for suborder in suborders:
         messages: dict[str, Message] = {}
         for membership in suborder.shop.memberships.all():
@@ -112,14 +165,24 @@ def routing_deliveries(*, order: Order, suborders: list[SubOrder]) -> list[Deliv
             if language not in messages:
                 with translation.override(language):
                     messages[language] = new_suborder_message(order=order, suborder=suborder)
+            phone = maker_phone(user=user, shop=suborder.shop) if on_whatsapp else ""
+            link = ""
+            if phone:
+                issued.append(onetap.new_link(suborder=suborder, user=user))
+                with translation.override(language):
+                    link = onetap.absolute_url(issued[-1].token)
             deliveries.append(
                 Delivery(
                     key=new_suborder_key(order=order, suborder=suborder, user=user),
                     message=messages[language],
                     recipient=user,
                     language=language,
+                    phone=phone,
+                    whatsapp_link=link,
                 )
             )
+    if issued:
+        onetap.save_links(issued)
     if order.payment_method == PaymentMethod.COD:
         # Confirmed at placement: the placement email already told the buyer all of it.
         return deliveries

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from . import lifecycle, routing
+from . import lifecycle, onetap, routing
 from .models import Order, Payment, SubOrder
 from .payments import card, midtrans, midtrans_refunds
 from .payments.midtrans_api import GatewayError
@@ -42,6 +42,12 @@ def expire_unpaid_orders_task() -> int:
 def send_payment_reminders_task() -> int:
     """Remind the buyers of unpaid orders that expire soon; each order once."""
     return lifecycle.send_payment_reminders()
+
+
+@shared_task
+def send_answer_reminders_task() -> int:
+    """Remind makers of new orders they have not answered; each maker's link once."""
+    return onetap.send_answer_reminders()
 
 
 @shared_task

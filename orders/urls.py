@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import card_views, midtrans_views, views
+from . import capacity_views, card_views, midtrans_views, views
 
 app_name = "orders"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("keranjang/ubah/", views.cart_update, name="cart-update"),
     path("keranjang/hapus/", views.cart_remove, name="cart-remove"),
     path("checkout/", views.checkout, name="checkout"),
+    path("siap/", capacity_views.ready_date, name="ready-date"),
     path("bukti-transfer/<int:payment_id>/", views.transfer_proof, name="transfer-proof"),
     path("lacak/<str:token>/", views.order_track, name="track"),
     path("lacak/<str:token>/bukti-transfer/", views.upload_proof, name="track-proof"),

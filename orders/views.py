@@ -180,7 +180,7 @@ def _detail_queryset():
         Prefetch(
             "suborders",
             queryset=SubOrder.objects.order_by("pk").prefetch_related(
-                "lines",
+                "lines__pieces",
                 "photos",
                 Prefetch(
                     "payments",

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Motif
+from core.widgets import NativeDateInput
 
 from .models import ProcurementRequest, Size
 from .staff_list import parse_staff_list
@@ -40,7 +41,7 @@ class RequestForm(SizeCountsMixin, forms.ModelForm):
         fields = ["title", "product_type", "motifs", "technique", "fabric", "colour_notes",
                   "budget_per_piece", "needed_by", "delivery_address"]  # fmt: skip
         widgets = {
-            "needed_by": forms.DateInput(attrs={"type": "date"}),
+            "needed_by": NativeDateInput(),
             "motifs": forms.CheckboxSelectMultiple,
             "colour_notes": forms.Textarea(attrs={"rows": 2}),
             "delivery_address": forms.Textarea(attrs={"rows": 3}),
@@ -74,9 +75,7 @@ class RequestForm(SizeCountsMixin, forms.ModelForm):
 
 class OfferForm(SizeCountsMixin, forms.Form):
     price_per_piece = forms.IntegerField(label=_("Price per piece (Rp)"), min_value=1)
-    delivery_date = forms.DateField(
-        label=_("I can deliver by"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    delivery_date = forms.DateField(label=_("I can deliver by"), widget=NativeDateInput())
 
     def __init__(self, *args, sizes: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,7 +39,7 @@ from .search_index import (
     refresh_search_vector,
     refresh_shops,
 )
-from .shops import set_shop_specialities
+from .shops import set_shop_specialities, set_type_capacities
 from .taxonomy import delete_collections, delete_taxa, save_collection, save_taxon
 
 __all__ = [
@@ -74,6 +74,7 @@ __all__ = [
     "set_option_stock",
     "set_primary_image",
     "set_shop_specialities",
+    "set_type_capacities",
     "toggle_favourite",
     "unhide_product",
     "update_image_alt_text",

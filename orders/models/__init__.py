@@ -6,6 +6,7 @@ from .orders import (
     Cart,
     CartItem,
     MidtransChannel,
+    OneTapLink,
     Order,
     OrderLine,
     OrderQuerySet,
@@ -28,6 +29,7 @@ from .payments import (
     payment_proof_path,
     private_storage,
 )
+from .pieces import Piece
 
 __all__ = [
     "Address",
@@ -39,12 +41,14 @@ __all__ = [
     "MidtransCharge",
     "MidtransNotification",
     "MidtransRefund",
+    "OneTapLink",
     "Order",
     "OrderLine",
     "OrderQuerySet",
     "Payment",
     "PaymentMethod",
     "PaymentQuerySet",
+    "Piece",
     "ProgressPhoto",
     "ShippingProfile",
     "ShippingZone",

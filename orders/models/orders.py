@@ -419,3 +419,33 @@ class SubOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suborder_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class OneTapLink(models.Model):
+    """A maker's one-tap link to accept or decline one sub-order, from a WhatsApp message.
+
+    The link carries a signed, dated `nonce`; this row is what makes it single-use (`used_at`,
+    set in the transaction that moves the sub-order) and ends its life (`expires_at`).
+    """
+
+    suborder = models.ForeignKey(SubOrder, on_delete=models.CASCADE, related_name="one_tap_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="one_tap_links"
+    )
+    nonce = models.CharField(_("nonce"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    # Set with the reminder's notice, by a conditional update: one reminder per link.
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-tap link")
+        verbose_name_plural = _("one-tap links")
+        constraints = [
+            # One link per maker and sub-order: a second routing run keeps the first link.
+            models.UniqueConstraint(fields=["suborder", "user"], name="one_tap_link_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suborder_id} → {self.user_id}"

@@ -44,6 +44,30 @@
     window.setTimeout(ask, interval);
   });
 
+  // <p data-ready-url="…">: on a made-to-order product page, the ready date for the option and
+  // quantity chosen in the add-to-cart form, from the shop's queue; the lead-time text stays
+  // when the script or the request fails.
+  document.querySelectorAll("[data-ready-url]").forEach(function (tag) {
+    var form = document.querySelector("form.add-to-cart");
+    if (!form) return;
+    var timer = null;
+    var ask = function () {
+      var option = form.querySelector("input[name=option]:checked, input[type=hidden][name=option]");
+      var quantity = form.querySelector("input[name=quantity]");
+      if (!option || !quantity || !/^[0-9]+$/.test(quantity.value)) return;
+      var url = tag.dataset.readyUrl + "?option=" + encodeURIComponent(option.value) +
+        "&quantity=" + encodeURIComponent(quantity.value);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (answer) { if (answer && answer.label) tag.textContent = answer.label; })
+        .catch(function () {});
+    };
+    var later = function () { window.clearTimeout(timer); timer = window.setTimeout(ask, 300); };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    ask();
+  });
+
   // <button data-print>: print the page.
   document.querySelectorAll("button[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from artisans import services
 from artisans.models import Shop, ShopMember
 from tests.artisans.conftest import jpeg_upload
 from tests.factories import make_shop, make_user
@@ -184,3 +185,15 @@ def test_the_profile_shows_the_shops_motifs_and_clearing_them_removes_them(clien
     client.post(PROFILE, _profile_data())
 
     assert not shop.motifs.exists()
+
+
+def test_date_fields_show_the_saved_date_in_the_form_browsers_read(client):
+    # A date field (<input type="date">) only shows a value written as YYYY-MM-DD; an Indonesian
+    # "25-12-2026" leaves it empty, and the maker would think the date was lost.
+    shop = make_shop()
+    back = timezone.localdate() + datetime.timedelta(days=20)
+    services.set_vacation(shop=shop, until=back, message="Pameran")
+    client.force_login(shop.owner)
+    for language in ("", "/en"):
+        page = client.get(f"{language}/dasbor/toko/libur/").content.decode()
+        assert f'value="{back.isoformat()}"' in page

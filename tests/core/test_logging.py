@@ -36,6 +36,14 @@ def test_each_request_gets_an_id_and_one_log_line(client, caplog):
     assert record.user_id is None
 
 
+def test_the_log_names_the_client_behind_the_proxy_not_the_proxy(client, caplog, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    caplog.set_level(logging.INFO, logger="marketplace.request")
+    client.get("/robots.txt", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    [record] = _request_records(caplog)
+    assert record.client == "203.0.113.9"  # the proxy's view; the client-written "1.2.3.4" is not
+
+
 @pytest.mark.django_db
 def test_an_incoming_request_id_is_kept_and_the_user_logged(client, caplog):
     caplog.set_level(logging.INFO, logger="marketplace.request")

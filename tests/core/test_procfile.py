@@ -36,9 +36,10 @@ def test_make_run_starts_procfile_dev_with_honcho():
     run = makefile.split("\nrun: install\n", 1)[1].split("\n\n", 1)[0]
     assert "manage.py seed_demo" in run
     assert re.search(r"honcho start .*-f Procfile\.dev", run)
-    assert set(_processes("Procfile.dev")) == {"web", "worker", "beat", "payments"}
-    # without real Midtrans keys all four start (the fake Midtrans too); with them, not the fake
-    assert "RUN_PROCESSES := web worker beat" in makefile
+    assert set(_processes("Procfile.dev")) == {"web", "worker", "beat", "payments", "whatsapp"}
+    # without real Midtrans keys or WhatsApp token their fakes start too; with them, not the fakes
+    assert "RUN_PROCESSES := web worker beat $(RUN_PAYMENTS) $(RUN_WHATSAPP)" in makefile
+    assert "RUN_PAYMENTS := payments" in makefile and "RUN_WHATSAPP := whatsapp" in makefile
 
 
 def _free_port() -> int:
@@ -66,7 +67,7 @@ def _alive(group: int) -> bool:
 @pytest.mark.worker
 def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
     # given honcho running Procfile.dev on the embedded defaults, as `make run` does
-    port, payments_port = _free_port(), _free_port()
+    port, payments_port, whatsapp_port = _free_port(), _free_port(), _free_port()
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -81,6 +82,10 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
         MIDTRANS_API_BASE=f"http://127.0.0.1:{payments_port}",
         MIDTRANS_FAKE_PORT=str(payments_port),
         MIDTRANS_NOTIFICATION_URL=f"http://127.0.0.1:{port}/midtrans/notification/",
+        WHATSAPP_TOKEN="demo-whatsapp-token",
+        WHATSAPP_PHONE_NUMBER_ID="100000000000001",
+        WHATSAPP_API_BASE=f"http://127.0.0.1:{whatsapp_port}",
+        WHATSAPP_FAKE_PORT=str(whatsapp_port),
     )
     log_path = tmp_path / "honcho.log"
     with log_path.open("wb") as log:
@@ -91,7 +96,7 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
             start_new_session=True,
         )  # fmt: skip
     try:
-        # then the web server answers, the worker is ready, beat schedules, the simulator answers
+        # then the web server answers, the worker is ready, beat schedules, both fakes answer
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             output = log_path.read_text(errors="replace")
@@ -100,6 +105,7 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
                 and "beat: Starting" in output
                 and _get(f"http://127.0.0.1:{port}/healthz") == 200
                 and _get(f"http://127.0.0.1:{payments_port}/simulator/") == 200
+                and _get(f"http://127.0.0.1:{whatsapp_port}/") == 200
             ):
                 break
             assert honcho.poll() is None, output
@@ -107,7 +113,7 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
         else:
             pytest.fail(log_path.read_text(errors="replace"))
         groups = [int(pid) for pid in re.findall(r"started \(pid=(\d+)\)", output)]
-        assert len(groups) == 4
+        assert len(groups) == 5
 
         # when Ctrl-C reaches honcho
         honcho.send_signal(signal.SIGINT)
@@ -116,10 +122,11 @@ def test_make_runs_processes_start_together_and_ctrl_c_stops_them_all(tmp_path):
         if honcho.poll() is None:
             os.killpg(honcho.pid, signal.SIGKILL)
 
-    # then nothing is left running: web, worker (with its pool), beat and the fake Midtrans
+    # then nothing is left running: web, worker (with its pool), beat and both fakes
     deadline = time.monotonic() + 5
     while any(_alive(group) for group in groups) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(group) for group in groups), log_path.read_text(errors="replace")
     assert _get(f"http://127.0.0.1:{port}/healthz") == 0
     assert _get(f"http://127.0.0.1:{payments_port}/simulator/") == 0
+    assert _get(f"http://127.0.0.1:{whatsapp_port}/") == 0

@@ -7,24 +7,15 @@ its data cleared) and `notification_receiver` (an endpoint that keeps the notifi
 """
 
 import json
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.fake_servers import free_port, running_fake
+
 SERVER_KEY = "SB-Mid-server-batik-kutim"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class FakeMidtrans:
@@ -82,30 +73,14 @@ class FakeMidtrans:
 @pytest.fixture(scope="session", name="midtrans_server")
 def midtrans_server_fixture(tmp_path_factory):
     """A fake Midtrans process on a free 127.0.0.1 port for the whole test run."""
-    folder = tmp_path_factory.mktemp("fake_midtrans")
     port = free_port()
-    log = (folder / "fake_midtrans.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fakes.midtrans", "--port", str(port), "--server-key", SERVER_KEY],
-        cwd=PROJECT_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_sim/charges.json", timeout=1):
-                break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError((folder / "fake_midtrans.log").read_text()) from None
-            time.sleep(0.05)
-    yield FakeMidtrans(url)
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with running_fake(
+        ["-m", "fakes.midtrans", "--port", str(port), "--server-key", SERVER_KEY],
+        port=port,
+        probe="/_sim/charges.json",
+        folder=tmp_path_factory.mktemp("fake_midtrans"),
+    ) as url:
+        yield FakeMidtrans(url)
 
 
 @pytest.fixture(name="fake_midtrans")

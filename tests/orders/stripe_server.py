@@ -5,9 +5,6 @@ A test module imports the fixture functions it uses (`fake_stripe_fixture`,
 """
 
 import json
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -19,6 +16,7 @@ from django.conf import settings
 from django.utils import translation
 
 from marketplace.csp import content_security_policy
+from tests.fake_servers import free_port, running_fake
 
 SECRET_KEY = "sk_test_batik_kutim"
 PUBLISHABLE_KEY = "pk_test_batik_kutim"
@@ -34,12 +32,6 @@ resources.Store.dump_to_disk = lambda self: None
 resources.Store.try_load_from_disk = lambda self: None
 web.run_app(server.app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
 """
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class FakeStripe:
@@ -63,7 +55,7 @@ class FakeStripe:
 
     def unregister_webhook(self) -> None:
         # localstripe cannot delete a webhook: point it at a closed port instead.
-        self.register_webhook(f"http://127.0.0.1:{_free_port()}/gone/")
+        self.register_webhook(f"http://127.0.0.1:{free_port()}/gone/")
 
     def flush(self) -> None:
         self._request("DELETE", "/_config/data")
@@ -84,29 +76,12 @@ class FakeStripe:
 def localstripe_server_fixture(tmp_path_factory):
     """A localstripe process on a free 127.0.0.1 port for the whole test run."""
     folder = tmp_path_factory.mktemp("localstripe")
-    port = _free_port()
-    log = (folder / "localstripe.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-c", _SERVER, str(port)],
-        cwd=folder,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/js.stripe.com/v3/", timeout=1):
-                break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError((folder / "localstripe.log").read_text()) from None
-            time.sleep(0.1)
-    yield FakeStripe(url)
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    port = free_port()
+    # localstripe's own start writes its state beside it: run it from a folder of its own.
+    with running_fake(
+        ["-c", _SERVER, str(port)], port=port, probe="/js.stripe.com/v3/", folder=folder, cwd=folder
+    ) as url:
+        yield FakeStripe(url)
 
 
 @pytest.fixture(name="fake_stripe")
@@ -134,7 +109,7 @@ def stripe_keys_fixture(settings):
     settings.STRIPE_SECRET_KEY = SECRET_KEY
     settings.STRIPE_PUBLISHABLE_KEY = PUBLISHABLE_KEY
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = f"http://127.0.0.1:{_free_port()}"
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
     settings.STRIPE_MAX_NETWORK_RETRIES = 0
 
 

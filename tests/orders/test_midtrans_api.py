@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from orders.payments import midtrans_api
 from tests.conftest import wait_for
+from tests.fake_servers import free_port
 from tests.orders.midtrans_server import (
     fake_midtrans_fixture,  # noqa: F401
-    free_port,
     midtrans_server_fixture,  # noqa: F401
     notification_receiver_fixture,  # noqa: F401
 )
