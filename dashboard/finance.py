@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ledger import exports, services
+from ledger import exports, selectors, services
 from ledger.forms import PayoutAccountForm, PayoutRequestForm
 from ledger.models import LedgerEntry, Payout, PayoutAccount
 
@@ -26,10 +26,14 @@ def finance(request, shop):
         .order_by("-created_at", "-pk")
     )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    percent = services.commission_percent_for(shop)
+    pipeline = selectors.money_pipeline(shop, percent=percent)
     context = {
         "shop": shop,
-        "balance": services.balance_of(shop),
-        "percent": services.commission_percent_for(shop),
+        # What may be paid out now; held sales show in the pipeline, not here.
+        "balance": pipeline.available,
+        "pipeline": pipeline,
+        "percent": percent,
         "page": page,
         "payouts": list(Payout.objects.filter(shop=shop).order_by("-requested_at", "-pk")[:20]),
         "account": account,

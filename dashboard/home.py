@@ -149,6 +149,6 @@ def dashboard_home(request, shop):
             bars=monthly,
         ),
         "top_products": _top_products(shop, today),
-        "balance": ledger.balance_of(shop),
+        "balance": ledger.available_balance_of(shop),
     }
     return render(request, "dashboard/home.html", context)

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import LedgerEntry
+from .models import LedgerEntry, Payout, PayoutRun
 
 MAKASSAR = ZoneInfo("Asia/Makassar")
 BOM = "\ufeff"
@@ -26,6 +26,40 @@ def csv_response(filename: str) -> tuple[HttpResponse, Any]:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write(BOM)
     return response, csv.writer(response)
+
+
+def bank_csv_response(filename: str) -> tuple[HttpResponse, Any]:
+    """A CSV for a bank's bulk-transfer upload: plain UTF-8, no BOM the bank could misread."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response, csv.writer(response)
+
+
+# The bulk-transfer file's columns, fixed (not translated) so the bank's import can map them.
+RUN_COLUMNS = ["bank", "account_number", "account_holder", "amount", "reference"]
+
+
+def payout_reference(payout: Payout) -> str:
+    """The transfer's remark the maker sees on their statement; short, as banks cut remarks."""
+    return f"BATIK-KUTIM-{payout.pk}"
+
+
+def write_payout_run(writer, run: PayoutRun) -> int:
+    """One row per payout of the run, as it was asked (the account of that moment); the total."""
+    writer.writerow(RUN_COLUMNS)
+    total = 0
+    for payout in run.payouts.order_by("pk"):
+        writer.writerow(
+            [
+                payout.bank_name,
+                payout.account_number,
+                payout.account_holder,
+                payout.amount,
+                payout_reference(payout),
+            ]
+        )
+        total += payout.amount
+    return total
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -60,6 +60,40 @@ class PayoutAccount(models.Model):
         return f"{self.bank_name} {self.account_number} a.n. {self.account_holder}"
 
 
+class PayoutRun(models.Model):
+    """The cooperative's scheduled payouts of one day: one bank bulk transfer, paid at once."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the transfer")
+        PAID = "paid", _("Paid")
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    # The minimum balance this run paid out, as it was set when it ran.
+    minimum = models.PositiveBigIntegerField(_("minimum balance (Rp)"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    created_by = acting_user(_("started by"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = acting_user(_("paid by"))
+    transfer_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("payout run")
+        verbose_name_plural = _("payout runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="paid")
+                | (~Q(transfer_reference="") & Q(paid_at__isnull=False)),
+                name="payout_run_paid_has_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Payout run #%(number)s") % {"number": self.pk})
+
+
 class Payout(models.Model):
     """Money a shop asked for; its ledger entry is written when asked, the transfer later."""
 
@@ -91,6 +125,15 @@ class Payout(models.Model):
     # The artisan took the request back before the transfer; the amount went back to the balance.
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancelled_by = acting_user(_("cancelled by"))
+    # Set when the cooperative's scheduled run made this payout (none for the artisan's request).
+    run = models.ForeignKey(
+        PayoutRun,
+        verbose_name=_("payout run"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payouts",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -112,6 +155,14 @@ class Payout(models.Model):
 class LedgerEntryQuerySet(models.QuerySet):
     def of_shop(self, shop):
         return self.filter(shop=shop)
+
+    def available(self, at=None):
+        """The entries that count towards what may be paid out at `at` (now by default)."""
+        return self.filter(available_at__lte=at or timezone.now())
+
+    def held(self, at=None):
+        """Credited but not yet available (a delivered sale in the cooperative's hold)."""
+        return self.filter(available_at__gt=at or timezone.now())
 
     def balance(self) -> int:
         """The sum of the entries: the only balance there is."""
@@ -156,6 +207,9 @@ class LedgerEntry(models.Model):
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # From when the amount counts in the balance that may be paid out: a sale after the
+    # cooperative's hold; every other entry at once.
+    available_at = models.DateTimeField(_("available from"), default=timezone.now)
     created_by = acting_user(_("by"))
 
     objects = LedgerEntryQuerySet.as_manager()
@@ -164,7 +218,10 @@ class LedgerEntry(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
-        indexes = [models.Index(fields=["shop", "created_at"])]
+        indexes = [
+            models.Index(fields=["shop", "created_at"]),
+            models.Index(fields=["shop", "available_at"]),
+        ]
         constraints = [
             # A sub-order adds its sale, commission, shipping and refund once each.
             models.UniqueConstraint(

@@ -1,4 +1,4 @@
-"""The ledger follows sub-orders: completion credits the shop, a later cancel takes it back."""
+"""The ledger follows sub-orders: delivery credits the shop, a later cancel takes it back."""
 
 import logging
 
@@ -14,8 +14,9 @@ def record_suborder_status_change(sender, *, suborder, from_status, to_status, *
     try:
         if to_status == SubOrder.Status.IN_PROGRESS:
             services.record_down_payment_released(suborder=suborder)
-        elif to_status == SubOrder.Status.COMPLETED:
-            services.record_suborder_completed(suborder=suborder)
+        elif to_status in services.CREDITED_STATUSES:
+            # Completion too, in case the delivery's signal was lost; crediting twice is a no-op.
+            services.record_suborder_delivered(suborder=suborder)
         elif to_status in (SubOrder.Status.DECLINED, SubOrder.Status.CANCELLED):
             services.record_suborder_refunded(suborder=suborder)
     except Exception:

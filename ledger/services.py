@@ -2,13 +2,14 @@
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,12 +17,12 @@ from artisans.models import Shop
 from catalog.cache import bump_catalog_version
 from orders.models import SubOrder
 
-from .models import LedgerEntry, Payout, PayoutAccount, ShopCommission
+from .models import LedgerEntry, Payout, PayoutAccount, PayoutRun, ShopCommission
 
 logger = logging.getLogger(__name__)
 
 Kind = LedgerEntry.Kind
-# The kinds a completed sub-order adds; a refund takes back exactly their sum.
+# The kinds a sub-order adds (down payment at work start, the rest at delivery); a refund takes back exactly their sum.
 SUBORDER_KINDS = (
     Kind.SALE,
     Kind.DOWN_PAYMENT,
@@ -99,8 +100,18 @@ def maker_share(amount: int, percent: Decimal) -> int:
 
 
 def balance_of(shop: Shop) -> int:
-    """The shop's balance: the sum of its ledger."""
+    """The shop's balance: the sum of its ledger, held sales included."""
     return LedgerEntry.objects.of_shop(shop).balance()
+
+
+def available_balance_of(shop: Shop, *, at: datetime | None = None) -> int:
+    """What the shop may be paid out now: the sum of its entries available at `at`."""
+    return LedgerEntry.objects.of_shop(shop).available(at).balance()
+
+
+def sale_hold() -> timedelta:
+    """How long a delivered sale is held before it may be paid out (the cooperative's choice)."""
+    return timedelta(days=settings.LEDGER_SALE_HOLD_DAYS)
 
 
 def _lock_shop(shop: Shop) -> Shop:
@@ -111,7 +122,7 @@ def _lock_shop(shop: Shop) -> Shop:
 def record_down_payment_released(*, suborder: SubOrder) -> bool:
     """The work started: credit the down payment, less its share of commission; once only.
 
-    The sale at completion credits the rest, so the two add up to what the sale alone would.
+    The sale at delivery credits the rest, so the two add up to what the sale alone would.
     """
     with transaction.atomic():
         _lock_shop(suborder.shop)
@@ -145,15 +156,24 @@ def _credited_before_sale(suborder: SubOrder) -> tuple[int, int]:
     return down, -(taken or 0)
 
 
-def record_suborder_completed(*, suborder: SubOrder) -> bool:
-    """Credit a completed sub-order: its goods, less commission, plus shipping; once only."""
+# A sale is credited once the buyer has the goods: confirmed delivered, or later.
+CREDITED_STATUSES = (SubOrder.Status.DELIVERED, SubOrder.Status.COMPLETED)
+
+
+def record_suborder_delivered(*, suborder: SubOrder) -> bool:
+    """Credit a delivered sub-order: goods less commission, plus shipping; once only.
+
+    The entries become available after the cooperative's hold, counted from the delivery.
+    """
     with transaction.atomic():
         _lock_shop(suborder.shop)
         suborder = SubOrder.objects.get(pk=suborder.pk)
-        if suborder.status != SubOrder.Status.COMPLETED:
+        if suborder.status not in CREDITED_STATUSES:
             return False
         if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.SALE).exists():
             return False
+        delivered_at = suborder.delivered_at or suborder.completed_at or timezone.now()
+        available_at = delivered_at + sale_hold()
         percent = commission_percent_for(suborder.shop)
         # A down payment credited when the work started counts towards the sale.
         down, down_commission = _credited_before_sale(suborder)
@@ -182,12 +202,17 @@ def record_suborder_completed(*, suborder: SubOrder) -> bool:
                 )
             )
         for entry in entries:
+            entry.available_at = available_at
             entry.save()
     return True
 
 
 def record_suborder_refunded(*, suborder: SubOrder, by=None, note: str = "") -> int:
-    """Take back exactly what the sub-order added to the ledger; return that amount (0 if none)."""
+    """Take back exactly what the sub-order added to the ledger; return that amount (0 if none).
+
+    A sale still wholly held is taken back from the moment it would have become available;
+    anything already available (the sale, or a down payment) means it is taken back at once.
+    """
     with transaction.atomic():
         _lock_shop(suborder.shop)
         entries = LedgerEntry.objects.filter(suborder_id=suborder.pk)
@@ -197,28 +222,36 @@ def record_suborder_refunded(*, suborder: SubOrder, by=None, note: str = "") -> 
         if kept and not entries.filter(kind=Kind.SALE).exists():
             # Cancelled after the work started: the down payment stays the maker's.
             return 0
-        added = entries.filter(kind__in=SUBORDER_KINDS).aggregate(total=Sum("amount"))["total"]
-        if not added:
-            # Declined or cancelled before completion: nothing was credited, nothing to take back.
+        added = entries.filter(kind__in=SUBORDER_KINDS).aggregate(
+            total=Sum("amount"), first=Min("available_at"), last=Max("available_at")
+        )
+        if not added["total"]:
+            # Declined or cancelled before delivery: nothing was credited, nothing to take back.
             return 0
+        now = timezone.now()
         reference = SubOrder.objects.filter(pk=suborder.pk).values_list(
             "order__reference", flat=True
         )[0]
         LedgerEntry(
             shop_id=suborder.shop_id,
             kind=Kind.REFUND,
-            amount=-added,
+            amount=-added["total"],
             suborder_id=suborder.pk,
             created_by=by,
+            created_at=now,
+            # Nothing of it payable yet (a sale in the hold): taken back from the same moment, so
+            # it never touches today's balance. Else at once, though part may still be held:
+            # money being refunded is never paid out meanwhile.
+            available_at=now if added["first"] <= now else added["last"],
             note=note or str(_("Refund of order %(reference)s") % {"reference": reference}),
         ).save()
-    return added
+    return added["total"]
 
 
 def record_missing_sales() -> int:
-    """Credit down payments of started work and completed sub-orders the ledger missed (a lost
+    """Credit down payments of started work and delivered sub-orders the ledger missed (a lost
     signal); return how many."""
-    missing = SubOrder.objects.filter(status=SubOrder.Status.COMPLETED).exclude(
+    missing = SubOrder.objects.filter(status__in=CREDITED_STATUSES).exclude(
         ledger_entries__kind=Kind.SALE
     )
     recorded = 0
@@ -233,7 +266,7 @@ def record_missing_sales() -> int:
         if record_down_payment_released(suborder=suborder):
             recorded += 1
     for suborder in missing.select_related("shop"):
-        if record_suborder_completed(suborder=suborder):
+        if record_suborder_delivered(suborder=suborder):
             recorded += 1
     return recorded
 
@@ -251,11 +284,36 @@ def save_payout_account(*, shop: Shop, bank_name: str, account_number: str, acco
     return account
 
 
+def _write_payout(
+    *, shop: Shop, account: PayoutAccount, amount: int, by, run: PayoutRun | None = None
+) -> Payout:
+    """The payout and its ledger entry; the caller holds the shop's lock and checked the amount."""
+    payout = Payout.objects.create(
+        shop=shop,
+        amount=amount,
+        requested_by=by,
+        run=run,
+        bank_name=account.bank_name,
+        account_number=account.account_number,
+        account_holder=account.account_holder,
+    )
+    LedgerEntry(
+        shop=shop,
+        kind=Kind.PAYOUT,
+        amount=-amount,
+        payout=payout,
+        created_by=by,
+        note=str(_("Payout #%(number)s") % {"number": payout.pk}),
+    ).save()
+    return payout
+
+
 def request_payout(*, shop: Shop, by, amount: int | None = None) -> Payout:
-    """Ask for `amount` (the whole balance when None); never more than the balance.
+    """Ask for `amount` (the whole available balance when None); never more than that.
 
     The shop row stays locked from the balance check to the payout's ledger entry, so two
-    requests at once are served one after the other and the second sees the lower balance.
+    requests at once (or a request and a payout run) are served one after the other and the
+    second sees the lower balance.
     """
     with transaction.atomic():
         shop = _lock_shop(shop)
@@ -264,29 +322,84 @@ def request_payout(*, shop: Shop, by, amount: int | None = None) -> Payout:
             raise ValidationError(
                 _("Add the bank account to pay into first."), code="no_payout_account"
             )
-        balance = balance_of(shop)
+        balance = available_balance_of(shop)
         amount = balance if amount is None else int(amount)
         if amount <= 0:
             raise ValidationError(_("There is no balance to pay out."), code="no_balance")
         if amount > balance:
             raise ValidationError(_("You can ask for at most your balance."), code="over_balance")
-        payout = Payout.objects.create(
-            shop=shop,
-            amount=amount,
-            requested_by=by,
-            bank_name=account.bank_name,
-            account_number=account.account_number,
-            account_holder=account.account_holder,
-        )
-        LedgerEntry(
-            shop=shop,
-            kind=Kind.PAYOUT,
-            amount=-amount,
-            payout=payout,
-            created_by=by,
-            note=str(_("Payout #%(number)s") % {"number": payout.pk}),
-        ).save()
+        payout = _write_payout(shop=shop, account=account, amount=amount, by=by)
     return payout
+
+
+def create_payout_run(*, by=None, minimum: int | None = None) -> PayoutRun | None:
+    """Pay out every shop with a bank account whose available balance is at least `minimum`.
+
+    Each shop is locked in pk order, like a request locks it, and its available balance read
+    under that lock: a request crossing the run is served before or after, never on top.
+    Returns the run, or None when no shop was due (no empty run is kept).
+    """
+    minimum = settings.PAYOUT_RUN_MINIMUM if minimum is None else int(minimum)
+    # Read without locks to pick the shops; each is checked again under its lock below.
+    candidates = list(
+        LedgerEntry.objects.available()
+        .filter(shop__payout_account__isnull=False)
+        .values("shop_id")
+        .annotate(total=Sum("amount"))
+        .filter(total__gte=max(minimum, 1))
+        .order_by("shop_id")
+        .values_list("shop_id", flat=True)
+    )
+    with transaction.atomic():
+        run = None
+        for shop_id in candidates:
+            shop = Shop.objects.select_for_update().get(pk=shop_id)
+            account = PayoutAccount.objects.filter(shop=shop).first()
+            balance = available_balance_of(shop)
+            if account is None or balance <= 0 or balance < minimum:
+                continue
+            if run is None:
+                run = PayoutRun.objects.create(minimum=minimum, created_by=by)
+            _write_payout(shop=shop, account=account, amount=balance, by=by, run=run)
+    if run is not None:
+        logger.info("Payout run %s: %s payouts.", run.pk, run.payouts.count())
+    return run
+
+
+def mark_run_paid(*, run: PayoutRun, by, transfer_reference: str) -> PayoutRun:
+    """The treasurer's bulk transfer went through: every payout of the run is paid, once.
+
+    Each maker is told, in their own language; a second call is refused.
+    """
+    reference = transfer_reference.strip()
+    if not reference:
+        raise ValidationError(_("Give the bank's transfer reference."), code="reference")
+    with transaction.atomic():
+        run = PayoutRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == PayoutRun.Status.PAID:
+            raise ValidationError(_("This payout run is already paid."), code="already_paid")
+        now = timezone.now()
+        run.status = PayoutRun.Status.PAID
+        run.paid_at = now
+        run.paid_by = by
+        run.transfer_reference = reference
+        run.save(update_fields=["status", "paid_at", "paid_by", "transfer_reference"])
+        payouts = list(
+            run.payouts.select_for_update()
+            .filter(status=Payout.Status.REQUESTED)
+            .select_related("shop")
+            .order_by("pk")
+        )
+        from .notices import notify_payout_paid
+
+        for payout in payouts:
+            payout.status = Payout.Status.PAID
+            payout.paid_at = now
+            payout.paid_by = by
+            payout.transfer_reference = reference
+            payout.save(update_fields=["status", "paid_at", "paid_by", "transfer_reference"])
+            notify_payout_paid(payout=payout)
+    return run
 
 
 def cancel_payout(*, payout: Payout, by) -> Payout:
@@ -302,6 +415,11 @@ def cancel_payout(*, payout: Payout, by) -> Payout:
             raise ValidationError(
                 _("Only a payout still waiting for its transfer can be cancelled."),
                 code="not_requested",
+            )
+        if payout.run_id is not None:
+            # The run's transfer file may already be at the bank: the money is on its way.
+            raise ValidationError(
+                _("This payout is in the cooperative's bank transfer already."), code="in_run"
             )
         payout.status = Payout.Status.CANCELLED
         payout.cancelled_at = timezone.now()
@@ -329,6 +447,10 @@ def mark_payout_paid(*, payout: Payout, by, transfer_reference: str) -> Payout:
             raise ValidationError(_("This payout is already paid."), code="already_paid")
         if payout.status == Payout.Status.CANCELLED:
             raise ValidationError(_("The artisan cancelled this payout request."), code="cancelled")
+        if payout.run_id is not None:
+            raise ValidationError(
+                _("This payout belongs to a payout run: mark the run paid."), code="in_run"
+            )
         payout.status = Payout.Status.PAID
         payout.paid_at = timezone.now()
         payout.paid_by = by

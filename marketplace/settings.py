@@ -627,16 +627,33 @@ COOPERATIVE_LETTER_CODE = env("COOPERATIVE_LETTER_CODE", "KBK")
 INSTITUTIONAL_EMAIL_DOMAINS = env_list("INSTITUTIONAL_EMAIL_DOMAINS", "kutaitimurkab.go.id")
 
 # --- ledger ---
-# The cooperative's commission on each completed sub-order's goods (not shipping), in percent;
+# The cooperative's commission on each delivered sub-order's goods (not shipping), in percent;
 # a shop may have its own rate (ledger.ShopCommission). Rounded half up to whole rupiah.
 COOPERATIVE_COMMISSION_PERCENT = Decimal(env("COOPERATIVE_COMMISSION_PERCENT", "5"))
+# Days a sale is held after the buyer confirms delivery before the maker may be paid it
+# (0: available at once).
+LEDGER_SALE_HOLD_DAYS = env_int("LEDGER_SALE_HOLD_DAYS", 0)
+# A payout run pays every maker with a bank account whose available balance is at least this.
+PAYOUT_RUN_MINIMUM = env_int("PAYOUT_RUN_MINIMUM", 50_000)
+# When the payout run is made: the hour (WITA) and the days of the week (crontab style,
+# "*" every day, e.g. "mon,thu").
+PAYOUT_RUN_HOUR = env_int("PAYOUT_RUN_HOUR", 7)
+PAYOUT_RUN_DAYS = env("PAYOUT_RUN_DAYS", "*")
 CELERY_BEAT_SCHEDULE.update(
     {
-        # Hourly: credit completed sub-orders whose ledger entries were not written when they
-        # completed (a crash between the status change and the ledger); a sale is late, never lost.
+        # Hourly: credit delivered sub-orders whose ledger entries were not written when they
+        # were delivered (a crash between the status change and the ledger); a sale is late,
+        # never lost.
         "ledger-record-missing-sales": {
             "task": "ledger.tasks.record_missing_sales_task",
             "schedule": timedelta(hours=1),
+        },
+        # Daily at 07:00 WITA by default: the payout run, so the treasurer finds the day's bank
+        # transfer file in the admin at the start of the working day and makers are paid daily
+        # without asking.
+        "ledger-payout-run": {
+            "task": "ledger.tasks.create_payout_run_task",
+            "schedule": crontab(hour=PAYOUT_RUN_HOUR, minute=0, day_of_week=PAYOUT_RUN_DAYS),
         },
     }
 )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from ledger import services
-from ledger.models import LedgerEntry, Payout, ShopCommission
+from ledger.models import LedgerEntry, Payout, PayoutRun, ShopCommission
 from notifications.models import Notification, OutgoingEmail
 from notifications.tasks import send_pending_emails_task
 from orders.models import SubOrder
@@ -67,7 +67,7 @@ def test_ledger_and_payout_lists_keep_their_query_count(admin_client):
     def add(count: int) -> None:
         for _ in range(count):
             suborder = make_suborder(shop=make_shop(), status=SubOrder.Status.COMPLETED)
-            services.record_suborder_completed(suborder=suborder)
+            services.record_suborder_delivered(suborder=suborder)
             _requested_payout(1_000)
 
     def queries(url: str) -> int:
@@ -90,7 +90,7 @@ def test_the_period_export_holds_every_shops_sales_and_payouts_of_the_period(adm
     payout = _requested_payout(120_000)
     services.mark_payout_paid(payout=payout, by=None, transfer_reference="TRX-77")
     suborder = make_suborder(shop=make_shop(name="Batik Paku"), status=SubOrder.Status.COMPLETED)
-    services.record_suborder_completed(suborder=suborder)
+    services.record_suborder_delivered(suborder=suborder)
     # an entry at 23:30 WITA on the last day of the previous month stays out
     LedgerEntry(
         shop=suborder.shop,
@@ -124,7 +124,7 @@ def test_the_period_export_holds_every_shops_sales_and_payouts_of_the_period(adm
 @pytest.mark.django_db
 def test_the_refund_action_takes_back_a_completed_suborder(admin_client):
     suborder = make_suborder(shop=make_shop(), status=SubOrder.Status.COMPLETED)
-    services.record_suborder_completed(suborder=suborder)
+    services.record_suborder_delivered(suborder=suborder)
     sale = LedgerEntry.objects.get(kind=Kind.SALE)
     response = admin_client.post(
         reverse("admin:ledger_ledgerentry_changelist"),
@@ -259,3 +259,28 @@ def test_deleting_selected_commission_rates_shows_on_the_product_page_at_once(
 
     assert not ShopCommission.objects.exists()
     assert "Rp 332.500 dari Rp 350.000" in _maker_share_shown(product)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduled_payout_run_is_made_by_the_worker(celery_worker, settings):
+    # given a maker with a balance above the minimum and one below
+    due = _requested_payout(1).shop  # an account, and a first payout already asked
+    LedgerEntry(shop=due, kind=Kind.ADJUSTMENT, amount=settings.PAYOUT_RUN_MINIMUM).save()
+    small = make_shop()
+    LedgerEntry(shop=small, kind=Kind.ADJUSTMENT, amount=settings.PAYOUT_RUN_MINIMUM - 1).save()
+    services.save_payout_account(
+        shop=small, bank_name="BNI", account_number="5566778899", account_holder="Ani"
+    )
+
+    # when beat sends the run's task
+    from ledger.tasks import create_payout_run_task
+
+    create_payout_run_task.delay()
+
+    # then the worker makes one run paying the maker due, and only them
+    run = wait_for(lambda: PayoutRun.objects.first())
+    assert list(run.payouts.values_list("shop", "amount")) == [
+        (due.pk, settings.PAYOUT_RUN_MINIMUM)
+    ]
+    assert services.available_balance_of(small) == settings.PAYOUT_RUN_MINIMUM - 1

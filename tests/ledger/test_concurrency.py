@@ -1,10 +1,13 @@
-"""Ten payout requests at once for the same balance, each on its own connection (PostgreSQL)."""
+"""Payout requests and runs at once for the same balance, each on its own connection (PostgreSQL)."""
+
+import csv
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from ledger import services
-from ledger.models import LedgerEntry, Payout
+from ledger import exports, services
+from ledger.models import LedgerEntry, Payout, PayoutRun
 from tests.concurrency import all_at_once, requires_row_locks
 from tests.factories import make_shop
 
@@ -44,3 +47,34 @@ def test_ten_requests_of_a_part_never_take_more_than_the_balance():
     assert all(isinstance(r, (Payout, ValidationError)) for r in results), results
     assert services.balance_of(shop) == 10_000
     assert sum(Payout.objects.filter(shop=shop).values_list("amount", flat=True)) == 90_000
+
+
+def test_a_run_and_a_request_at_once_pay_the_balance_once():
+    # given makers each with a balance, a run and their own requests racing for it
+    shops = [_shop_with_balance(347_500) for _ in range(3)]
+
+    def work(index: int):
+        if index % 4 == 0:
+            return services.create_payout_run(minimum=50_000)
+        return services.request_payout(shop=shops[index % 3], by=shops[index % 3].owner)
+
+    results = all_at_once(8, work)
+
+    # then each maker is paid exactly their balance, once, by the run or by one request
+    assert all(r is None or isinstance(r, (Payout, PayoutRun, ValidationError)) for r in results)
+    for shop in shops:
+        payouts = Payout.objects.filter(shop=shop)
+        assert payouts.count() == 1, results
+        assert payouts.get().amount == 347_500
+        assert services.available_balance_of(shop) == 0 == services.balance_of(shop)
+    # and every run's bank file sums to what the ledger took for it
+    for run in PayoutRun.objects.all():
+        rows = list(csv.reader(io.StringIO(_run_csv(run))))[1:]
+        ledger = LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYOUT, payout__run=run)
+        assert sum(int(row[3]) for row in rows) == -ledger.balance()
+
+
+def _run_csv(run) -> str:
+    buffer = io.StringIO()
+    exports.write_payout_run(csv.writer(buffer), run)
+    return buffer.getvalue()

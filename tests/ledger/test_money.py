@@ -36,7 +36,9 @@ def test_commission_is_rounded_half_up_to_whole_rupiah(amount, percent, commissi
     assert services.maker_share(amount, percent) == amount - commission
 
 
-def test_order_complete_commission_payout_refund_balances_exact(django_capture_on_commit_callbacks):
+def test_order_delivered_commission_payout_refund_balances_exact(
+    django_capture_on_commit_callbacks,
+):
     capture = django_capture_on_commit_callbacks
     # given a shop selling a Rp 350.000 kain, shipping Rp 15.000 within Kutai Timur
     product = make_product(price=350_000, stock=3)
@@ -45,24 +47,25 @@ def test_order_complete_commission_payout_refund_balances_exact(django_capture_o
     suborder = order.suborders.get()
     assert services.balance_of(shop) == 0
 
-    # when it is accepted, shipped and delivered, nothing is owed yet
+    # when it is accepted and shipped, nothing is owed yet
     suborder = move(
         suborder,
         (S.ACCEPTED, artisan, {}),
         (S.SHIPPED, artisan, {"courier": "JNE", "tracking_number": "JNE1"}),
-        (S.DELIVERED, buyer, {}),
         capture=capture,
     )
     assert services.balance_of(shop) == 0
 
-    # when it completes: sale + shipping, less 5% of the goods
-    move(suborder, (S.COMPLETED, None, {}), capture=capture)
+    # when the buyer confirms delivery: sale + shipping, less 5% of the goods, available at once
+    suborder = move(suborder, (S.DELIVERED, buyer, {}), capture=capture)
     entries = {e.kind: e.amount for e in LedgerEntry.objects.filter(suborder=suborder)}
     assert entries == {Kind.SALE: 350_000, Kind.COMMISSION: -17_500, Kind.SHIPPING: 15_000}
     assert services.balance_of(shop) == 347_500
+    assert services.available_balance_of(shop) == 347_500
 
-    # recording it again (a second signal, the sweep) changes nothing
-    assert services.record_suborder_completed(suborder=suborder) is False
+    # completing it, recording it again (a second signal, the sweep) changes nothing
+    move(suborder, (S.COMPLETED, None, {}), capture=capture)
+    assert services.record_suborder_delivered(suborder=suborder) is False
     assert services.record_missing_sales() == 0
     assert services.balance_of(shop) == 347_500
 
@@ -199,6 +202,10 @@ def test_the_database_refuses_to_change_or_delete_an_entry():
     entry.save()
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerEntry.objects.filter(pk=entry.pk).update(amount=2_000)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        LedgerEntry.objects.filter(pk=entry.pk).update(
+            available_at=entry.available_at.replace(year=2099)
+        )
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerEntry.objects.filter(pk=entry.pk).delete()
     assert LedgerEntry.objects.get().amount == 1_000
