@@ -46,12 +46,34 @@ class MoneyPipeline:
     paid_out: Stage
 
 
-def down_payments_waiting(shop: Shop) -> tuple[int, list[PipelineItem]]:
-    """Down payments paid by buyers, waiting for the maker to mark the work started.
-
-    Placeholder until down payments exist: nothing is waiting yet (total 0, no items).
-    """
-    return 0, []
+def down_payments_waiting(shop: Shop, percent: Decimal) -> Stage:
+    """Down payments paid by buyers, waiting for the maker to mark the work started: the maker's
+    share of each (less commission), which "Mulai dikerjakan" makes available at once."""
+    suborders = (
+        SubOrder.objects.filter(
+            shop=shop,
+            status__in=[SubOrder.Status.NEW, SubOrder.Status.ACCEPTED],
+            order__paid_at__isnull=False,
+            down_payment__gt=0,
+            work_started_at__isnull=True,
+        )
+        .select_related("order")
+        .order_by("order__paid_at", "pk")
+    )
+    stage = Stage()
+    for suborder in suborders:
+        amount = maker_share(suborder.down_payment, percent)
+        stage.items.append(
+            PipelineItem(
+                label=suborder.order.reference,
+                amount=amount,
+                when=suborder.order.paid_at,
+                suborder_id=suborder.pk,
+                status=suborder.get_status_display(),
+            )
+        )
+        stage.total += amount
+    return stage
 
 
 def _waiting_for_delivery(shop: Shop, percent: Decimal) -> Stage:
@@ -131,13 +153,12 @@ def money_pipeline(shop: Shop, *, percent: Decimal | None = None) -> MoneyPipeli
     """
     now = timezone.now()
     percent = commission_percent_for(shop) if percent is None else percent
-    down_total, down_items = down_payments_waiting(shop)
     totals = Payout.objects.filter(shop=shop).aggregate(
         requested=Sum("amount", filter=Q(status=Payout.Status.REQUESTED)),
         paid=Sum("amount", filter=Q(status=Payout.Status.PAID)),
     )
     return MoneyPipeline(
-        down_payments=Stage(total=down_total, items=down_items),
+        down_payments=down_payments_waiting(shop, percent),
         waiting_for_delivery=_waiting_for_delivery(shop, percent),
         held=_held(shop, now),
         available=available_balance_of(shop, at=now),

@@ -242,3 +242,18 @@ def test_product_cart_and_checkout_say_what_is_paid_now_and_later(client):
     assert 'data-testid="cart-down-payment"' in client.get("/pesanan/keranjang/").content.decode()
     checkout = client.get("/pesanan/checkout/").content.decode()
     assert 'data-testid="checkout-down-payment"' in checkout
+
+
+def test_the_finance_page_shows_the_down_payment_waiting_then_available(
+    client, django_capture_on_commit_callbacks
+):
+    order, suborder, shop = _paid_and_accepted(django_capture_on_commit_callbacks)
+    client.force_login(shop.owner)
+    page = client.get("/dasbor/keuangan/").content.decode()
+    waiting = page.split('data-testid="pipeline-down-payments-total">')[1].split("<")[0]
+    assert waiting == "Rp 475.000" and order.reference in page
+
+    _start(suborder, shop, django_capture_on_commit_callbacks)
+    page = client.get("/dasbor/keuangan/").content.decode()
+    assert page.split('data-testid="pipeline-down-payments-total">')[1].split("<")[0] == "Rp 0"
+    assert ledger.available_balance_of(shop) == DOWN_SHARE
