@@ -22,7 +22,7 @@ DOCKERFILE = (BASE_DIR / "Dockerfile").read_text()
 SETTINGS_SOURCE = (BASE_DIR / "marketplace/settings.py").read_text()
 ENV_EXAMPLE = (BASE_DIR / ".env.example").read_text()
 # Variables the compose file sets only for containers that are not our app (PostgreSQL, ports).
-COMPOSE_ONLY = {"POSTGRES_PASSWORD", "WEB_PORT"}
+COMPOSE_ONLY = {"POSTGRES_PASSWORD", "SITE_DOMAIN", "HTTP_PORT", "HTTPS_PORT"}
 
 
 def _blocks(text: str, indent: int) -> dict[str, str]:
