@@ -190,6 +190,8 @@ def _encode(image: Image.Image, image_format: str, icc_profile: bytes | None) ->
         options.update(optimize=True)
     else:
         options.update(quality=86, method=2)
+    # Pillow writes what `info` still holds (a JPEG's comment, a PNG's text chunks): clear it.
+    image.info = {}
     image.save(out, format=image_format, **options)
     return out.getvalue()
 

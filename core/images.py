@@ -62,6 +62,11 @@ def validate_and_reencode(
     return _encode(image)
 
 
+def encode(image: Image.Image) -> ContentFile:
+    """Draw pixels made here (e.g. a PDF's rendered page) into a clean JPEG or WebP."""
+    return _encode(image)
+
+
 def fit_within(content: ContentFile, *, max_side: int) -> ContentFile:
     """Shrink an image returned by `validate_and_reencode` so its longest side is `max_side`."""
     content.seek(0)
@@ -132,13 +137,19 @@ def _encode(image: Image.Image) -> ContentFile:
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info
     )
+    # Only the colour profile goes on: Pillow would carry the upload's comment segment (which
+    # can hold HTML) and other metadata into the new file from `info`.
+    profile = image.info.get("icc_profile")
+    clean = image.convert("RGBA" if has_alpha else "RGB")
+    clean.info = {}
+    extra = {"icc_profile": profile} if profile else {}
     output = BytesIO()
     if has_alpha:
-        image.convert("RGBA").save(output, format="WEBP", quality=WEBP_QUALITY, method=4)
+        clean.save(output, format="WEBP", quality=WEBP_QUALITY, method=4, **extra)
         extension = "webp"
     else:
-        image.convert("RGB").save(
-            output, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True
+        clean.save(
+            output, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, **extra
         )
         extension = "jpg"
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")

@@ -1,17 +1,14 @@
 """Forms for the cart, checkout, transfer proofs and the artisan's order actions."""
 
-import io
-import warnings
-from pathlib import Path
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
+from core.documents import is_pdf, render_pdf
+from core.images import validate_and_reencode
 from core.phone import normalize_indonesian_phone
 from core.widgets import NativeDateInput
 
@@ -174,43 +171,17 @@ class RefundAccountForm(forms.Form):
         return "".join(ch for ch in self.cleaned_data["account_number"] if ch.isdigit())
 
 
-def validate_proof(upload) -> SimpleUploadedFile:
-    """Accept a JPEG/PNG/WebP photo (re-encoded) or a PDF; refuse everything else."""
+def validate_proof(upload) -> ContentFile:
+    """A photo of the receipt, or a PDF drawn as an image of its pages; what is kept is always
+    an image made here (the one rule every upload follows, `core.images`)."""
     if upload.size > settings.ORDER_PROOF_MAX_BYTES:
         raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
     upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return SimpleUploadedFile(
-            f"{Path(upload.name).stem[:40] or 'proof'}.pdf", upload.read(), "application/pdf"
-        )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
-            if image.format not in {"JPEG", "PNG", "WEBP"}:
-                raise ValidationError(
-                    _("Upload a JPEG, PNG or WebP photo, or a PDF."), code="format"
-                )
-            if image.width * image.height > settings.ORDER_PROOF_MAX_PIXELS:
-                raise ValidationError(_("The image is too large."), code="too_many_pixels")
-            image.load()
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(_("The image is too large."), code="too_many_pixels") from None
-    except Exception:
-        raise ValidationError(
-            _("Upload a JPEG, PNG or WebP photo, or a PDF."), code="format"
-        ) from None
-    # Re-encode: what is stored is pixels we wrote, never the uploaded bytes.
-    if image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    output = io.BytesIO()
-    image.save(output, format="JPEG", quality=85)
-    return SimpleUploadedFile(
-        f"{Path(upload.name).stem[:40] or 'proof'}.jpg", output.getvalue(), "image/jpeg"
+    if is_pdf(upload.read(5)):
+        upload.seek(0)
+        return render_pdf(upload.read())
+    return validate_and_reencode(
+        upload, max_bytes=settings.ORDER_PROOF_MAX_BYTES, max_pixels=settings.ORDER_PROOF_MAX_PIXELS
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from artisans.models import Shop
 from catalog.models import Product, ProductOption
+from core.ratelimit import allow
 
 from . import lifecycle, placement
 from .cart import get_cart
@@ -27,6 +28,9 @@ from .how_to_pay import cooperative_bank_account
 from .models import MidtransRefund, Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from .notices import buyer_order_url, order_id_from_token
 from .payments.transfer import submit_transfer_proof
+
+# Each upload is up to 10 MB of anyone's (a guest order's link is enough): a few per hour suffice.
+PROOF_UPLOADS_PER_HOUR = 10
 
 GUEST_ORDERS_KEY = "guest_orders"
 
@@ -272,7 +276,11 @@ def transfer_proof(request, payment_id: int):
     except FileNotFoundError:
         raise Http404 from None
     # FileResponse names the type from the extension (proofs are re-encoded to .jpg or .pdf).
-    response = FileResponse(proof, filename=f"{payment.order.reference}-transfer.{extension}")
+    # A download, never shown inline: a browser does not render anything from it as a page.
+    response = FileResponse(
+        proof, as_attachment=True, filename=f"{payment.order.reference}-transfer.{extension}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -280,6 +288,9 @@ def transfer_proof(request, payment_id: int):
 @require_POST
 def upload_proof(request, reference: str | None = None, token: str | None = None):
     order = _order_for(request, reference=reference, token=token)
+    if not allow(f"transfer-proof-{order.pk}", limit=PROOF_UPLOADS_PER_HOUR, seconds=3600):
+        messages.error(request, _("Too many uploads for this order. Please try again later."))
+        return redirect(_base_url(order, token))
     form = TransferProofForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -36,10 +36,15 @@ def submit_transfer_proof(*, order: Order, proof) -> Payment:
         )
         if not due:
             raise ValidationError(_("This order is not waiting for a payment."), code="not_due")
+        # One proof per payment: a new one replaces the old, whose file goes.
+        previous = payment.proof.name
         payment.proof.save(proof.name, proof, save=False)
         payment.proof_uploaded_at = timezone.now()
         payment.status = Payment.Status.PROOF_SUBMITTED
         payment.save(update_fields=["proof", "proof_uploaded_at", "status", "updated_at"])
+        if previous and previous != payment.proof.name:
+            storage = payment.proof.storage
+            transaction.on_commit(lambda: storage.delete(previous))
     return payment
 
 

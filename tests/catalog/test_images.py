@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import ExifTags, Image
 
@@ -147,3 +148,15 @@ def test_demo_photos_go_through_the_pipeline_and_have_thumbnails():
         assert picture.alt_text
         assert default_storage.exists(picture.thumbnails["320"])
     assert ProductImage.objects.filter(is_primary=True).count() == len(pictures) // 2
+
+
+def test_a_jpeg_comment_is_not_kept_in_the_product_photo():
+    # A JPEG's comment segment can hold HTML; the comment said "comments are dropped" but Pillow
+    # carried it over from the upload's info.
+    upload = io.BytesIO()
+    Image.new("RGB", (800, 600), "#5b2c12").save(
+        upload, format="JPEG", comment=b"<script>x</script>"
+    )
+    processed = images.process_image(SimpleUploadedFile("kain.jpg", upload.getvalue()))
+    assert b"<script>" not in processed.content
+    assert "comment" not in Image.open(io.BytesIO(processed.content)).info
