@@ -403,6 +403,17 @@ COOPERATIVE_WHATSAPP = env("COOPERATIVE_WHATSAPP", "+6281200000000")
 # Structured logs: one line per request (core.middleware) and per Celery task (core.logging),
 # plain text for people or JSON for log collectors (LOG_FORMAT=json).
 LOG_FORMAT = env("LOG_FORMAT", "plain")
+# Optional error tracking (core/error_tracking.py): no personal data, tagged with the request id.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from core.error_tracking import init_error_tracking
+
+    init_error_tracking(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=env("SENTRY_RELEASE"),
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

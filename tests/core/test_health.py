@@ -24,3 +24,16 @@ def test_healthz_names_the_broker_when_redis_is_unreachable(client, settings):
     body = response.json()
     assert body["failed"] == ["broker"]
     assert body["checks"]["database"] == "ok"
+
+
+def test_healthz_tells_anonymous_callers_what_failed_but_never_the_error_text(client, admin_client):
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        anonymous = client.get("/healthz")
+        staff = admin_client.get("/healthz")
+    finally:
+        celery_app.conf.broker_url = original
+    assert anonymous.json()["checks"] == {"database": "ok", "broker": "error"}
+    assert "127.0.0.1" not in anonymous.content.decode()
+    assert "Error" in staff.json()["checks"]["broker"]  # staff see the detail
