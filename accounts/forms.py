@@ -1,5 +1,6 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from core.phone import normalize_indonesian_phone
@@ -19,6 +20,13 @@ class SignupForm(AllauthSignupForm):
     def clean_phone(self) -> str:
         phone = self.cleaned_data.get("phone", "")
         return normalize_indonesian_phone(phone) if phone else ""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # A known address gets an email instead of an account; hash the password all the
+            # same, so the answer takes as long as a new account's and tells nothing.
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)
 
     def save(self, request):
         user = super().save(request)
