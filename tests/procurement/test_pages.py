@@ -101,3 +101,34 @@ def test_a_maker_sees_only_their_own_offer(client):
     # and the institution never sees a maker's price
     client.force_login(officer)
     assert "287.654" not in client.get(f"/en/instansi/permintaan/{request.pk}/").content.decode()
+
+
+def test_the_cooperative_saves_the_proposed_split_or_is_told_what_is_wrong(admin_client):
+    from procurement.models import Allocation
+    from tests.procurement.test_requests import _offers
+
+    institution, officer = _institution()
+    request = _request(institution, officer)
+    services.set_sizes(request=request, counts=SIZES)
+    services.submit_request(request=request, by=officer)
+    first, second, third = _offers(request, [50, 50, 40])
+    url = f"/admin/procurement/procurementrequest/{request.pk}/pembagian/"
+
+    page = admin_client.get(url).content.decode()
+    assert page.count('data-testid="allocation-row"') == 3
+    assert 'data-testid="allocation-total">120<' in page  # the proposal fills the request
+
+    # the proposal as shown, saved
+    values = {}
+    for offer in (first, second, third):
+        for size in SIZES:
+            marker = f'name="q-{offer.pk}-{size}" value="'
+            values[f"q-{offer.pk}-{size}"] = page.split(marker)[1].split('"')[0]
+    admin_client.post(url, values)
+    assert sum(row.quantity for row in Allocation.objects.all()) == 120
+
+    # a split short of the request is refused with the reason
+    short = {**values, f"q-{first.pk}-M": "0"}
+    response = admin_client.post(url, short, follow=True)
+    assert "requested" in response.content.decode() or "diminta" in response.content.decode()
+    assert sum(row.quantity for row in Allocation.objects.all()) == 120
