@@ -4,6 +4,7 @@ import io
 import re
 import time
 
+import pypdfium2 as pdfium
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -139,7 +140,7 @@ def test_guest_checkout_by_transfer_then_follow_and_upload_proof(client):
     assert payment.proof.name.endswith(".jpg")  # re-encoded
 
 
-def test_proof_accepts_pdf_and_refuses_other_files(client, address):
+def test_proof_accepts_a_real_pdf_as_an_image_and_refuses_other_files(client, address):
     order = placement.place_order(
         buyer=None,
         email="tamu@example.com",
@@ -150,12 +151,22 @@ def test_proof_accepts_pdf_and_refuses_other_files(client, address):
     url = reverse("orders:track-proof", args=[tracking_token(order)])
     gif = io.BytesIO()
     Image.new("RGB", (10, 10)).save(gif, format="GIF")
-    for name, content in [("x.gif", gif.getvalue()), ("x.html", b"<script>alert(1)</script>")]:
+    fake_pdf = b"%PDF-1.4\n<script>alert(1)</script>"  # only its first bytes look like a PDF
+    for name, content in [
+        ("x.gif", gif.getvalue()),
+        ("x.html", b"<script>alert(1)</script>"),
+        ("bukti.pdf", fake_pdf),
+    ]:
         response = client.post(url, {"proof": SimpleUploadedFile(name, content)})
         assert response.status_code == 200 and response.context["proof_form"].errors
-    response = client.post(url, {"proof": SimpleUploadedFile("bukti.pdf", b"%PDF-1.4\n...")})
+    # a real PDF is taken, and kept as an image of its page (never the PDF's bytes)
+    document = pdfium.PdfDocument.new()
+    document.new_page(300, 420)
+    pdf = io.BytesIO()
+    document.save(pdf)
+    response = client.post(url, {"proof": SimpleUploadedFile("bukti.pdf", pdf.getvalue())})
     assert response.status_code == 302
-    assert order.payments.get().proof.name.endswith(".pdf")
+    assert order.payments.get().proof.name.endswith(".jpg")
 
 
 def test_signed_in_checkout_saves_the_address_and_lists_the_order(client):
