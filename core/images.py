@@ -1,7 +1,9 @@
 """Checking uploaded photos by their content, and re-encoding them before anything is stored.
 
-Every image a person uploads (shop photos and banners, product photos) goes through
-`validate_and_reencode`. It trusts nothing the browser says (name, content type): it opens the
+The one upload pipeline: every image a person uploads (product photos, shop photos and banners,
+review photos, progress photos, transfer proofs) is checked by `open_checked`, and most are
+re-encoded by `validate_and_reencode` (product photos keep their format and get thumbnails in
+`catalog.images`, from the same checked image). It trusts nothing the browser says (name, content type): it opens the
 bytes with Pillow, allows only JPEG, PNG and WebP, refuses decompression bombs, truncated files
 and files with data hidden after the image, then draws the pixels into a fresh file. The new file
 carries no EXIF (so no GPS position of a maker's home), has its orientation applied, and is a
@@ -9,8 +11,10 @@ JPEG (or a WebP when the picture has transparency). It never writes to storage: 
 the returned `ContentFile` through a model field, so S3 works unchanged.
 """
 
+import struct
 import uuid
 import warnings
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
@@ -25,8 +29,54 @@ ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 JPEG_QUALITY = 85
 WEBP_QUALITY = 85
 
+# Pillow's own guard warns at MAX_IMAGE_PIXELS and only fails at twice that; lower it for the
+# whole process, and open_checked() also turns the warning into an error.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
 # Bytes allowed after an image's end marker: some cameras pad files with zeros.
 _PADDING = b"\x00\r\n\t "
+
+
+@dataclass(frozen=True)
+class CheckedImage:
+    """An upload that passed every check: decoded, turned upright, with its original format
+    and colour profile (the only metadata worth keeping)."""
+
+    image: Image.Image
+    format: str
+    icc_profile: bytes | None
+    original_mode: str
+
+
+def read_upload(uploaded_file, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The upload's bytes, refused before reading when it is declared too large."""
+    return _read_limited(uploaded_file, max_bytes)
+
+
+def open_checked(data: bytes, *, max_pixels: int = MAX_PIXELS) -> CheckedImage:
+    """Check an image's bytes by their content; raise ValidationError with a message the
+    uploader can act on (codes in brackets): not a JPEG, PNG or WebP by content, e.g. a GIF, an
+    SVG or a text file named .jpg [invalid_type]; more than `max_pixels` pixels
+    [too_many_pixels]; cut off [truncated]; anything before or after the image, i.e. a file
+    that is also something else (JPEG + ZIP or HTML) [polyglot]."""
+    image = _open(data, max_pixels)
+    image_format = image.format
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+            icc_profile = image.info.get("icc_profile")
+            original_mode = image.mode
+            upright = ImageOps.exif_transpose(image)
+    except Image.DecompressionBombError as error:
+        raise _too_many_pixels(max_pixels) from error
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as error:
+        raise _damaged() from error
+    # Only after a full decode: a cut-off file is "damaged", not "more than a photo".
+    _refuse_trailing_data(data, image_format)
+    return CheckedImage(
+        image=upright, format=image_format, icc_profile=icc_profile, original_mode=original_mode
+    )
 
 
 def validate_and_reencode(
@@ -34,32 +84,13 @@ def validate_and_reencode(
 ) -> ContentFile:
     """Return a clean re-encoded copy of an uploaded JPEG/PNG/WebP, or raise ValidationError.
 
-    `uploaded_file` is any file object (Django's UploadedFile, an open file, a ContentFile).
-    Rejections, each with a message the uploader can act on (codes in brackets): larger than
-    `max_bytes` [too_large]; not a JPEG, PNG or WebP by content, e.g. a GIF, an SVG or a text
-    file named .jpg [invalid_type]; more than `max_pixels` pixels [too_many_pixels]; cut off
-    [truncated]; extra data after the image, i.e. a file that is also something else
-    [polyglot]. The returned file is named `<random>.jpg` (or `.webp`), has no EXIF, and has
-    its EXIF orientation applied to the pixels.
+    `uploaded_file` is any file object (Django's UploadedFile, an open file, a ContentFile);
+    larger than `max_bytes` is refused [too_large], then `open_checked` decides. The returned
+    file is named `<random>.jpg` (or `.webp`), has no EXIF, and has its EXIF orientation
+    applied to the pixels.
     """
-    data = _read_limited(uploaded_file, max_bytes)
-    image = _open(data, max_pixels)
-    image_format = image.format
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image.load()
-            image = ImageOps.exif_transpose(image)
-    except Image.DecompressionBombError as error:
-        raise _too_many_pixels(max_pixels) from error
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(
-            _("This image file is damaged or incomplete. Please upload it again."),
-            code="truncated",
-        ) from error
-    # Only after a full decode: a cut-off file is "damaged", not "more than a photo".
-    _refuse_trailing_data(data, image_format)
-    return _encode(image)
+    checked = open_checked(read_upload(uploaded_file, max_bytes=max_bytes), max_pixels=max_pixels)
+    return _encode(checked.image)
 
 
 def encode(image: Image.Image) -> ContentFile:
@@ -111,19 +142,77 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     return image
 
 
+def _jpeg_end(data: bytes) -> int | None:
+    """Offset just past the End Of Image marker, walking the JPEG's segments (a marker glued on
+    after other data does not count)."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    position = 2
+    length = len(data)
+    while position + 2 <= length:
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:
+            return position + 2
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            position += 2
+            continue
+        if position + 4 > length:
+            return None
+        (segment_length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        position += 2 + segment_length
+        if marker == 0xDA:
+            # Entropy-coded data follows the scan header: jump to the next real marker
+            # (0xFF00 is a stuffed byte and 0xFFD0-D7 are restart markers inside the scan).
+            while True:
+                position = data.find(b"\xff", position)
+                if position < 0 or position + 1 >= length:
+                    return None
+                following = data[position + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    position += 2
+                    continue
+                break
+    return None
+
+
+def _png_end(data: bytes) -> int | None:
+    """Offset just past the IEND chunk, walking the chunks."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None
+    position = 8
+    while position + 12 <= len(data):
+        (chunk_length,) = struct.unpack(">I", data[position : position + 4])
+        chunk_type = data[position + 4 : position + 8]
+        position += 12 + chunk_length
+        if chunk_type == b"IEND":
+            return position
+    return None
+
+
+def _webp_end(data: bytes) -> int | None:
+    """Offset just past the RIFF container, as its header declares."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        return None
+    (riff_size,) = struct.unpack("<I", data[4:8])
+    return 8 + riff_size + (riff_size & 1)
+
+
+_END_FINDERS = {"JPEG": _jpeg_end, "MPO": _jpeg_end, "PNG": _png_end, "WEBP": _webp_end}
+
+
 def _refuse_trailing_data(data: bytes, image_format: str | None) -> None:
     """Refuse files that go on after the image ends: a polyglot (e.g. JPEG + ZIP or HTML)."""
-    body = data.rstrip(_PADDING)
-    if image_format in ("JPEG", "MPO"):
-        ends_cleanly = body.endswith(b"\xff\xd9")
-    elif image_format == "PNG":
-        ends_cleanly = body.endswith(b"IEND\xaeB`\x82")
-    elif image_format == "WEBP":
-        riff_size = int.from_bytes(data[4:8], "little")
-        ends_cleanly = riff_size + 8 + (riff_size % 2) >= len(body)
-    else:
-        ends_cleanly = False
-    if not ends_cleanly:
+    finder = _END_FINDERS.get(image_format or "")
+    end = finder(data) if finder else None
+    if end is None or end > len(data):
+        raise _damaged()
+    # A few cameras pad files with zero bytes or whitespace; that is harmless. Anything else is not.
+    if data[end:].strip(_PADDING):
         raise ValidationError(
             _(
                 "This file contains more than a photo (extra data after the image), "
@@ -131,6 +220,12 @@ def _refuse_trailing_data(data: bytes, image_format: str | None) -> None:
             ),
             code="polyglot",
         )
+
+
+def _damaged() -> ValidationError:
+    return ValidationError(
+        _("This image file is damaged or incomplete. Please upload it again."), code="truncated"
+    )
 
 
 def _encode(image: Image.Image) -> ContentFile:

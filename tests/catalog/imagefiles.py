@@ -99,11 +99,16 @@ def upload(name: str, data: bytes, content_type: str = "image/jpeg") -> SimpleUp
 # name, bytes maker, content type the browser would claim, English words the message must hold
 BAD_FILES = [
     ("bomb.png", bomb_png_bytes, "image/png", "megapixels"),
-    ("notes.jpg", lambda: b"This is a text file, not a photo.\n" * 20, "image/jpeg", "not a photo"),
+    (
+        "notes.jpg",
+        lambda: b"This is a text file, not a photo.\n" * 20,
+        "image/jpeg",
+        "JPEG, PNG or WebP",
+    ),
     ("broken.jpg", truncated_jpeg_bytes, "image/jpeg", "damaged or incomplete"),
-    ("logo.svg", svg_bytes, "image/svg+xml", "not a photo"),
-    ("moving.gif", gif_bytes, "image/gif", "not a photo"),
-    ("huge.png", eleven_megabyte_png_bytes, "image/png", "too big"),
+    ("logo.svg", svg_bytes, "image/svg+xml", "JPEG, PNG or WebP"),
+    ("moving.gif", gif_bytes, "image/gif", "JPEG, PNG or WebP"),
+    ("huge.png", eleven_megabyte_png_bytes, "image/png", "may be at most"),
     ("polyglot.jpg", zip_polyglot_jpeg_bytes, "image/jpeg", "more than a photo"),
 ]
 

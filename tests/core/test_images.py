@@ -164,3 +164,14 @@ def test_messages_are_translatable_strings():
     error = _rejection(b"not an image", "x.jpg")
     with translation.override("id"):
         assert error.messages[0]  # rendered lazily in the active language
+
+
+def test_html_glued_after_a_jpeg_is_refused_even_when_it_ends_like_a_jpeg():
+    # The end of the image is found by walking the JPEG's segments, not by its last two bytes:
+    # a page of HTML followed by a stray end marker is still more than a photo.
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), "#7a3b12").save(photo, format="JPEG")
+    error = _rejection(
+        photo.getvalue() + b"<html><script>alert(1)</script></html>\xff\xd9", "x.jpg"
+    )
+    assert error.code == "polyglot"

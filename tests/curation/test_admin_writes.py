@@ -306,7 +306,7 @@ def test_a_refused_photo_in_the_admin_is_named_on_the_form_and_nothing_is_stored
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert "not a photo" in response.content.decode()
+    assert "This file is not one of those" in response.content.decode()
     assert product.images.count() == 1
     assert stored_files(media_root) == before
     product.refresh_from_db()

@@ -414,7 +414,7 @@ def test_form_upload_without_javascript_keeps_good_photos_and_explains_bad_ones(
         follow=True,
     )
     assert response.status_code == 200
-    assert "logo.svg: This file is not a photo we can use." in response.text
+    assert "logo.svg: Upload a photo in JPEG, PNG or WebP format." in response.text
     assert "Photos added: 1." in response.text
     image = ProductImage.objects.get()
     assert (image.width, image.height) == (200, 400)
