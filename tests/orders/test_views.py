@@ -12,7 +12,7 @@ from PIL import Image
 
 from notifications.models import Notification
 from orders import placement, routing
-from orders.models import Address, Order, Payment, PaymentMethod
+from orders.models import Address, Order, Payment, PaymentMethod, SubOrder
 from orders.notices import tracking_token
 from orders.payments.common import mark_order_paid
 from tests.factories import ADDRESS, PASSWORD, make_product, make_shop, make_user
@@ -371,3 +371,13 @@ def test_a_guest_tracking_link_stops_working_after_half_a_year(client, monkeypat
     assert client.get(old_link).status_code == 404
     fresh_link = reverse("orders:track", args=[tracking_token(order)])
     assert client.get(fresh_link).status_code == 200
+
+
+def test_the_makers_acceptance_and_the_buyers_receipt_read_differently_in_indonesian():
+    # "Diterima penjual" and "Diterima" read alike to a buyer following an order.
+    from django.utils import translation
+
+    with translation.override("id"):
+        accepted = str(SubOrder.Status.ACCEPTED.label)
+        delivered = str(SubOrder.Status.DELIVERED.label)
+    assert accepted == "Diterima pembatik" and delivered == "Sampai di pembeli"
