@@ -1,6 +1,5 @@
 """The maker's pieces: register finished stock, and print hang tags with each piece's QR code."""
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
+from core.qr import qr_svg
 from orders.models import Piece
 from orders.provenance import MAX_PIECES_AT_ONCE, piece_url, register_pieces
 
@@ -58,12 +58,8 @@ def piece_tags(request, shop):
     pieces = Piece.objects.filter(shop=shop)
     codes = [code for code in request.GET.getlist("code") if code]
     pieces = pieces.filter(code__in=codes) if codes else pieces[:TAGS_PER_SHEET]
-    tags = [
-        {
-            "piece": piece,
-            "url": piece_url(piece),
-            "qr": segno.make(piece_url(piece), error="m").svg_inline(scale=3, border=1),
-        }
-        for piece in pieces
-    ]
+    tags = []
+    for piece in pieces:
+        url = piece_url(piece)
+        tags.append({"piece": piece, "url": url, "qr": qr_svg(url, scale=3)})
     return render(request, "dashboard/piece_tags.html", {"shop": shop, "tags": tags})

@@ -12,6 +12,7 @@ from core.images import validate_and_reencode
 from core.phone import normalize_indonesian_phone
 from core.widgets import NativeDateInput
 
+from . import capacity
 from .models import (
     Address,
     AddressFields,
@@ -216,8 +217,6 @@ class AcceptForm(forms.Form):
     def proposing(cls, suborder) -> "AcceptForm":
         """The form with the ready date the shop's queue gives (the product page showed the
         same), which the maker may change."""
-        from . import capacity
-
         if suborder.status != SubOrder.Status.NEW:
             return cls()
         return cls(initial={"ready_by": capacity.proposed_ready_date(suborder=suborder)})

@@ -171,12 +171,12 @@ def _give_back(move: Move, *, may_keep_down_payment: bool) -> None:
         return
     kept = 0
     if may_keep_down_payment and suborder.work_started_at is not None:
-        late_since = (
+        is_late_past_margin = (
             suborder.ready_by
             and (timezone.localdate() - suborder.ready_by).days
             > settings.ORDER_DOWN_PAYMENT_LATE_MARGIN_DAYS
         )
-        if not late_since:
+        if not is_late_past_margin:
             kept = suborder.down_payment
     amount = paid_for(suborder) - kept
     move.set(is_down_payment_kept=kept > 0)

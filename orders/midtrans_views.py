@@ -3,7 +3,6 @@
 import json
 import logging
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.qr import qr_svg
 
 from .forms import RefundAccountForm
 from .models import MidtransChannel, MidtransCharge, MidtransRefund, Order, PaymentMethod
@@ -91,9 +92,7 @@ def _qr_svg(charge: MidtransCharge | None) -> str:
     """The QR code drawn here from Midtrans' `qr_string`, as inline SVG (no outside image)."""
     if charge is None or not charge.qr_string:
         return ""
-    return segno.make(charge.qr_string, error="m").svg_inline(
-        scale=6, border=2, title=_("QR code to pay")
-    )
+    return qr_svg(charge.qr_string, scale=6, title=_("QR code to pay"))
 
 
 @never_cache
