@@ -60,8 +60,10 @@ def shop_detail(request, slug: str):
     query.per_page = PRODUCTS_PER_PAGE
 
     def shop_page():
-        found, is_fuzzy = matching_products(products.filter(shop=shop), query)
-        if is_fuzzy:  # a shop's own search shows what it has, not other words' matches
+        result = matching_products(products.filter(shop=shop), query)
+        found = result.products
+        # A shop's own search shows what it has for the words typed, not other words' matches.
+        if result.is_fuzzy or result.is_corrected:
             found = found.none()
         return browse_page(found, query, request.GET.get("page"), depth=list_depth(query))
 
