@@ -176,3 +176,14 @@ def test_a_typo_page_costs_at_most_two_queries_more_than_the_right_words(client,
     typo = queries("/batik/?q=pakku&per_page=48")
     assert typo <= right + 2
     assert queries("/batik/?q=pakku&per_page=48") <= right
+
+
+def test_a_shop_search_with_a_typo_links_to_the_shops_own_right_words(client, demo_catalog):
+    """A shop shows only what its typed words find, and offers the corrected words."""
+    shop = next(p.shop for p in demo_catalog if p.shop.name == "Batik Paku Sangatta")
+    response = client.get(f"/toko/{shop.slug}/?q=pakku")
+    assert titles(response) == set()
+    assert suggestion(response) == ("paku", "?q=paku#shop-products")
+    linked = client.get(f"/toko/{shop.slug}/?q=paku")
+    assert titles(linked) == _titles_of(p for p in demo_catalog if p.shop == shop)
+    assert suggestion(linked) is None
