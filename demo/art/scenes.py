@@ -131,7 +131,7 @@ def uniforms(motifs: Sequence[str], *, width: int = 1200, height: int = 600) -> 
 def banner(
     motif: str, *, palette: Palette, seed: int = 0, width: int = 1500, height: int = 500
 ) -> Image.Image:
-    """A shop's banner: its motif's cloth spread wide, a kemeja of it laid on the right."""
+    """A shop's banner: its motif's cloth spread wide, a folded kain and a kemeja on the right."""
     cloth = draw_batik(
         motif, width=width, height=height, palette=palette, seed=seed, cell=height // 3
     )
@@ -142,17 +142,15 @@ def banner(
         ImageFilter.GaussianBlur(height / 6)
     )
     picture = ImageChops.multiply(cloth, Image.merge("RGB", (light, light, light))).convert("RGBA")
-    side = round(height * 1.02)
-    contrast = (
-        PALETTES[(PALETTES.index(palette) + 3) % len(PALETTES)] if palette in PALETTES else palette
-    )
-    picture.alpha_composite(
-        GARMENTS["kain"](motif, size=side, palette=contrast, seed=seed + 1),
-        dest=(width - side * 2 + side // 4, 0),
-    )
-    picture.alpha_composite(
-        GARMENTS["kemeja"](motif, size=side, palette=palette, seed=seed), dest=(width - side, 0)
-    )
+    # Kept to the middle band: pages crop a wide banner's top and bottom on large screens.
+    side = round(height * 0.84)
+    top = (height - side) // 2
+    # The garments in other colourways of the motif, so they stand out from the cloth behind.
+    index = PALETTES.index(palette) if palette in PALETTES else 0
+    kain = GARMENTS["kain"](motif, size=side, palette=PALETTES[(index + 3) % 6], seed=seed + 1)
+    picture.alpha_composite(kain, dest=(width - round(side * 1.85), top + side // 10))
+    kemeja = GARMENTS["kemeja"](motif, size=side, palette=PALETTES[(index + 1) % 6], seed=seed)
+    picture.alpha_composite(kemeja, dest=(width - round(side * 1.05), top))
     return picture.convert("RGB")
 
 
