@@ -68,7 +68,7 @@ def shop_pictures(*, shop: Shop, motifs: Iterable[str], index: int) -> None:
 def motif_pictures() -> None:
     """Each motif's stamp for its card on the home page."""
     for index, motif in enumerate(Motif.objects.filter(image="")):
-        picture = scenes.avatar(motif.slug, palette=PALETTES[index % len(PALETTES)], size=320)
+        picture = scenes.motif_picture(motif.slug, palette=PALETTES[index % len(PALETTES)])
         motif.image = _upload(picture, name=motif.slug, max_side=PHOTO_MAX_SIDE)
         save_taxon(taxon=motif)
 
