@@ -72,3 +72,17 @@ class Village(Region):
     class Meta(Region.Meta):
         verbose_name = _("kelurahan / desa")
         verbose_name_plural = _("kelurahan / desa")
+
+
+# A code's depth says what lies inside it: "" → provinces, "64" → kabupaten/kota, and so on.
+_INSIDE_BY_DEPTH = {0: Province, 1: Regency, 2: District, 3: Village}
+
+
+def regions_inside(code: str) -> models.QuerySet | None:
+    """The regions directly inside `code` ("" for the provinces), by name; None below villages."""
+    depth = len(code.split(".")) if code else 0
+    model = _INSIDE_BY_DEPTH.get(depth)
+    if model is None:
+        return None
+    regions = model.objects.all() if depth == 0 else model.objects.in_parent(code)
+    return regions.order_by("name")
