@@ -291,3 +291,15 @@ def test_an_address_saved_before_the_codes_still_orders_with_its_zone(client, tw
     assert response.status_code == 302
     assert (order.kabupaten, order.regency_code) == ("Kutai Timur", "")
     assert (order.shipping_zone, order.shipping_total) == ("local", 25_000)
+
+
+def test_the_checkout_asks_as_many_queries_for_four_makers_as_for_two(
+    client, two_shops, django_assert_num_queries
+):
+    # the cart's lines, the provinces, Kalimantan Timur's kabupaten, Kutai Timur's kecamatan
+    with django_assert_num_queries(4):
+        assert client.get(CHECKOUT).status_code == 200
+    for _ in range(2):
+        _add(client, make_product())
+    with django_assert_num_queries(4):
+        assert client.get(CHECKOUT).status_code == 200
