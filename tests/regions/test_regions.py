@@ -1,6 +1,7 @@
 """The official regions: in every database from the vendored data, refreshed by a command."""
 
 import io
+import json
 import tarfile
 
 import pytest
@@ -23,12 +24,15 @@ def test_every_database_starts_with_the_official_codes():
     assert Village.objects.filter(code__startswith="31.").exists()
 
 
-def _package(files: dict[str, str]) -> bytes:
+def _package(files: dict[str, str], version: str) -> bytes:
+    """An npm package tarball of idn-area-data with these data files."""
+    files = {f"data/{name}": text for name, text in files.items()}
+    files["package.json"] = json.dumps({"name": "idn-area-data", "version": version})
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         for name, text in files.items():
             data = text.encode()
-            info = tarfile.TarInfo(f"package/data/{name}")
+            info = tarfile.TarInfo(f"package/{name}")
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
@@ -45,7 +49,8 @@ def test_the_command_vendors_a_new_release_and_brings_the_tables_to_it(tmp_path)
                 "districts.csv": "code,regency_code,name\n64.08.04,64.08,Sangatta Utara\n",
                 "villages.csv": "code,district_code,name\n64.08.04.1001,64.08.04,Desa   Baru\n",
                 "LICENSE.md": "ODbL\n",
-            }
+            },
+            version="9.9.9",
         )
     )
     data_dir = tmp_path / "data"
@@ -55,6 +60,7 @@ def test_the_command_vendors_a_new_release_and_brings_the_tables_to_it(tmp_path)
     call_command("load_regions", tarball=str(tarball), data_dir=data_dir, stdout=out)
 
     assert (data_dir / "villages.csv.gz").exists()
+    assert (data_dir / "VERSION").read_text() == "idn-area-data 9.9.9\n"
     assert (data_dir / "provinces.csv").read_text() == "code,name\n64,Kalimantan Timur\n"
     assert list(Village.objects.values_list("code", "name")) == [("64.08.04.1001", "Desa Baru")]
     assert list(Province.objects.values_list("code", flat=True)) == ["64"]
@@ -77,3 +83,15 @@ def test_the_regions_inside_a_region_as_json(client):
     assert districts["64.08.14"] == "Rantau Pulung"
     assert client.get("/wilayah/99.99/").json()["children"] == []
     assert client.get("/wilayah/64.08.04.1001/").status_code == 404
+
+
+def test_the_admin_reads_the_regions_but_does_not_edit_them(client):
+    from tests.factories import make_user
+
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    listing = client.get("/en/admin/regions/village/?q=Swarga+Bara")
+    assert listing.status_code == 200
+    assert "64.08.04.2012" in listing.content.decode()
+    page = client.get("/en/admin/regions/regency/64.08/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()

@@ -2,6 +2,7 @@
 
 import gzip
 import io
+import json
 import shutil
 import subprocess
 import tarfile
@@ -81,3 +82,6 @@ class Command(BaseCommand):
             (data_dir / filename).write_bytes(content)
         if "LICENSE.md" in files:
             (data_dir / "LICENSE.md").write_bytes(files["LICENSE.md"])
+        with tarfile.open(tarball) as archive:
+            package = json.load(archive.extractfile("package/package.json"))
+        (data_dir / "VERSION").write_text(f"{package['name']} {package['version']}\n")
