@@ -57,9 +57,16 @@ class ZoneSelect(forms.Select):
         return option
 
 
-def region_select(autocomplete: str, level: str) -> forms.Select:
-    # data-region: the next select fills in place when this one changes (static/js/checkout.js).
-    return forms.Select(attrs={"autocomplete": autocomplete, "data-region": level})
+def region_field(label, *, autocomplete: str, level: str) -> forms.ChoiceField:
+    """A select of regions; its choices are set by the form from the region chosen above it."""
+    return forms.ChoiceField(
+        label=label,
+        # data-region: the next select fills in place when this one changes (checkout.js).
+        widget=forms.Select(attrs={"autocomplete": autocomplete, "data-region": level}),
+        error_messages={
+            "invalid_choice": _("Choose from the list: it follows the region chosen above it.")
+        },
+    )
 
 
 class AddressForm(forms.Form):
@@ -76,18 +83,10 @@ class AddressForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    province = forms.ChoiceField(
-        label=_("Province"), widget=region_select("address-level1", "province")
-    )
-    regency = forms.ChoiceField(
-        label=_("Kabupaten / kota"), widget=region_select("address-level2", "regency")
-    )
-    district = forms.ChoiceField(
-        label=_("Kecamatan"), widget=region_select("address-level3", "district")
-    )
-    village = forms.ChoiceField(
-        label=_("Kelurahan / desa"), widget=region_select("address-level4", "village")
-    )
+    province = region_field(_("Province"), autocomplete="address-level1", level="province")
+    regency = region_field(_("Kabupaten / kota"), autocomplete="address-level2", level="regency")
+    district = region_field(_("Kecamatan"), autocomplete="address-level3", level="district")
+    village = region_field(_("Kelurahan / desa"), autocomplete="address-level4", level="village")
     street = forms.CharField(
         label=_("Street and house number"),
         max_length=255,

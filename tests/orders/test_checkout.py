@@ -224,7 +224,9 @@ def test_a_kabupaten_from_another_province_is_refused(client, two_shops):
         },
     )
     assert response.status_code == 200
-    assert "regency" in response.context["address_form"].errors
+    assert response.context["address_form"].errors["regency"] == [
+        "Choose from the list: it follows the region chosen above it."
+    ]
     assert Order.objects.count() == 0
 
 
