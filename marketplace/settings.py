@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "procurement",
     "dashboard",
     "core",
+    # Indonesia's provinces, regencies, districts and villages (Kemendagri codes).
+    "regions",
     # Last: it reads every domain app (admin figures, impact report, the staff group's rights).
     "cooperative",
     # The demo data of `make run` (seed_demo, seed_demo_orders); no app imports it.

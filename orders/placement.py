@@ -27,31 +27,13 @@ from .models import (
     OrderLine,
     Payment,
     PaymentMethod,
-    ShippingZone,
     SubOrder,
     SubOrderEvent,
     new_order_reference,
 )
 from .payments import midtrans
 from .routing import enqueue_routing
-
-KALIMANTAN_PROVINCES = {
-    "kalimantan barat",
-    "kalimantan tengah",
-    "kalimantan selatan",
-    "kalimantan timur",
-    "kalimantan utara",
-}
-
-
-def shipping_zone_for(*, kabupaten: str, province: str) -> str:
-    """Kutai Timur is local, the other Kalimantan provinces are Kalimantan, the rest Indonesia."""
-    regency = " ".join(kabupaten.lower().replace("kabupaten", "").replace("kab.", "").split())
-    if regency == "kutai timur":
-        return ShippingZone.LOCAL
-    if " ".join(province.lower().replace("provinsi", "").split()) in KALIMANTAN_PROVINCES:
-        return ShippingZone.KALIMANTAN
-    return ShippingZone.INDONESIA
+from .shipping import shipping_zone_of
 
 
 class OutOfStock(ValidationError):
@@ -70,6 +52,8 @@ def _address_values(address: Mapping[str, str]) -> dict[str, str]:
     missing = [name for name, value in values.items() if not value]
     if missing:
         raise ValidationError(_("The address is incomplete."), code="address_incomplete")
+    # The region codes are optional: an address saved before they were kept has none.
+    values.update({name: str(address.get(name) or "") for name in AddressFields.CODE_FIELDS})
     values["phone"] = normalize_indonesian_phone(values["phone"])
     if not (len(values["postal_code"]) == 5 and values["postal_code"].isdigit()):
         raise ValidationError(_("A postal code has 5 digits."), code="postal_code")
@@ -118,7 +102,7 @@ def place_order(
     if not quantities:
         raise ValidationError(_("Your cart is empty."), code="empty_cart")
     values = _address_values(address)
-    zone = shipping_zone_for(kabupaten=values["kabupaten"], province=values["province"])
+    zone = shipping_zone_of(values)
 
     with transaction.atomic():
         order = _place_locked(
@@ -304,7 +288,10 @@ def _save_with_unique_reference(order: Order, attempts: int = 8) -> None:
 
 def save_address(*, user, values: Mapping[str, str], label: str = "") -> Address:
     """Remember an address for the account's next checkout (once per identical address)."""
-    values = {name: values[name] for name in AddressFields.ADDRESS_FIELDS}
+    values = {
+        name: values.get(name, "")
+        for name in (*AddressFields.ADDRESS_FIELDS, *AddressFields.CODE_FIELDS)
+    }
     address, _created = Address.objects.get_or_create(
         user=user, **values, defaults={"label": label}
     )

@@ -66,6 +66,16 @@ class AddressFields(models.Model):
     kabupaten = models.CharField(_("kabupaten / kota"), max_length=100)
     province = models.CharField(_("province"), max_length=100)
     postal_code = models.CharField(_("postal code"), max_length=5)
+    # The Kemendagri codes of the regions chosen (see the regions app). Empty on addresses saved
+    # before the codes were kept: their names above stay what they were and still work.
+    province_code = models.CharField(_("province code"), max_length=2, blank=True, default="")
+    regency_code = models.CharField(
+        _("kabupaten / kota code"), max_length=5, blank=True, default=""
+    )
+    district_code = models.CharField(_("kecamatan code"), max_length=8, blank=True, default="")
+    village_code = models.CharField(
+        _("kelurahan / desa code"), max_length=13, blank=True, default=""
+    )
 
     ADDRESS_FIELDS = (
         "recipient",
@@ -77,6 +87,7 @@ class AddressFields(models.Model):
         "province",
         "postal_code",
     )
+    CODE_FIELDS = ("province_code", "regency_code", "district_code", "village_code")
 
     class Meta:
         abstract = True
@@ -89,7 +100,7 @@ class AddressFields(models.Model):
         ]
 
     def address_dict(self) -> dict[str, str]:
-        return {name: getattr(self, name) for name in self.ADDRESS_FIELDS}
+        return {name: getattr(self, name) for name in (*self.ADDRESS_FIELDS, *self.CODE_FIELDS)}
 
 
 class Address(AddressFields):
