@@ -47,6 +47,14 @@ def paid_for(suborder: SubOrder) -> int:
     return paid
 
 
+def collected_in_cash(suborder: SubOrder) -> int:
+    """What the maker takes in cash at the door or at pickup: a COD sub-order's all, less a
+    down payment paid online at checkout (that one reached the cooperative)."""
+    if suborder.order.payment_method != PaymentMethod.COD:
+        return 0
+    return suborder.total - suborder.down_payment
+
+
 def balance_is_paid(suborder: SubOrder) -> bool:
     return suborder.payments.filter(
         purpose=Payment.Purpose.BALANCE, status=Payment.Status.PAID
