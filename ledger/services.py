@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
 from catalog.cache import bump_catalog_version
-from orders.down_payments import collected_in_cash
 from orders.models import SubOrder
 
 from .models import LedgerEntry, Payout, PayoutAccount, PayoutRun, ShopCommission
@@ -178,7 +177,7 @@ def record_suborder_delivered(*, suborder: SubOrder) -> bool:
         if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.SALE).exists():
             return False
         delivered_at = suborder.delivered_at or suborder.completed_at or timezone.now()
-        cash = collected_in_cash(suborder)
+        cash = suborder.collected_in_cash
         available_at = delivered_at if cash else delivered_at + sale_hold()
         percent = commission_percent_for(suborder.shop)
         # A down payment credited when the work started counts towards the sale.

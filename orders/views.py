@@ -16,6 +16,7 @@ from core.ratelimit import allow
 
 from . import lifecycle, placement
 from .cart import get_cart
+from .down_payments import checkout_method
 from .forms import (
     AddressForm,
     AddToCartForm,
@@ -108,7 +109,11 @@ def checkout(request):
     ]
     data = request.POST if request.method == "POST" else None
     form = CheckoutForm(
-        data, user=request.user, cod_allowed=cod_allowed, pickup_choices=pickup_choices
+        data,
+        user=request.user,
+        cod_allowed=cod_allowed,
+        pickup_choices=pickup_choices,
+        has_down_payment=any(group.down_payment_percent for group in groups),
     )
     address_form = AddressForm(data, prefix="address")
     if request.method == "POST" and form.is_valid():
@@ -116,7 +121,7 @@ def checkout(request):
         if saved is not None or address_form.is_valid():
             values = saved.address_dict() if saved is not None else address_form.cleaned_data
             buyer = request.user if request.user.is_authenticated else None
-            payment_method, channel = form.payment_choice()
+            payment_method, channel, down_payment_method = form.payment_choice()
             try:
                 order = placement.place_order(
                     buyer=buyer,
@@ -125,6 +130,7 @@ def checkout(request):
                     address=values,
                     payment_method=payment_method,
                     channel=channel,
+                    down_payment_method=down_payment_method,
                     pickup_shop_ids=form.pickup_shop_ids(),
                 )
             except placement.OutOfStock as error:
@@ -152,9 +158,10 @@ def checkout(request):
                     request,
                     _("Thank you! Your order %(ref)s is placed.") % {"ref": order.reference},
                 )
-                if order.payment_method == PaymentMethod.CARD:
+                method = checkout_method(order)
+                if method == PaymentMethod.CARD:
                     return redirect(f"{buyer_order_url(order)}bayar/")
-                if order.payment_method == PaymentMethod.MIDTRANS:
+                if method == PaymentMethod.MIDTRANS:
                     return redirect(f"{buyer_order_url(order)}bayar-online/")
                 return redirect(buyer_order_url(order))
     return render(
@@ -165,6 +172,7 @@ def checkout(request):
             "address_form": address_form,
             "groups": groups,
             "subtotal": sum(group.subtotal for group in groups),
+            "down_payment": sum(group.down_payment for group in groups),
         },
     )
 
@@ -220,17 +228,21 @@ def _render_detail(request, order: Order, token: str | None, proof_form=None):
     payments = list(order.payments.all())
     # The request the whole order pays at checkout; a piece's rest shows with its sub-order.
     payment = next((p for p in payments if p.purpose != Payment.Purpose.BALANCE), None)
+    suborders = list(order.suborders.all())
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
-            "suborders": list(order.suborders.all()),
+            "suborders": suborders,
             "payment": payment,
             "token": token,
             "proof_form": proof_form or TransferProofForm(),
-            "show_bank": order.payment_method == PaymentMethod.BANK_TRANSFER
+            "show_bank": payment is not None
+            and payment.method == PaymentMethod.BANK_TRANSFER
             and order.status == Order.Status.AWAITING_PAYMENT,
+            # Cash on delivery: what is paid in cash at the door or at pickup.
+            "cash_at_door": sum(suborder.collected_in_cash for suborder in suborders),
             "bank": cooperative_bank_account(),
             "base_url": _base_url(order, token),
             # Money a virtual account cannot take back: the buyer says where it goes.
@@ -240,7 +252,7 @@ def _render_detail(request, order: Order, token: str | None, proof_form=None):
                         charge__payment__order=order, status=MidtransRefund.Status.OWED
                     )
                 )
-                if order.payment_method == PaymentMethod.MIDTRANS
+                if any(p.method == PaymentMethod.MIDTRANS for p in payments)
                 else []
             ),
             "refund_account_form": RefundAccountForm(),
