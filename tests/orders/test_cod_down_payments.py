@@ -12,11 +12,16 @@ from ledger import services as ledger
 from ledger.models import LedgerEntry
 from notifications.models import OutgoingEmail
 from orders import lifecycle, placement, progress, routing
-from orders.models import Order, Payment, PaymentMethod, SubOrder
+from orders.models import MidtransCharge, MidtransRefund, Order, Payment, PaymentMethod, SubOrder
 from orders.payments.transfer import confirm_transfer, submit_transfer_proof
 from tests.catalog.imagefiles import jpeg_bytes
 from tests.factories import ADDRESS, make_product, make_shop, make_user
 from tests.orders.conftest import address_post, set_shipping
+from tests.orders.midtrans_server import (  # noqa: F401 (fixtures)
+    fake_midtrans_fixture,
+    midtrans_server_fixture,
+    notification_receiver_fixture,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
@@ -314,3 +319,64 @@ def test_the_maker_sees_the_cash_to_collect(client, django_capture_on_commit_cal
     page = client.get(reverse("dashboard:order-detail", args=[suborder.pk])).content.decode()
     note = page.split('data-testid="cash-at-door"', 1)[1].split("</p>", 1)[0]
     assert "Rp 500.000" in note and "Rp 715.000" in note
+
+
+# --- the down payment through Midtrans ---------------------------------------------------------
+
+
+def test_a_cod_down_payment_by_qris_is_paid_on_the_online_page_and_refunded_there(
+    client, fake_midtrans, notification_receiver, django_capture_on_commit_callbacks
+):
+    # given a COD checkout whose down payment the buyer pays by QRIS
+    _cart(client)
+    response = client.post(
+        reverse("orders:checkout"),
+        {
+            "email": "tamu@example.com",
+            "payment_method": "cod",
+            "down_payment_by": "qris",
+            **address_post(),
+        },
+    )
+    order = Order.objects.get()
+    assert response["Location"].endswith("/bayar-online/")
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "Rp 500.000" in page.content.decode()
+    [at_gateway] = fake_midtrans.charges()
+    assert at_gateway["gross_amount"] == f"{DOWN}.00"  # the down payment, not the order's total
+
+    # when it is paid, the order is confirmed and goes to the maker
+    charge = MidtransCharge.objects.get()
+    fake_midtrans.pay(charge.gateway_order_id)
+    body = notification_receiver.wait_for(charge.gateway_order_id, "settlement")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/midtrans/notification/", data=body, content_type="application/json")
+    order.refresh_from_db()
+    assert order.status == Order.Status.CONFIRMED and order.paid_at is not None
+    routing.route_order(order=order)
+
+    # and a cancel before the work starts sends the down payment back through Midtrans
+    suborder = order.suborders.get()
+    _move(suborder, S.CANCELLED, None, django_capture_on_commit_callbacks, as_role="buyer")
+    refund = MidtransRefund.objects.get()
+    assert refund.status == MidtransRefund.Status.SUCCEEDED and refund.amount == DOWN
+    assert fake_midtrans.charges()[0]["refund_amount"] == f"{DOWN}.00"
+
+
+def test_the_finance_page_shows_what_the_cod_delivery_will_bring(
+    client, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    _order, suborder, shop = _accepted(capture)
+    client.force_login(shop.owner)
+
+    def figure(name: str) -> str:
+        page = client.get(reverse("dashboard:finance")).content.decode()
+        return page.split(f'data-testid="pipeline-{name}-total">', 1)[1].split("<", 1)[0]
+
+    # paid online: the down payment's share waits for the start
+    assert figure("down-payments") == "Rp 475.000"
+    _start(suborder, shop, capture)
+    assert figure("available") == "Rp 475.000"
+    # the delivery brings no money from the cooperative: the commission on the cash is owed
+    assert figure("waiting") == "-Rp 35.000"
