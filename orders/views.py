@@ -242,7 +242,11 @@ def _render_detail(request, order: Order, token: str | None, proof_form=None):
             and payment.method == PaymentMethod.BANK_TRANSFER
             and order.status == Order.Status.AWAITING_PAYMENT,
             # Cash on delivery: what is paid in cash at the door or at pickup.
-            "cash_at_door": sum(suborder.collected_in_cash for suborder in suborders),
+            "cash_at_door": sum(
+                suborder.collected_in_cash
+                for suborder in suborders
+                if suborder.status not in (SubOrder.Status.CANCELLED, SubOrder.Status.DECLINED)
+            ),
             "bank": cooperative_bank_account(),
             "base_url": _base_url(order, token),
             # Money a virtual account cannot take back: the buyer says where it goes.

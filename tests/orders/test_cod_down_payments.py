@@ -380,3 +380,17 @@ def test_the_finance_page_shows_what_the_cod_delivery_will_bring(
     assert figure("available") == "Rp 475.000"
     # the delivery brings no money from the cooperative: the commission on the cash is owed
     assert figure("waiting") == "-Rp 35.000"
+
+
+def test_the_cooperative_confirms_a_cod_down_payment_transfer_from_the_order_page(client):
+    order, _suborder, _shop = _cod_order()
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+
+    change = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert b"confirm-transfer" in change.content
+    client.post(reverse("admin:orders_order_confirm_transfer", args=[order.pk]))
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.CONFIRMED and order.payments.get().status == "paid"
+    change = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert b"confirm-transfer" not in change.content
