@@ -124,11 +124,16 @@ class CheckoutForm(forms.Form):
     )
 
     def __init__(
-        self, *args, user, cod_allowed: bool, pickup_choices, has_down_payment=False, **kwargs
+        self,
+        *args,
+        user,
+        cod_allowed: bool,
+        pickup_choices,
+        has_down_payment: bool = False,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.has_down_payment = has_down_payment
         # Only the methods that are configured: Midtrans' channels (each its own choice, the
         # way buyers know them), the manual transfer unless the cooperative switched it off,
         # cash on delivery where every shop offers it (and a down payment can be paid online),

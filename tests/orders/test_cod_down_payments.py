@@ -167,7 +167,10 @@ def test_the_cod_made_to_order_journey_keeps_every_balance_exact(
     # when it is ready, nothing more is asked online: the rest is cash at the door
     suborder = _move(suborder, S.READY, shop.owner, capture)
     assert not Payment.objects.filter(purpose=Payment.Purpose.BALANCE).exists()
-    assert "Rp 715.000" in suborder.events.last().note
+    ready = suborder.events.last()
+    assert "Rp 715.000" in ready.note
+    # and the buyer is told by email what to have ready in cash
+    assert "Rp 715.000" in OutgoingEmail.objects.get(key=f"suborder-event-{ready.pk}-buyer").text
     assert ledger.balance_of(shop) == 0
 
     # and it ships without waiting for an online payment
