@@ -86,12 +86,14 @@ def _waiting_for_delivery(shop: Shop, percent: Decimal) -> Stage:
     stage = Stage()
     for suborder in suborders:
         # What the delivery will credit: the down payment's share is the maker's at work start
-        # (its own row), so only the rest is counted here, as the ledger will write it.
+        # (its own row), so only the rest is counted here, as the ledger will write it. Cash on
+        # delivery: less the cash the maker takes at the door (the commission on it is owed).
         down = suborder.down_payment
         amount = (
             maker_share(suborder.subtotal, percent)
             - maker_share(down, percent)
             + suborder.shipping_cost
+            - suborder.collected_in_cash
         )
         when = suborder.shipped_at or suborder.ready_by or suborder.order.paid_at
         stage.items.append(

@@ -29,6 +29,7 @@ SUBORDER_KINDS = (
     Kind.DOWN_PAYMENT_COMMISSION,
     Kind.COMMISSION,
     Kind.SHIPPING,
+    Kind.COLLECTED_IN_CASH,
 )
 
 
@@ -163,17 +164,21 @@ CREDITED_STATUSES = (SubOrder.Status.DELIVERED, SubOrder.Status.COMPLETED)
 def record_suborder_delivered(*, suborder: SubOrder) -> bool:
     """Credit a delivered sub-order: goods less commission, plus shipping; once only.
 
-    The entries become available after the cooperative's hold, counted from the delivery.
+    Cash on delivery adds the cash the maker took in as its own (negative) entry, so the maker's
+    balance is what the cooperative holds for them: a COD sale leaves its commission owed.
+    The entries become available after the cooperative's hold, counted from the delivery; a COD
+    sale's at the delivery, as the cooperative holds none of it.
     """
     with transaction.atomic():
         _lock_shop(suborder.shop)
-        suborder = SubOrder.objects.get(pk=suborder.pk)
+        suborder = SubOrder.objects.select_related("order").get(pk=suborder.pk)
         if suborder.status not in CREDITED_STATUSES:
             return False
         if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.SALE).exists():
             return False
         delivered_at = suborder.delivered_at or suborder.completed_at or timezone.now()
-        available_at = delivered_at + sale_hold()
+        cash = suborder.collected_in_cash
+        available_at = delivered_at if cash else delivered_at + sale_hold()
         percent = commission_percent_for(suborder.shop)
         # A down payment credited when the work started counts towards the sale.
         down, down_commission = _credited_before_sale(suborder)
@@ -198,6 +203,15 @@ def record_suborder_delivered(*, suborder: SubOrder) -> bool:
                     shop_id=suborder.shop_id,
                     kind=Kind.SHIPPING,
                     amount=suborder.shipping_cost,
+                    suborder=suborder,
+                )
+            )
+        if cash:
+            entries.append(
+                LedgerEntry(
+                    shop_id=suborder.shop_id,
+                    kind=Kind.COLLECTED_IN_CASH,
+                    amount=-cash,
                     suborder=suborder,
                 )
             )

@@ -340,6 +340,10 @@ else:
     }
     for _folder in ("queue", "processed", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+# A publish that cannot reach the broker gives up at once instead of retrying the connection
+# (kombu's default took about 6 s per message with Redis down, and a checkout sends two): every
+# job is re-sent by a sweep (core/enqueue.py). The worker's own reconnects keep their settings.
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
 
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

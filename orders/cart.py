@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, ProductOption
 
-from .models import Cart, CartItem, ShippingProfile, ShippingZone
+from .down_payments import split_made_to_order
+from .models import Cart, CartItem, PaymentMethod, ShippingProfile, ShippingZone
 
 SESSION_KEY = "cart"
 MAX_QUANTITY = 99
@@ -102,6 +103,14 @@ class ShopGroup:
         if not any(line.product.is_made_to_order for line in self.lines):
             return 0
         return self.shop.down_payment_percent
+
+    @property
+    def down_payment(self) -> int:
+        """What the made-to-order work here asks at checkout, by any method that splits."""
+        made_to_order = sum(line.line_total for line in self.lines if line.product.is_made_to_order)
+        return split_made_to_order(
+            amount=made_to_order, shop=self.shop, payment_method=PaymentMethod.COD
+        ).down_payment
 
 
 @dataclass

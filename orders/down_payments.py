@@ -3,8 +3,13 @@
 A shop asks a share of the price of its made-to-order work at checkout
 (`Shop.down_payment_percent`); ready-to-ship batik and shipping are paid in full then. The rest
 is asked when the maker marks the piece ready, before it ships. Only where a later request can
-be paid the same way (QRIS, virtual accounts, e-wallets, bank transfer): cash on delivery pays
-everything on delivery and a card abroad everything at checkout.
+be paid the same way (QRIS, virtual accounts, e-wallets, bank transfer); a card abroad pays
+everything at checkout.
+
+Cash on delivery: the down payment is paid online at checkout all the same (the order's payment
+at checkout has its own method, `Payment.method`, and waits for it like any online order), and
+everything else (ready-to-ship goods, shipping, the rest of the work) is paid in cash to the
+maker at the door or at pickup: no request for the rest is made.
 """
 
 from dataclasses import dataclass
@@ -14,9 +19,11 @@ from django.conf import settings
 
 from artisans.models import Shop
 
-from .models import Payment, PaymentMethod, SubOrder
+from .models import Order, Payment, PaymentMethod, SubOrder
 
-SPLIT_METHODS = frozenset({PaymentMethod.MIDTRANS, PaymentMethod.BANK_TRANSFER})
+SPLIT_METHODS = frozenset({PaymentMethod.MIDTRANS, PaymentMethod.BANK_TRANSFER, PaymentMethod.COD})
+# How a cash-on-delivery order's down payment may be paid at checkout.
+DOWN_PAYMENT_METHODS = frozenset({PaymentMethod.MIDTRANS, PaymentMethod.BANK_TRANSFER})
 
 
 @dataclass(frozen=True)
@@ -40,11 +47,30 @@ def split_made_to_order(*, amount: int, shop: Shop, payment_method: str) -> Spli
 
 
 def paid_for(suborder: SubOrder) -> int:
-    """What the buyer has paid for this sub-order: its share at checkout, and its rest if paid."""
+    """What the buyer has paid for this sub-order: its share at checkout, and its rest if paid.
+
+    Cash on delivery: only a down payment is paid before the door (the cash goes to the maker).
+    """
+    if suborder.order.payment_method == PaymentMethod.COD:
+        return suborder.down_payment
     paid = suborder.total - suborder.balance
     if suborder.balance and balance_is_paid(suborder):
         paid += suborder.balance
     return paid
+
+
+def is_rest_in_cash(suborder: SubOrder) -> bool:
+    """The rest of this sub-order's price is paid in cash at the door, not asked online."""
+    return suborder.order.payment_method == PaymentMethod.COD
+
+
+def checkout_method(order: Order) -> str:
+    """How the order's payment at checkout is (or was) paid: the order's method, except a
+    cash-on-delivery order's down payment, paid online by transfer or through Midtrans."""
+    for payment in order.payments.all():
+        if payment.purpose != Payment.Purpose.BALANCE:
+            return payment.method
+    return order.payment_method
 
 
 def balance_is_paid(suborder: SubOrder) -> bool:

@@ -200,24 +200,49 @@ class CheckoutForm(forms.Form):
     )
     save_address = forms.BooleanField(label=_("Save this address"), required=False, initial=True)
     payment_method = forms.ChoiceField(label=_("payment"), widget=forms.RadioSelect)
+    # Cash on delivery with made-to-order work that asks a down payment: how it is paid now.
+    down_payment_by = forms.ChoiceField(
+        label=_("With cash on delivery, pay the down payment now by"),
+        widget=forms.RadioSelect,
+        required=False,
+    )
     pickup_shops = forms.MultipleChoiceField(
         label=_("Pick up at the workshop"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, user, cod_allowed: bool, pickup_choices, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        cod_allowed: bool,
+        pickup_choices,
+        has_down_payment: bool = False,
+        **kwargs,
+    ):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
         # Only the methods that are configured: Midtrans' channels (each its own choice, the
         # way buyers know them), the manual transfer unless the cooperative switched it off,
-        # cash on delivery where every shop offers it, and cards for buyers abroad.
+        # cash on delivery where every shop offers it (and a down payment can be paid online),
+        # and cards for buyers abroad.
         methods: list = []
         if midtrans_api.is_configured():
             methods += ONLINE_CHOICES
         if settings.PAYMENT_BANK_TRANSFER_ENABLED:
             methods.append((PaymentMethod.BANK_TRANSFER, PaymentMethod.BANK_TRANSFER.label))
-        if cod_allowed:
+        online = list(methods)
+        if cod_allowed and (online or not has_down_payment):
             methods.append((PaymentMethod.COD, PaymentMethod.COD.label))
+        if has_down_payment and online:
+            self.fields["down_payment_by"].choices = online
+            self.fields["down_payment_by"].initial = (
+                MidtransChannel.QRIS
+                if midtrans_api.is_configured()
+                else PaymentMethod.BANK_TRANSFER
+            )
+        else:
+            del self.fields["down_payment_by"]
         if settings.STRIPE_SECRET_KEY:
             methods.append((PaymentMethod.CARD, PaymentMethod.CARD.label))
         self.fields["payment_method"].choices = methods
@@ -261,12 +286,32 @@ class CheckoutForm(forms.Form):
                 cards.append(("", [radios[str(value)]]))
         return cards
 
-    def payment_choice(self) -> tuple[str, str]:
-        """The chosen (payment method, Midtrans channel); the channel is "" for other methods."""
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("payment_method") == PaymentMethod.COD
+            and "down_payment_by" in self.fields
+            and not cleaned.get("down_payment_by")
+        ):
+            self.add_error(
+                "down_payment_by",
+                _("Choose how to pay the down payment now; the rest is paid in cash."),
+            )
+        return cleaned
+
+    def payment_choice(self) -> tuple[str, str, str]:
+        """The chosen (payment method, Midtrans channel, down payment method): the channel is ""
+        unless Midtrans pays the order (or a cash-on-delivery order's down payment), and the
+        down payment method "" unless cash on delivery asks one."""
         value = self.cleaned_data["payment_method"]
         if value in MidtransChannel.values:
-            return PaymentMethod.MIDTRANS, value
-        return value, ""
+            return PaymentMethod.MIDTRANS, value, ""
+        down = self.cleaned_data.get("down_payment_by") or ""
+        if value != PaymentMethod.COD or not down:
+            return value, "", ""
+        if down in MidtransChannel.values:
+            return value, down, PaymentMethod.MIDTRANS
+        return value, "", down
 
     def pickup_shop_ids(self) -> set[int]:
         return {int(value) for value in self.cleaned_data.get("pickup_shops") or []}

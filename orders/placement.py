@@ -17,7 +17,7 @@ from core.phone import normalize_indonesian_phone
 
 from . import notices
 from .cart import shipping_profile_for
-from .down_payments import split_made_to_order
+from .down_payments import DOWN_PAYMENT_METHODS, split_made_to_order
 from .locking import only_own_rows
 from .models import (
     Address,
@@ -82,6 +82,7 @@ def place_order(
     address: Mapping[str, str],
     payment_method: str,
     channel: str = "",
+    down_payment_method: str = "",
     pickup_shop_ids: Set[int] = frozenset(),
 ) -> Order:
     """Create the order, its sub-orders per shop and lines, taking stock for every line at once.
@@ -89,14 +90,22 @@ def place_order(
     `buyer` is None for a guest; `email` is where the order's emails go (a signed-in buyer's own);
     `quantities` maps option id to quantity (a cart's `quantities()`); `address` maps the address
     fields (an `Address`'s `address_dict()`); `channel` is the Midtrans channel (QRIS, a virtual
-    account, an e-wallet) when `payment_method` is Midtrans. Raises OutOfStock (nothing created) when a line is short.
+    account, an e-wallet) when `payment_method` is Midtrans. With cash on delivery,
+    `down_payment_method` (Midtrans, with its `channel`, or bank transfer) is how the down
+    payments of made-to-order work are paid now; the order waits for them before it is routed.
+    Raises OutOfStock (nothing created) when a line is short.
     """
     email = email.strip().lower()
     if not email:
         raise ValidationError(_("An email address is needed for the order."), code="email")
     if payment_method not in PaymentMethod.values:
         raise ValidationError(_("Choose a payment method."), code="payment_method")
-    if (payment_method == PaymentMethod.MIDTRANS) != (channel in MidtransChannel.values):
+    if payment_method != PaymentMethod.COD:
+        down_payment_method = ""
+    elif down_payment_method and down_payment_method not in DOWN_PAYMENT_METHODS:
+        raise ValidationError(_("Choose how to pay the down payment."), code="down_payment")
+    online_method = down_payment_method or payment_method
+    if (online_method == PaymentMethod.MIDTRANS) != (channel in MidtransChannel.values):
         raise ValidationError(_("Choose how to pay online."), code="channel")
     quantities = {option_id: quantity for option_id, quantity in quantities.items() if quantity > 0}
     if not quantities:
@@ -113,9 +122,10 @@ def place_order(
             zone=zone,
             payment_method=payment_method,
             channel=channel,
+            down_payment_method=down_payment_method,
             pickup_shop_ids=set(pickup_shop_ids),
         )
-        if order.payment_method == PaymentMethod.MIDTRANS:
+        if order.payments.get().method == PaymentMethod.MIDTRANS:
             # Its email says what to pay with (a VA number, a QR code), which only Midtrans'
             # answer tells: it is written when the charge is (`apply_charge_state`). The charge
             # row made here is created at Midtrans by the payment page, or by the sweep if the
@@ -130,7 +140,16 @@ def place_order(
 
 
 def _place_locked(
-    *, buyer, email, quantities, values, zone, payment_method, channel, pickup_shop_ids
+    *,
+    buyer,
+    email,
+    quantities,
+    values,
+    zone,
+    payment_method,
+    channel,
+    down_payment_method,
+    pickup_shop_ids,
 ):
     # Lock the option rows in primary-key order so two carts holding the same options in
     # opposite order wait for each other instead of deadlocking. The products and shops are read
@@ -217,10 +236,14 @@ def _place_locked(
         total=subtotal + shipping_total,
         **values,
     )
-    if payment_method == PaymentMethod.COD:
+    down_payments = sum(suborder.down_payment for suborder in suborders)
+    if payment_method == PaymentMethod.COD and down_payments and not down_payment_method:
+        raise ValidationError(_("Choose how to pay the down payment."), code="down_payment")
+    if payment_method == PaymentMethod.COD and not down_payments:
         order.status = Order.Status.CONFIRMED
         order.confirmed_at = now
     else:
+        # Paid online (cash on delivery: its down payments), by a deadline, before routing.
         order.payment_due_at = now + timedelta(hours=settings.ORDER_PAYMENT_HOURS)
     _save_with_unique_reference(order)
 
@@ -259,12 +282,17 @@ def _place_locked(
         ]
     )
     later = sum(suborder.balance for suborder in suborders)
+    if payment_method == PaymentMethod.COD and down_payments:
+        # Only the down payments now, online; all the rest in cash at the door or at pickup.
+        method, amount = down_payment_method, down_payments
+    else:
+        method, amount = payment_method, order.total - later
     Payment.objects.create(
         order=order,
-        method=payment_method,
-        channel=channel,
+        method=method,
+        channel=channel if method == PaymentMethod.MIDTRANS else "",
         purpose=Payment.Purpose.DOWN_PAYMENT if later else Payment.Purpose.FULL,
-        amount=order.total - later,
+        amount=amount,
         due_at=order.payment_due_at,
     )
     return order

@@ -16,6 +16,7 @@ from core.ratelimit import allow
 
 from . import lifecycle, placement
 from .cart import checkout_summary, get_cart
+from .down_payments import checkout_method
 from .forms import (
     AddressForm,
     AddToCartForm,
@@ -112,7 +113,12 @@ def checkout(request):
         if profiles[group.shop.pk].offers_pickup
     ]
     data = request.POST if request.method == "POST" else None
-    choices = {"user": request.user, "cod_allowed": cod_allowed, "pickup_choices": pickup_choices}
+    choices = {
+        "user": request.user,
+        "cod_allowed": cod_allowed,
+        "pickup_choices": pickup_choices,
+        "has_down_payment": any(group.down_payment_percent for group in groups),
+    }
     form = CheckoutForm(data, **choices)
     address_form = AddressForm(data, prefix="address")
     if data is not None and REFRESH in data:
@@ -125,7 +131,7 @@ def checkout(request):
         if saved is not None or address_form.is_valid():
             values = saved.address_dict() if saved is not None else address_form.address_values()
             buyer = request.user if request.user.is_authenticated else None
-            payment_method, channel = form.payment_choice()
+            payment_method, channel, down_payment_method = form.payment_choice()
             try:
                 order = placement.place_order(
                     buyer=buyer,
@@ -134,6 +140,7 @@ def checkout(request):
                     address=values,
                     payment_method=payment_method,
                     channel=channel,
+                    down_payment_method=down_payment_method,
                     pickup_shop_ids=form.pickup_shop_ids(),
                 )
             except placement.OutOfStock as error:
@@ -161,9 +168,10 @@ def checkout(request):
                     request,
                     _("Thank you! Your order %(ref)s is placed.") % {"ref": order.reference},
                 )
-                if order.payment_method == PaymentMethod.CARD:
+                method = checkout_method(order)
+                if method == PaymentMethod.CARD:
                     return redirect(f"{buyer_order_url(order)}bayar/")
-                if order.payment_method == PaymentMethod.MIDTRANS:
+                if method == PaymentMethod.MIDTRANS:
                     return redirect(f"{buyer_order_url(order)}bayar-online/")
                 return redirect(buyer_order_url(order))
     saved = form.saved_address_chosen()
@@ -182,6 +190,7 @@ def checkout(request):
             "refresh": REFRESH,
             "local_regency": KUTAI_TIMUR,
             "kalimantan_provinces": " ".join(sorted(KALIMANTAN_PROVINCES)),
+            "down_payment": sum(group.down_payment for group in groups),
         },
     )
 
@@ -237,17 +246,25 @@ def _render_detail(request, order: Order, token: str | None, proof_form=None):
     payments = list(order.payments.all())
     # The request the whole order pays at checkout; a piece's rest shows with its sub-order.
     payment = next((p for p in payments if p.purpose != Payment.Purpose.BALANCE), None)
+    suborders = list(order.suborders.all())
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
-            "suborders": list(order.suborders.all()),
+            "suborders": suborders,
             "payment": payment,
             "token": token,
             "proof_form": proof_form or TransferProofForm(),
-            "show_bank": order.payment_method == PaymentMethod.BANK_TRANSFER
+            "show_bank": payment is not None
+            and payment.method == PaymentMethod.BANK_TRANSFER
             and order.status == Order.Status.AWAITING_PAYMENT,
+            # Cash on delivery: what is paid in cash at the door or at pickup.
+            "cash_at_door": sum(
+                suborder.collected_in_cash
+                for suborder in suborders
+                if suborder.status not in (SubOrder.Status.CANCELLED, SubOrder.Status.DECLINED)
+            ),
             "bank": cooperative_bank_account(),
             "base_url": _base_url(order, token),
             # Money a virtual account cannot take back: the buyer says where it goes.
@@ -257,7 +274,7 @@ def _render_detail(request, order: Order, token: str | None, proof_form=None):
                         charge__payment__order=order, status=MidtransRefund.Status.OWED
                     )
                 )
-                if order.payment_method == PaymentMethod.MIDTRANS
+                if any(p.method == PaymentMethod.MIDTRANS for p in payments)
                 else []
             ),
             "refund_account_form": RefundAccountForm(),

@@ -99,7 +99,11 @@ def broker_env(tmp_path_factory) -> dict[str, str]:
         "store_processed": False,
         "polling_interval": 0.1,
     }
-    celery_app.conf.broker_transport_options = options
+    # Only the folders change: the other options (no retry on publish) stay as configured.
+    celery_app.conf.broker_transport_options = {
+        **celery_app.conf.broker_transport_options,
+        **options,
+    }
     reset_broker_connections()
     return {"CELERY_BROKER_DIR": str(folder)}
 

@@ -343,6 +343,14 @@ class SubOrder(models.Model):
     def __str__(self) -> str:
         return f"{self.order.reference} · {self.shop_name}"
 
+    @property
+    def collected_in_cash(self) -> int:
+        """What the maker takes in cash at the door or at pickup: a COD sub-order's all, less a
+        down payment paid online at checkout (that one reached the cooperative)."""
+        if self.order.payment_method != PaymentMethod.COD:
+            return 0
+        return self.total - self.down_payment
+
 
 class OrderLine(models.Model):
     """One product option bought, with its title, option name and price as they were."""

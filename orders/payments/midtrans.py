@@ -429,10 +429,13 @@ def check_open_charges(*, older_than: timedelta = timedelta(minutes=2)) -> int:
         SubOrder.objects.filter(
             is_refund_due=True,
             refunded_at__isnull=True,
-            order__payment_method=METHOD,
+            # Paid through Midtrans at checkout: also a cash-on-delivery order's down payment.
+            order__payments__method=METHOD,
             order__paid_at__isnull=False,
             midtrans_refunds__isnull=True,
-        ).values_list("pk", flat=True)
+        )
+        .distinct()
+        .values_list("pk", flat=True)
     )
     send_each(cancel_midtrans_charge_task, unwanted)
     send_each(sync_midtrans_charge_task, unread)
