@@ -73,7 +73,10 @@ def _render_detail(request, shop, suborder, **forms):
         % {"name": order.recipient, "shop": suborder.shop_name, "reference": order.reference},
     )
     lines = list(suborder.lines.all())
-    balance_paid = not suborder.balance or balance_is_paid(suborder)
+    # An institution's order ships on its agreed terms: the rest is invoiced after the handover.
+    balance_paid = (
+        not suborder.balance or order.is_invoiced_after_handover or balance_is_paid(suborder)
+    )
     context = {
         "shop": shop,
         "suborder": suborder,
@@ -90,6 +93,7 @@ def _render_detail(request, shop, suborder, **forms):
         "balance_paid": balance_paid,
         "can_ship": balance_paid and suborder.status in (S.ACCEPTED, S.IN_PROGRESS, S.READY),
         "is_made_to_order": any(line.is_made_to_order for line in lines),
+        "has_packing_list": order.is_invoiced_after_handover,
     }
     return render(request, "dashboard/order_detail.html", context)
 

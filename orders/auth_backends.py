@@ -10,6 +10,8 @@ They live in orders, the lowest app that knows both the cart and the notices. Lo
 behaves exactly as with Django's and allauth's backends, which they extend.
 """
 
+from collections.abc import Callable
+
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -18,6 +20,17 @@ from catalog.hearts import FAVOURITE_IDS_ATTRIBUTE, favourite_ids_of_outer_user
 from notifications.context_processors import UNREAD_COUNT_ATTRIBUTE, unread_count_of_outer_user
 
 from .context_processors import CART_COUNT_ATTRIBUTE, cart_count_of_outer_user
+
+# More of the header's facts about the user, added by higher apps at startup (an app above
+# orders calls down with `add_header_annotation`; orders never imports it): name -> a function
+# giving the expression on the outer user row.
+HEADER_ANNOTATIONS: dict[str, Callable[[], object]] = {}
+
+
+def add_header_annotation(name: str, expression: Callable[[], object]) -> None:
+    """Read `name` on the signed-in user with the same query (e.g. whether they are a member of
+    an institution, for its link in the header)."""
+    HEADER_ANNOTATIONS[name] = expression
 
 
 class HeaderCountsMixin:
@@ -31,6 +44,7 @@ class HeaderCountsMixin:
                 CART_COUNT_ATTRIBUTE: cart_count_of_outer_user(),
                 # The hearts on product cards (catalog/hearts.py).
                 FAVOURITE_IDS_ATTRIBUTE: favourite_ids_of_outer_user(),
+                **{name: expression() for name, expression in HEADER_ANNOTATIONS.items()},
             }
         )
 

@@ -105,13 +105,19 @@ def _cancel(move: Move) -> None:
 
 
 def _start_work(move: Move) -> None:
+    if move.suborder.down_payment and move.suborder.order.paid_at is None:
+        # An institution's order is routed before its down payment arrives.
+        raise ValidationError(
+            _("The down payment is not paid yet: start the work once it is."),
+            code="down_payment_unpaid",
+        )
     move.set(work_started_at=move.now)
     move.note = move.note or str(_("Work started."))
 
 
 def _mark_ready(move: Move) -> None:
     move.set(ready_at=move.now)
-    if move.suborder.balance:
+    if move.suborder.balance and not move.suborder.order.is_invoiced_after_handover:
         request_balance(suborder=move.suborder, now=move.now)
         move.note = move.note or str(
             _("Ready. The rest of the price, %(amount)s, is asked before it ships.")
@@ -122,7 +128,11 @@ def _mark_ready(move: Move) -> None:
 
 
 def _ship(move: Move) -> None:
-    if move.suborder.balance and not balance_is_paid(move.suborder):
+    if (
+        move.suborder.balance
+        and not move.suborder.order.is_invoiced_after_handover
+        and not balance_is_paid(move.suborder)
+    ):
         raise ValidationError(
             _("The rest of the price is not paid yet: the batik ships once it is."),
             code="balance_unpaid",

@@ -38,6 +38,19 @@ class PaymentProvider(Protocol):
         ...
 
 
+def payment_is_due(order: Order, payment: Payment) -> bool:
+    """The request is asked now: the order's at checkout, a ready piece's rest, or an invoiced
+    order's down payment or invoice (its order confirmed before it is paid)."""
+    if payment.purpose == Payment.Purpose.BALANCE:
+        return payment.suborder.status == SubOrder.Status.READY
+    if order.is_invoiced_after_handover:
+        return order.status == Order.Status.CONFIRMED and payment.status not in (
+            Payment.Status.PAID,
+            Payment.Status.CANCELLED,
+        )
+    return order.status == Order.Status.AWAITING_PAYMENT
+
+
 def mark_order_paid(*, order: Order, payment: Payment, by=None) -> bool:
     """Record the payment as received and route the order; False when it was already paid.
 
