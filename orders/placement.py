@@ -322,6 +322,8 @@ class AgreedLine:
     option_name: str
     unit_price: int
     quantity: int
+    # Days the maker has for the work (to the agreed delivery date).
+    lead_time_days: int
 
 
 @dataclass(frozen=True)
@@ -414,6 +416,7 @@ def place_agreed_order(
                 quantity=line.quantity,
                 line_total=line.unit_price * line.quantity,
                 is_made_to_order=True,
+                lead_time_days=line.lead_time_days,
             )
             for suborder, part in zip(suborders, parts, strict=True)
             for line in part.lines

@@ -233,6 +233,7 @@ def accept_quote(
         for share in quote.shares.select_related("shop").order_by("shop_id", "pk"):
             parts.setdefault(share.shop_id, []).append(share)
         title = request.title[:140]
+        lead_time_days = max((quote.delivery_date - timezone.localdate()).days, 1)
         order = place_agreed_order(
             buyer=by,
             email=by.email,
@@ -249,6 +250,7 @@ def accept_quote(
                             option_name=str(_("Size %(size)s") % {"size": share.size}),
                             unit_price=prices[share.size],
                             quantity=share.quantity,
+                            lead_time_days=lead_time_days,
                         )
                         for share in sorted(shares, key=lambda share: SIZE_ORDER[share.size])
                     ],
