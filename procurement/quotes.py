@@ -40,6 +40,8 @@ from .numbering import next_document_number
 R = ProcurementRequest.Status
 Q = Quote.Status
 SIZE_ORDER = {size: index for index, size in enumerate(Size.values)}
+# What the officer may confirm received: sent by the maker, or marked received already.
+HANDED_OVER_FROM = (SubOrder.Status.SHIPPED, SubOrder.Status.DELIVERED, SubOrder.Status.COMPLETED)
 
 
 @dataclass(frozen=True)
@@ -310,26 +312,31 @@ def confirm_handover(*, quote: Quote, by, suborders: Iterable[SubOrder], note: s
             _("Handover confirmed by %(name)s.") % {"name": by.get_full_name() or by.email}
         )
         for suborder in chosen:
-            if suborder.status != SubOrder.Status.SHIPPED:
+            # Shipped, or already marked received on the order page (or by the sweep).
+            if (
+                suborder.status not in HANDED_OVER_FROM
+                or Handover.objects.filter(suborder=suborder).exists()
+            ):
                 raise ValidationError(
                     _("%(shop)s has not sent its part yet.") % {"shop": suborder.shop_name},
                     code="not_shipped",
                 )
-            lifecycle.transition_suborder(
-                suborder=suborder, to=SubOrder.Status.DELIVERED, by=actor, note=text,
-                as_role="buyer" if actor else None,
-            )  # fmt: skip
-            lifecycle.transition_suborder(suborder=suborder, to=SubOrder.Status.COMPLETED, by=None)
+            if suborder.status == SubOrder.Status.SHIPPED:
+                lifecycle.transition_suborder(
+                    suborder=suborder, to=SubOrder.Status.DELIVERED, by=actor, note=text,
+                    as_role="buyer" if actor else None,
+                )  # fmt: skip
+            if suborder.status != SubOrder.Status.COMPLETED:
+                lifecycle.transition_suborder(
+                    suborder=suborder, to=SubOrder.Status.COMPLETED, by=None
+                )
             handovers.append(
                 Handover.objects.create(quote=quote, suborder=suborder, confirmed_by=by, note=text)
             )
+        # Every part that came is handed over (a cancelled or declined one never comes).
         waiting = order.suborders.exclude(
-            status__in=[
-                SubOrder.Status.COMPLETED,
-                SubOrder.Status.CANCELLED,
-                SubOrder.Status.DECLINED,
-            ]
-        )
+            status__in=[SubOrder.Status.CANCELLED, SubOrder.Status.DECLINED]
+        ).filter(handover__isnull=True)
         if not waiting.exists():
             invoice = request_invoice(order=order, now=timezone.now())
             if invoice is not None:

@@ -151,7 +151,8 @@ def _render_quote(request, quote: Quote, membership, *, accept_form=None, declin
             "bank": cooperative_bank_account(),
             "is_buyer": order.buyer_id == request.user.pk,
             "proof_form": TransferProofForm(),
-            "delivered": selectors.delivered_parts(order),
+            "handed_over_ids": {part.suborder.pk for part in selectors.delivered_parts(order)},
+            "handover_from": quotes.HANDED_OVER_FROM,
         }
     return render(request, "procurement/quote_detail.html", context)
 

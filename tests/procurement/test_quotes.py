@@ -1,5 +1,6 @@
 """The cooperative's quote, its acceptance as one order, payment terms, packing and handover."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from ledger.models import LedgerEntry
 from orders.lifecycle import transition_suborder
-from orders.models import Order, Payment, PaymentMethod, SubOrder
+from orders.models import MidtransCharge, Order, Payment, PaymentMethod, SubOrder
 from orders.payments.transfer import confirm_transfer
 from orders.routing import route_order
 from procurement import allocation, quotes, services
@@ -16,6 +17,11 @@ from procurement.models import InstitutionMember, ProcurementRequest, Quote
 from procurement.selectors import amounts_paid, packing_lists, quote_summary
 from procurement.staff_list import parse_staff_list
 from tests.factories import make_user
+from tests.orders.midtrans_server import (  # noqa: F401 (fixtures)
+    fake_midtrans_fixture,
+    midtrans_server_fixture,
+    notification_receiver_fixture,
+)
 from tests.procurement.test_requests import _institution, _offers, _request, _staff_csv
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +179,97 @@ def test_the_packing_lists_deal_out_the_staff_list_by_size():
         for row in packing.rows:
             assert request.staff.get(name=row.name).size == row.size
         assert len(packing.rows) == packing.quantity
+
+
+def test_an_institution_pays_its_down_payment_by_virtual_account(
+    client, fake_midtrans, notification_receiver
+):
+    _i, officer, request, _offers_ = _split_request()
+    quote = quotes.accept_quote(
+        quote=_quote(request, percent=40), by=officer, payment_method=PaymentMethod.MIDTRANS,
+        channel="bca_va", address=ADDRESS,
+    )  # fmt: skip
+    order = quote.order
+    assert route_order(order=order)  # routed at acceptance, before any payment
+    client.force_login(officer)
+    page = client.get(f"/en/pesanan/{order.reference}/bayar-online/").content.decode()
+    charge = MidtransCharge.objects.get()
+    down = order.payments.get(purpose=Payment.Purpose.DOWN_PAYMENT)
+    assert charge.va_number in page and charge.amount == down.amount
+    [at_gateway] = fake_midtrans.charges()
+    assert at_gateway["gross_amount"] == f"{down.amount}.00"
+
+    fake_midtrans.pay(charge.gateway_order_id)
+    body = notification_receiver.wait_for(charge.gateway_order_id, "settlement")
+    assert (
+        client.post(
+            "/midtrans/notification/", data=json.dumps(body), content_type="application/json"
+        ).status_code
+        == 200
+    )
+    down.refresh_from_db()
+    order.refresh_from_db()
+    assert down.status == Payment.Status.PAID and order.paid_at is not None
+    assert amounts_paid(order).down_payment_paid == down.amount
+
+
+def test_the_rest_is_invoiced_once_every_part_is_handed_over(django_capture_on_commit_callbacks):
+    institution, officer, request, _offers_ = _split_request()
+    quote = quotes.accept_quote(
+        quote=_quote(request, percent=0), by=officer,
+        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
+    )  # fmt: skip
+    order = quote.order
+    assert not order.payments.exists()  # everything after the handover
+    route_order(order=order)
+    first, second, third = order.suborders.order_by("pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        for suborder in (first, second, third):
+            owner = suborder.shop.owner
+            transition_suborder(
+                suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner,
+                ready_by=request.needed_by,
+            )  # fmt: skip
+            transition_suborder(suborder=suborder, to=SubOrder.Status.SHIPPED, by=owner)
+        staff = make_user()
+        InstitutionMember.objects.create(institution=institution, user=staff)
+        with pytest.raises(ValidationError, match="pejabat pengadaan"):
+            quotes.confirm_handover(quote=quote, by=staff, suborders=[first])
+
+        quotes.confirm_handover(quote=quote, by=officer, suborders=[first])
+        assert not order.payments.exists()  # two parts still to come
+        # the officer marked one received on the order page: the handover still completes it
+        transition_suborder(suborder=second, to=SubOrder.Status.DELIVERED, by=officer)
+        quotes.confirm_handover(quote=quote, by=officer, suborders=[second, third])
+        with pytest.raises(ValidationError):
+            quotes.confirm_handover(quote=quote, by=officer, suborders=[third])  # once
+    invoice = order.payments.get()
+    assert invoice.purpose == Payment.Purpose.INVOICE and invoice.amount == order.total
+    assert set(order.suborders.values_list("status", flat=True)) == {SubOrder.Status.COMPLETED}
+    assert LedgerEntry.objects.filter(suborder__order=order, kind="sale").count() == 3
+
+
+def test_an_offer_in_a_sent_quote_cannot_be_withdrawn_or_revised():
+    _i, _officer, request, offers = _split_request()
+    _quote(request)
+    offer = offers[0]
+    with pytest.raises(ValidationError, match="koperasi"):
+        services.withdraw_offer(offer=offer, by=offer.shop.owner)
+    request.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.submit_offer(
+            request=request, shop=offer.shop, by=offer.shop.owner, price_per_piece=1,
+            delivery_date=request.needed_by, sizes={"M": 1},
+        )  # fmt: skip
+    offer.refresh_from_db()
+    assert offer.status == offer.Status.ACTIVE and offer.allocations.exists()
+
+
+def test_an_expired_quote_shows_so_and_offers_no_acceptance(client):
+    _i, officer, request, _offers_ = _split_request()
+    quote = _quote(request)
+    Quote.objects.filter(pk=quote.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+    client.force_login(officer)
+    page = client.get(f"/en/instansi/penawaran/{quote.pk}/").content.decode()
+    assert 'data-testid="quote-status">Expired<' in page
+    assert 'data-testid="accept-quote"' not in page
