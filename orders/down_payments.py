@@ -88,9 +88,9 @@ def request_balance(*, suborder: SubOrder, now: datetime) -> Payment:
     return payment
 
 
-def request_invoice(*, order: Order, now: datetime) -> Payment | None:
+def request_invoice(*, order: Order, now: datetime, channel: str = "") -> Payment | None:
     """An invoiced order was handed over: ask what is left of its price, once; None when
-    nothing is left.
+    nothing is left. `channel` is how an online payment is made (else the down payment's).
 
     What is left is the price of the sub-orders that came, less their down payment when it was
     paid; a down payment never paid is no longer asked apart. The buyer is told by the caller,
@@ -121,7 +121,7 @@ def request_invoice(*, order: Order, now: datetime) -> Payment | None:
         order=order,
         purpose=Payment.Purpose.INVOICE,
         method=order.payment_method,
-        channel=checkout.channel if checkout is not None else "",
+        channel=channel or (checkout.channel if checkout is not None else ""),
         amount=amount,
         due_at=now + timedelta(days=settings.PROCUREMENT_INVOICE_DAYS),
     )

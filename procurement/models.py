@@ -315,6 +315,8 @@ class Quote(models.Model):
     decided_by = acting_user(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # The virtual account the officer chose at acceptance, for the invoice after the handover.
+    payment_channel = models.CharField(_("payment channel"), max_length=20, blank=True)
     order = models.OneToOneField(
         Order, verbose_name=_("order"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="quote",

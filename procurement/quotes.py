@@ -22,6 +22,7 @@ from core.templatetags.money import format_rupiah
 from notifications.services import Delivery, Message, language_of, notify_many
 from orders import lifecycle
 from orders.down_payments import request_invoice
+from orders.locking import only_own_rows
 from orders.models import SubOrder
 from orders.placement import AgreedLine, AgreedPart, place_agreed_order
 
@@ -201,7 +202,11 @@ def _officer_of(user, quote: Quote) -> InstitutionMember:
 
 
 def _lock_open(quote: Quote) -> Quote:
-    quote = Quote.objects.select_for_update().select_related("request").get(pk=quote.pk)
+    quote = (
+        Quote.objects.select_for_update(of=only_own_rows())
+        .select_related("request")
+        .get(pk=quote.pk)
+    )
     if quote.status != Q.ISSUED:
         raise ValidationError(_("This quote was already decided."), code="decided")
     return quote
@@ -268,7 +273,8 @@ def accept_quote(
         quote.decided_by = by
         quote.decided_at = timezone.now()
         quote.order = order
-        quote.save(update_fields=["status", "decided_by", "decided_at", "order"])
+        quote.payment_channel = channel
+        quote.save(update_fields=["status", "decided_by", "decided_at", "order", "payment_channel"])
         ProcurementRequest.objects.filter(pk=request.pk).update(status=R.ORDERED)
     return quote
 
@@ -295,7 +301,9 @@ def confirm_handover(*, quote: Quote, by, suborders: Iterable[SubOrder], note: s
     sub-order's own moves, and once every part is in, the rest of the price is invoiced."""
     with transaction.atomic():
         quote = (
-            Quote.objects.select_for_update().select_related("request", "order").get(pk=quote.pk)
+            Quote.objects.select_for_update(of=only_own_rows())
+            .select_related("request", "order")
+            .get(pk=quote.pk)
         )
         _officer_of(by, quote)
         if quote.status != Q.ACCEPTED or quote.order is None:
@@ -338,7 +346,9 @@ def confirm_handover(*, quote: Quote, by, suborders: Iterable[SubOrder], note: s
             status__in=[SubOrder.Status.CANCELLED, SubOrder.Status.DECLINED]
         ).filter(handover__isnull=True)
         if not waiting.exists():
-            invoice = request_invoice(order=order, now=timezone.now())
+            invoice = request_invoice(
+                order=order, now=timezone.now(), channel=quote.payment_channel
+            )
             if invoice is not None:
 
                 def build() -> Message:

@@ -273,3 +273,28 @@ def test_an_expired_quote_shows_so_and_offers_no_acceptance(client):
     page = client.get(f"/en/instansi/penawaran/{quote.pk}/").content.decode()
     assert 'data-testid="quote-status">Expired<' in page
     assert 'data-testid="accept-quote"' not in page
+
+
+def test_everything_after_the_handover_by_virtual_account_is_invoiced_on_the_chosen_bank(
+    django_capture_on_commit_callbacks,
+):
+    _i, officer, request, _offers_ = _split_request()
+    quote = quotes.accept_quote(
+        quote=_quote(request, percent=0), by=officer, payment_method=PaymentMethod.MIDTRANS,
+        channel="bni_va", address=ADDRESS,
+    )  # fmt: skip
+    order = quote.order
+    route_order(order=order)
+    suborders = list(order.suborders.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        for suborder in suborders:
+            owner = suborder.shop.owner
+            transition_suborder(
+                suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner,
+                ready_by=request.needed_by,
+            )  # fmt: skip
+            transition_suborder(suborder=suborder, to=SubOrder.Status.SHIPPED, by=owner)
+        quotes.confirm_handover(quote=quote, by=officer, suborders=suborders)
+    invoice = order.payments.get()
+    assert invoice.purpose == Payment.Purpose.INVOICE and invoice.channel == "bni_va"
+    assert MidtransCharge.objects.get(payment=invoice).amount == order.total
