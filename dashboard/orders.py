@@ -94,6 +94,12 @@ def _render_detail(request, shop, suborder, **forms):
         "can_ship": balance_paid and suborder.status in (S.ACCEPTED, S.IN_PROGRESS, S.READY),
         "is_made_to_order": any(line.is_made_to_order for line in lines),
         "has_packing_list": order.is_invoiced_after_handover,
+        # An institution's order: the lines are at the cooperative's price, less its margin.
+        "maker_amount": (
+            None
+            if suborder.agreed_commission is None
+            else suborder.subtotal - suborder.agreed_commission
+        ),
     }
     return render(request, "dashboard/order_detail.html", context)
 

@@ -258,6 +258,11 @@ def test_a_maker_sees_their_own_part_only_never_anothers_price():
     suborder = quote.order.suborders.get(shop=mine.shop)
     page = _client(mine.shop.owner).get(f"/en/dasbor/pesanan/{suborder.pk}/").text
     assert theirs.shop.name not in page and "300.001" not in page
+    # their own price is what they receive
+    mine_total = sum(
+        share.quantity * share.maker_price for share in quote.shares.filter(shop=mine.shop)
+    )
+    assert 'data-testid="maker-amount">' in page and f"{mine_total:,}".replace(",", ".") in page
     other = quote.order.suborders.get(shop=theirs.shop)
     assert _client(mine.shop.owner).get(f"/en/dasbor/pesanan/{other.pk}/").status_code == 404
 
