@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.templatetags.money import format_rupiah
 from ledger.models import LedgerEntry
 from orders.lifecycle import transition_suborder
 from orders.models import MidtransCharge, Order, Payment, PaymentMethod, SubOrder
@@ -14,7 +15,13 @@ from orders.payments.transfer import confirm_transfer
 from orders.routing import route_order
 from procurement import allocation, quotes, services
 from procurement.models import InstitutionMember, ProcurementRequest, Quote
-from procurement.selectors import amounts_paid, packing_lists, quote_summary
+from procurement.selectors import (
+    amounts_paid,
+    delivered_parts,
+    maker_parts,
+    packing_lists,
+    quote_summary,
+)
 from procurement.staff_list import parse_staff_list
 from tests.factories import make_user
 from tests.orders.midtrans_server import (  # noqa: F401 (fixtures)
@@ -298,3 +305,46 @@ def test_everything_after_the_handover_by_virtual_account_is_invoiced_on_the_cho
     invoice = order.payments.get()
     assert invoice.purpose == Payment.Purpose.INVOICE and invoice.channel == "bni_va"
     assert MidtransCharge.objects.get(payment=invoice).amount == order.total
+
+
+def test_the_cooperative_sees_each_makers_part_and_margin_and_prints_the_packing_lists(
+    admin_client,
+):
+    _i, officer, request, offers = _split_request()
+    quote = _quote(request)
+    page = admin_client.get(f"/admin/procurement/quote/{quote.pk}/change/").content.decode()
+    assert 'data-testid="quote-parts"' in page
+    assert all(offer.shop.name in page for offer in offers)
+    for part in maker_parts(quote):
+        assert part.margin > 0 and format_rupiah(part.margin) in page
+    sheet = admin_client.get(f"/admin/procurement/quote/{quote.pk}/daftar-kemas/").content.decode()
+    assert sheet.count('data-testid="packing-list"') == 3
+    assert sheet.count('data-testid="packing-row"') == 120
+
+
+def test_what_each_maker_delivered_is_read_back_for_the_handover_record(
+    django_capture_on_commit_callbacks,
+):
+    _i, officer, request, _offers_ = _split_request()
+    quote = quotes.accept_quote(
+        quote=_quote(request, percent=0), by=officer,
+        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
+    )  # fmt: skip
+    route_order(order=quote.order)
+    suborders = list(quote.order.suborders.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        for suborder in suborders:
+            owner = suborder.shop.owner
+            transition_suborder(
+                suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner,
+                ready_by=request.needed_by,
+            )  # fmt: skip
+            transition_suborder(suborder=suborder, to=SubOrder.Status.SHIPPED, by=owner)
+        quotes.confirm_handover(quote=quote, by=officer, suborders=suborders[:2])
+    parts = delivered_parts(quote.order)
+    assert [part.suborder.pk for part in parts] == sorted(
+        (s.pk for s in suborders[:2]), key=lambda pk: SubOrder.objects.get(pk=pk).shop_name
+    )
+    assert sum(part.quantity for part in parts) == sum(
+        line.quantity for s in suborders[:2] for line in s.lines.all()
+    )
