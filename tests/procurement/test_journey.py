@@ -296,3 +296,23 @@ def test_an_accepted_quote_reaches_every_maker_once_through_the_worker(celery_wo
                 == 1
             )
         )
+
+
+def test_the_header_links_members_to_their_institution_within_the_same_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.procurement.test_requests import _institution
+
+    _institution_, officer = _institution()
+    outsider = make_user()
+    pages, counts = {}, {}
+    for user in (officer, outsider):
+        client = _client(user)
+        client.get("/en/akun/profil/")
+        with CaptureQueriesContext(connection) as queries:
+            pages[user] = client.get("/en/akun/profil/").text
+        counts[user] = len(queries)
+    assert 'data-testid="institution-link"' in pages[officer]
+    assert 'data-testid="institution-link"' not in pages[outsider]
+    assert counts[officer] == counts[outsider]
