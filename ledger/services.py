@@ -132,7 +132,7 @@ def record_down_payment_released(*, suborder: SubOrder) -> bool:
             return False
         if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.DOWN_PAYMENT).exists():
             return False
-        percent = commission_percent_for(suborder.shop)
+        commission, note = _commission_on(suborder, suborder.down_payment)
         LedgerEntry(
             shop_id=suborder.shop_id,
             kind=Kind.DOWN_PAYMENT,
@@ -142,11 +142,35 @@ def record_down_payment_released(*, suborder: SubOrder) -> bool:
         LedgerEntry(
             shop_id=suborder.shop_id,
             kind=Kind.DOWN_PAYMENT_COMMISSION,
-            amount=-commission_for(suborder.down_payment, percent),
+            amount=-commission,
             suborder=suborder,
-            note=f"{percent.normalize():f}%",
+            note=note,
         ).save()
     return True
+
+
+def _commission_on(suborder: SubOrder, amount: int) -> tuple[int, str]:
+    """The commission on `amount` rupiah of the sub-order's goods, and the note saying how.
+
+    A sub-order with an agreed commission (an institution's order: the cooperative's margin
+    over the maker's price) takes that share of it, so the down payment's part and the sale's
+    rest add up to the agreed amount exactly; any other takes the shop's percent.
+    """
+    if suborder.agreed_commission is not None:
+        if amount == suborder.subtotal:
+            return suborder.agreed_commission, str(_("agreed margin"))
+        exact = Decimal(suborder.agreed_commission) * Decimal(amount) / Decimal(suborder.subtotal)
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), str(_("agreed margin"))
+    percent = commission_percent_for(suborder.shop)
+    return commission_for(amount, percent), f"{percent.normalize():f}%"
+
+
+def expected_maker_share(suborder: SubOrder, amount: int, percent: Decimal) -> int:
+    """What the maker will keep of `amount` rupiah of this sub-order's goods: at `percent`
+    (read once by the caller for a list), or after its agreed commission's share."""
+    if suborder.agreed_commission is not None:
+        return amount - _commission_on(suborder, amount)[0]
+    return maker_share(amount, percent)
 
 
 def _credited_before_sale(suborder: SubOrder) -> tuple[int, int]:
@@ -179,7 +203,7 @@ def record_suborder_delivered(*, suborder: SubOrder) -> bool:
         delivered_at = suborder.delivered_at or suborder.completed_at or timezone.now()
         cash = suborder.collected_in_cash
         available_at = delivered_at if cash else delivered_at + sale_hold()
-        percent = commission_percent_for(suborder.shop)
+        commission, note = _commission_on(suborder, suborder.subtotal)
         # A down payment credited when the work started counts towards the sale.
         down, down_commission = _credited_before_sale(suborder)
         entries = [
@@ -192,9 +216,9 @@ def record_suborder_delivered(*, suborder: SubOrder) -> bool:
             LedgerEntry(
                 shop_id=suborder.shop_id,
                 kind=Kind.COMMISSION,
-                amount=-(commission_for(suborder.subtotal, percent) - down_commission),
+                amount=-(commission - down_commission),
                 suborder=suborder,
-                note=f"{percent.normalize():f}%",
+                note=note,
             ),
         ]
         if suborder.shipping_cost:

@@ -637,6 +637,11 @@ CELERY_BEAT_SCHEDULE.update(
 # --- institutional procurement ---
 # The cooperative's code in its letter numbers (007/KBK/SPH/XII/2026).
 COOPERATIVE_LETTER_CODE = env("COOPERATIVE_LETTER_CODE", "KBK")
+# Bela Pengadaan: a government office buys directly online up to this much per purchase (LKPP);
+# requests and quotes above it show a warning (larger buys go through the e-Katalog).
+PROCUREMENT_DIRECT_PURCHASE_CAP = int(env("PROCUREMENT_DIRECT_PURCHASE_CAP", "50000000"))
+# Days an institution has to pay a down payment or an invoice (after the handover).
+PROCUREMENT_INVOICE_DAYS = int(env("PROCUREMENT_INVOICE_DAYS", "30"))
 
 # --- curation ---
 # Orders whose buyer email is at one of these domains (or a subdomain) count as institutional

@@ -11,6 +11,7 @@ behaves exactly as with Django's and allauth's backends, which they extend.
 """
 
 import functools
+from collections.abc import Callable
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
@@ -20,6 +21,19 @@ from catalog.readers import reader_annotations
 from notifications.context_processors import UNREAD_COUNT_ATTRIBUTE, unread_count_of_outer_user
 
 from .context_processors import CART_COUNT_ATTRIBUTE, cart_count_of_outer_user
+
+# More of the header's facts about the user, added by higher apps at startup (an app above
+# orders calls down with `add_header_annotation`; orders never imports it): name -> a function
+# giving the expression on the outer user row.
+HEADER_ANNOTATIONS: dict[str, Callable[[], object]] = {}
+
+
+def add_header_annotation(name: str, expression: Callable[[], object]) -> None:
+    """Read `name` on the signed-in user with the same query (e.g. whether they are a member of
+    an institution, for its link in the header). Called from an app's `ready()`, before the
+    users' queryset is first built."""
+    HEADER_ANNOTATIONS[name] = expression
+    users_with_header_counts.cache_clear()
 
 
 @functools.cache
@@ -35,6 +49,7 @@ def users_with_header_counts():
             CART_COUNT_ATTRIBUTE: cart_count_of_outer_user(),
             # The reader's hearts and follow buttons on shared catalog pages.
             **reader_annotations(),
+            **{name: expression() for name, expression in HEADER_ANNOTATIONS.items()},
         }
     )
 

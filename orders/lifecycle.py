@@ -112,6 +112,12 @@ def _cancel(move: Move) -> None:
 
 
 def _start_work(move: Move) -> None:
+    if move.suborder.down_payment and move.suborder.order.paid_at is None:
+        # An institution's order is routed before its down payment arrives.
+        raise ValidationError(
+            _("The down payment is not paid yet: start the work once it is."),
+            code="down_payment_unpaid",
+        )
     move.set(work_started_at=move.now)
     move.note = move.note or str(_("Work started."))
 
@@ -123,7 +129,7 @@ def _mark_ready(move: Move) -> None:
             _("Ready. %(amount)s is paid in cash on delivery or at pickup.")
             % {"amount": format_rupiah(move.suborder.collected_in_cash)}
         )
-    elif move.suborder.balance:
+    elif move.suborder.balance and not move.suborder.order.is_invoiced_after_handover:
         request_balance(suborder=move.suborder, now=move.now)
         move.note = move.note or str(
             _("Ready. The rest of the price, %(amount)s, is asked before it ships.")
@@ -137,6 +143,7 @@ def _ship(move: Move) -> None:
     if (
         move.suborder.balance
         and not is_rest_in_cash(move.suborder)
+        and not move.suborder.order.is_invoiced_after_handover
         and not balance_is_paid(move.suborder)
     ):
         raise ValidationError(

@@ -1,6 +1,7 @@
 """Placement: a cart becomes an order, one sub-order per shop, with its stock taken at once."""
 
 from collections.abc import Mapping, Set
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +18,12 @@ from core.phone import normalize_indonesian_phone
 
 from . import notices
 from .cart import shipping_profile_for
-from .down_payments import DOWN_PAYMENT_METHODS, split_made_to_order
+from .down_payments import (
+    DOWN_PAYMENT_METHODS,
+    SPLIT_METHODS,
+    split_by_percent,
+    split_made_to_order,
+)
 from .locking import only_own_rows
 from .models import (
     Address,
@@ -326,3 +332,137 @@ def save_address(*, user, values: Mapping[str, str], label: str = "") -> Address
     if not Address.objects.filter(user=user, is_default=True).exists():
         Address.objects.filter(pk=address.pk).update(is_default=True)
     return address
+
+
+@dataclass(frozen=True)
+class AgreedLine:
+    """One line of an agreed order: not a catalog option, a piece made to an agreed price."""
+
+    title: str
+    option_name: str
+    unit_price: int
+    quantity: int
+    # Days the maker has for the work (to the agreed delivery date).
+    lead_time_days: int
+
+
+@dataclass(frozen=True)
+class AgreedPart:
+    """One maker's part of an agreed order, and the commission agreed on it (not a percent)."""
+
+    shop: Shop
+    lines: list[AgreedLine]
+    commission: int
+
+
+def place_agreed_order(
+    *,
+    buyer: User,
+    email: str,
+    address: Mapping[str, str],
+    payment_method: str,
+    parts: list[AgreedPart],
+    down_payment_percent: int,
+    channel: str = "",
+) -> Order:
+    """An order agreed outside the cart (an institution's accepted quote), routed at once.
+
+    Every line is made to order, handed over in person (no shipping cost); each sub-order keeps
+    its agreed commission. `down_payment_percent` of each part is asked now and the rest is
+    invoiced after the handover (`request_invoice`); with 0, everything is. The order is
+    confirmed and routed without waiting for a payment, like cash on delivery.
+    """
+    if payment_method not in SPLIT_METHODS:
+        raise ValidationError(
+            _("Choose bank transfer or an online payment."), code="payment_method"
+        )
+    if (payment_method == PaymentMethod.MIDTRANS) and channel not in MidtransChannel.values:
+        raise ValidationError(_("Choose how to pay online."), code="channel")
+    if not parts or not all(part.lines for part in parts):
+        raise ValidationError(_("An order needs at least one line."), code="empty")
+    values = {name: str(address.get(name, "")).strip() for name in AddressFields.ADDRESS_FIELDS}
+    zone = (
+        shipping_zone_for(kabupaten=values["kabupaten"], province=values["province"])
+        if values["kabupaten"]
+        else ShippingZone.LOCAL
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        suborders = []
+        for part in parts:
+            subtotal = sum(line.unit_price * line.quantity for line in part.lines)
+            if not 0 <= part.commission <= subtotal:
+                raise ValidationError(
+                    _("The commission must lie between nothing and the price."), code="commission"
+                )
+            split = split_by_percent(amount=subtotal, percent=down_payment_percent)
+            suborders.append(
+                SubOrder(
+                    shop=part.shop,
+                    shop_name=part.shop.name,
+                    delivery=SubOrder.Delivery.HANDOVER,
+                    subtotal=subtotal,
+                    total=subtotal,
+                    down_payment=split.down_payment,
+                    balance=split.balance,
+                    agreed_commission=part.commission,
+                )
+            )
+        subtotal = sum(suborder.subtotal for suborder in suborders)
+        order = Order(
+            buyer=buyer,
+            email=email.strip().lower(),
+            payment_method=payment_method,
+            shipping_zone=zone,
+            language=(translation.get_language() or settings.LANGUAGE_CODE)[:8],
+            created_at=now,
+            subtotal=subtotal,
+            total=subtotal,
+            status=Order.Status.CONFIRMED,
+            confirmed_at=now,
+            is_invoiced_after_handover=True,
+            **values,
+        )
+        _save_with_unique_reference(order)
+        for suborder in suborders:
+            suborder.order = order
+        SubOrder.objects.bulk_create(suborders)
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                suborder=suborder,
+                product_title=line.title,
+                option_name=line.option_name,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                line_total=line.unit_price * line.quantity,
+                is_made_to_order=True,
+                lead_time_days=line.lead_time_days,
+            )
+            for suborder, part in zip(suborders, parts, strict=True)
+            for line in part.lines
+        )
+        SubOrderEvent.objects.bulk_create(
+            SubOrderEvent(
+                suborder=suborder,
+                to_status=SubOrder.Status.NEW,
+                actor=buyer,
+                note=str(_("Order placed.")),
+                created_at=now,
+            )
+            for suborder in suborders
+        )
+        down_payment = sum(suborder.down_payment for suborder in suborders)
+        if down_payment:
+            payment = Payment.objects.create(
+                order=order,
+                method=payment_method,
+                channel=channel,
+                purpose=Payment.Purpose.DOWN_PAYMENT,
+                amount=down_payment,
+                due_at=now + timedelta(days=settings.PROCUREMENT_INVOICE_DAYS),
+            )
+            if payment_method == PaymentMethod.MIDTRANS:
+                midtrans.first_charge(payment=payment)
+        # Routed now: the makers start on the agreed terms, not on a payment.
+        enqueue_routing(order.pk)
+    return order

@@ -248,6 +248,11 @@ class Order(AddressFields):
     payment_reminder_sent_at = models.DateTimeField(
         _("payment reminder sent at"), null=True, blank=True
     )
+    # An institution's agreed order: confirmed and routed at once, any down payment asked on
+    # acceptance, and the rest invoiced after the handover (not asked when a piece is ready).
+    is_invoiced_after_handover = models.BooleanField(
+        _("rest invoiced after the handover"), default=False
+    )
 
     objects = OrderQuerySet.as_manager()
 
@@ -286,6 +291,8 @@ class SubOrder(models.Model):
     class Delivery(models.TextChoices):
         SHIP = "ship", _("Shipped by courier")
         PICKUP = "pickup", _("Pickup at the workshop")
+        # An institution's order: the maker brings it to the office, which confirms the handover.
+        HANDOVER = "handover", _("Handed over to the institution")
 
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="suborders"
@@ -325,6 +332,11 @@ class SubOrder(models.Model):
     # maker keeps (work started and the buyer cancelled).
     refund_due_amount = models.PositiveIntegerField(_("refund due (Rp)"), default=0)
     is_down_payment_kept = models.BooleanField(_("down payment kept by the maker"), default=False)
+    # The cooperative's margin agreed with an institution (its price less the maker's), taken
+    # in place of the commission percent; empty for every other order.
+    agreed_commission = models.PositiveIntegerField(
+        _("agreed commission (Rp)"), null=True, blank=True
+    )
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
 
     class Meta:
@@ -337,6 +349,11 @@ class SubOrder(models.Model):
                 condition=Q(down_payment__lte=models.F("subtotal"))
                 & Q(balance__lte=models.F("subtotal")),
                 name="suborder_down_payment_within_goods",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_commission__isnull=True)
+                | Q(agreed_commission__lte=models.F("subtotal")),
+                name="suborder_agreed_commission_within_goods",
             ),
         ]
 

@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..notices import buyer_order_url
 from . import midtrans_api as api
-from .common import mark_order_paid
+from .common import mark_order_paid, payment_is_due
 from .midtrans_refunds import owe_refund, refund_suborder
 
 METHOD = PaymentMethod.MIDTRANS
@@ -153,10 +153,9 @@ def _check_payable(order: Order, payment: Payment, now) -> None:
 
 
 def is_due(order: Order, payment: Payment) -> bool:
-    """The request is asked now: the order's at checkout, or a ready piece's rest."""
-    if payment.purpose == Payment.Purpose.BALANCE:
-        return payment.suborder.status == SubOrder.Status.READY
-    return order.status == Order.Status.AWAITING_PAYMENT
+    """The request is asked now: the order's at checkout, a ready piece's rest, or an
+    institution's down payment or invoice."""
+    return payment_is_due(order, payment)
 
 
 def _is_open(charge: MidtransCharge) -> bool:
