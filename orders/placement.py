@@ -381,11 +381,8 @@ def place_agreed_order(
     if not parts or not all(part.lines for part in parts):
         raise ValidationError(_("An order needs at least one line."), code="empty")
     values = {name: str(address.get(name, "")).strip() for name in AddressFields.ADDRESS_FIELDS}
-    zone = (
-        shipping_zone_for(kabupaten=values["kabupaten"], province=values["province"])
-        if values["kabupaten"]
-        else ShippingZone.LOCAL
-    )
+    # An institution's delivery address is its own: the zone only files the order (no shipping).
+    zone = shipping_zone_of(values)
     now = timezone.now()
     with transaction.atomic():
         suborders = []
