@@ -53,11 +53,18 @@ def _results(request, query: CatalogQuery, facets: Facets) -> dict:
     """The list part of the page: one page of cards, its count, and suggestions when empty."""
     products, is_fuzzy = matching_products(Product.objects.published(), query)
     page = browse_page(products, query, request.GET.get("page"), depth=list_depth(query))
-    results = {"page": page, "is_fuzzy": is_fuzzy}
+    results = {"page": page, "is_fuzzy": is_fuzzy, "share_image": first_photo(page.object_list)}
     if not page.object_list:
         results["suggested_motifs"] = facets.by_kind["motif"][:8]
         results["suggested_makers"] = Shop.objects.approved().order_by("-is_verified", "name")[:6]
     return results
+
+
+def first_photo(cards) -> str:
+    """The path of the first card's photo, for the page's link preview ("" without one)."""
+    # A card without a primary image has no `primary_image` at all (FilteredRelation).
+    photos = (getattr(card, "primary_image", None) for card in cards)
+    return next((photo.image.url for photo in photos if photo is not None), "")
 
 
 @cached_for_visitors
@@ -74,6 +81,7 @@ def product_list(request):
     context = {
         "query": query,
         "query_string": query.query_string(),
+        "canonical_query": query.canonical_query_string(request.GET.get("page")),
         "facets": facets,
         "results": SimpleLazyObject(lambda: _results(request, query, facets)),
         "chips": SimpleLazyObject(lambda: filter_chips(query, facets)),

@@ -9,6 +9,7 @@ from artisans.models import ShopFollow
 from .. import cache as catalog_cache
 from .. import selectors
 from ..models import Motif, Product
+from .browse import first_photo
 from .pagecache import cached_for_visitors
 
 # Products shown per curated collection on the home page; the collection page shows them all.
@@ -55,9 +56,11 @@ def home(request):
     so a warm page never queries them.
     """
     user = request.user
+    cards = _home_cards(user)
     context = {
         "collections": selectors.collections_with_products(per_collection=HOME_COLLECTION_CARDS),
-        **_home_cards(user),
+        **cards,
+        "share_image": first_photo(cards["featured"] + cards["new_arrivals"]),
         "motifs": Motif.objects.all(),
         "makers": selectors.makers_by_district(),
         **catalog_cache.fragment_context(),

@@ -15,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from artisans.models import Shop, ShopFollow, ShopMember
+from core.links import absolute_url
 from core.phone import whatsapp_link
 
 from .. import cache as catalog_cache
@@ -66,13 +67,14 @@ def shop_detail(request, slug: str):
         return browse_page(found, query, request.GET.get("page"), depth=list_depth(query))
 
     fragments = catalog_cache.fragment_context()
-    shop_url = request.build_absolute_uri(shop.get_absolute_url())
+    shop_url = absolute_url(shop.get_absolute_url())
     context = {
         "shop": shop,
         # Read only when the list's `{% cache %}` fragment is missing.
         "page": SimpleLazyObject(shop_page),
         "query": query,
         "query_string": query.query_string(),
+        "canonical_query": query.canonical_query_string(request.GET.get("page")),
         "sorts": sort_choices(query),
         "availability_choices": list(AVAILABILITY.items()),
         "is_member": is_member,
