@@ -1,16 +1,36 @@
-"""Applying to open a shop: the shop's details (artisans) and its specialities (catalog)."""
+"""Applying to open a shop: the shop's details (artisans) and its specialities (catalog); and the
+footer's "Sell your batik", which sends each reader to their next step."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from artisans import services
 from artisans.forms import ShopApplicationForm
 from artisans.models import Shop
 from catalog.forms import ShopSpecialitiesForm
+
+from .access import current_shop
+
+
+def sell(request):
+    """A maker to their dashboard, a signed-in buyer to the application, a visitor to sign-up
+    and then the application.
+
+    Decided when followed, not when the footer is drawn: signed-out pages are cached whole, and
+    a link that asked whose shop it is would cost every page a query.
+    """
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_signup')}?{urlencode({'next': reverse('shop-apply')})}")
+    if current_shop(request.user) is not None:
+        return redirect("dashboard:home")
+    return redirect("shop-apply")
 
 
 @login_required
