@@ -161,7 +161,6 @@ def _details(request, product: Product) -> dict:
         and not product.is_hidden
         and (product.is_made_to_order or bool(in_stock)),
         "is_sold_out": not product.is_made_to_order and not in_stock,
-        "default_option": in_stock[0] if in_stock else (options[0] if options else None),
         "max_stock": max((option.stock for option in options), default=0),
     }
 
