@@ -26,6 +26,7 @@ from catalog.models import (
     Technique,
 )
 from catalog.services import add_product_images
+from orders.models import ShippingProfile
 
 from .motif_art import draw_batik, save_jpeg_bytes
 
@@ -253,6 +254,19 @@ def _shop(maker: DemoMaker) -> Shop:
     return shop
 
 
+# Makers near Sangatta deliver themselves and take cash on delivery (or payment at pickup), so a
+# newcomer's cart from one of them offers more than one way to pay; the others ship by courier,
+# with pickup at the workshop.
+COD_DISTRICTS = {District.SANGATTA_UTARA, District.SANGATTA_SELATAN}
+
+
+def _shipping(shop: Shop) -> None:
+    ShippingProfile.objects.get_or_create(
+        shop=shop,
+        defaults={"offers_pickup": True, "offers_cod": shop.district in COD_DISTRICTS},
+    )
+
+
 def _products(shop: Shop, maker: DemoMaker, rng: random.Random, count: int) -> int:
     techniques = {t.slug: t for t in Technique.objects.all()}
     fabrics = {f.slug: f for f in Fabric.objects.all()}
@@ -379,7 +393,9 @@ def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
     rng = random.Random(2021)
     created = 0
     for maker in MAKERS:
-        created += _products(_shop(maker), maker, rng, products_per_shop)
+        shop = _shop(maker)
+        _shipping(shop)
+        created += _products(shop, maker, rng, products_per_shop)
     collections_created = _collections()
     from catalog.cache import bump_catalog_version
     from catalog.services import rebuild_search_index
