@@ -454,7 +454,7 @@ CELERY_BEAT_SCHEDULE["end-past-vacations"] = {
 }
 
 # --- catalog ---
-# Anonymous catalog pages are cached (invalidated by catalog.cache.bump_catalog_version());
+# Catalog pages are cached for every reader (invalidated by catalog.cache.bump_catalog_version());
 # off only for benchmarking the uncached path.
 CATALOG_PAGE_CACHE = env_bool("CATALOG_PAGE_CACHE", True)
 

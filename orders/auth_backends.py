@@ -14,7 +14,7 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from catalog.hearts import FAVOURITE_IDS_ATTRIBUTE, favourite_ids_of_outer_user
+from catalog.readers import reader_annotations
 from notifications.context_processors import UNREAD_COUNT_ATTRIBUTE, unread_count_of_outer_user
 
 from .context_processors import CART_COUNT_ATTRIBUTE, cart_count_of_outer_user
@@ -29,8 +29,8 @@ class HeaderCountsMixin:
             **{
                 UNREAD_COUNT_ATTRIBUTE: unread_count_of_outer_user(),
                 CART_COUNT_ATTRIBUTE: cart_count_of_outer_user(),
-                # The hearts on product cards (catalog/hearts.py).
-                FAVOURITE_IDS_ATTRIBUTE: favourite_ids_of_outer_user(),
+                # The reader's hearts and follow buttons on shared catalog pages.
+                **reader_annotations(),
             }
         )
 

@@ -23,7 +23,7 @@ from ..browse import (
 )
 from ..facets import Facets, current_taxonomy_facets
 from ..models import Product
-from .pagecache import cached_for_visitors
+from .pagecache import NOT_SHARED, cached_for_visitors
 
 
 def matching_products(base: QuerySet, query: CatalogQuery) -> tuple[QuerySet, bool]:
@@ -93,6 +93,7 @@ def product_list(request):
         **fragments,
         # Stock changes with every order, not with the catalog version: a list of what is in
         # stock is rendered every time.
+        NOT_SHARED: query.availability == "in-stock",
         "results_cache_seconds": 0
         if query.availability == "in-stock"
         else fragments["catalog_cache_seconds"],

@@ -48,7 +48,8 @@ def _home_cards(user) -> dict[str, list]:
     }
 
 
-@cached_for_visitors
+# A signed-in buyer's home page shows the new work of the shops they follow: theirs alone.
+@cached_for_visitors(shared_with_signed_in=False)
 def home(request):
     """Hero, collections, featured work, new arrivals, motifs with their stories, makers.
 

@@ -1,18 +1,20 @@
-"""Whole catalog pages kept for signed-out visitors, with each visitor's own few bits put in.
+"""Whole catalog pages kept for every reader, with each reader's own few bits put in.
 
-A page's HTML is the same for every signed-out visitor, with or without a session (a cart):
-it is rendered once per catalog version, language and address with placeholders where the
-visitor's CSRF token and cart count go, and each response gets its own values put in. Why
-substitution rather than a per-visitor endpoint fetched by script: the add-to-cart form and
-the cart badge must work without JavaScript, and the values cost one string replace.
+A catalog page's HTML is the same for every reader, signed out (with or without a cart) or
+signed in: it is rendered once per catalog version, language and address with placeholders
+where the reader's own bits go, and each response gets its own put in: the CSRF token, the
+cart count, the header's notices and account menu, the hearts on cards (catalog/hearts.py)
+and a shop's follow button. Why substitution rather than a per-reader endpoint fetched by
+script: the add-to-cart form, the hearts and the cart badge must work without JavaScript, and
+the bits cost a few small renders.
 
-Visitors with a message waiting (e.g. "Added to cart") and signed-in buyers get the page
-rendered for them; its `{% cache %}` fragments (a list's whole grid of cards, filters, the
-product page's parts) still come from the cache. Those pages get the CSRF placeholder too, so
-that no fragment ever holds one visitor's token; and each card's heart is a placeholder
-that becomes the buyer's own saved or unsaved button (see catalog/hearts.py).
+Readers with a message waiting (e.g. "Added to cart"), a member previewing their own shop or
+listing, lists of what is in stock, and pages a view marks as the reader's own (`shared_with_signed_in=False`, e.g. the
+home page's work of followed shops) get the page rendered for them, with the same
+placeholders filled the same way; its `{% cache %}` fragments still come from the cache.
 """
 
+import re
 from functools import wraps
 
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -26,9 +28,20 @@ from django.utils.translation import get_language
 
 from .. import cache as catalog_cache
 from ..hearts import with_hearts
+from ..readers import ids_of
 
 CSRF_PLACEHOLDER = "__visitor-csrf-token__"
 CART_COUNT_PLACEHOLDER = "__visitor-cart-count__"
+# The header's own parts (templates/includes/_visitor_header.html) and a shop's follow button.
+HEADER_PLACEHOLDERS = {
+    b"<!--visitor-header-notices-->": "includes/_visitor_header.html#notices",
+    b"<!--visitor-header-account-->": "includes/_visitor_header.html#account",
+}
+# `<!--visitor-shop-actions-<pk>-<1 if public else 0>-<slug>-->`: all the button needs.
+SHOP_ACTIONS_PLACEHOLDER = re.compile(rb"<!--visitor-shop-actions-(\d+)-([01])-([-\w]+)-->")
+# Set on a page's context when it may not be kept for other readers: a member's preview, or a
+# list of what is in stock (stock changes with every order, not with the catalog version).
+NOT_SHARED = "page_is_not_shared"
 
 
 def _has_messages(request) -> bool:
@@ -39,50 +52,73 @@ def _has_messages(request) -> bool:
     return session is not None and SessionStorage.session_key in session
 
 
-def _is_cacheable(request) -> bool:
+def _may_use_shared_page(request, shared_with_signed_in: bool) -> bool:
     return (
         catalog_cache.is_enabled()
         and request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
+        and (shared_with_signed_in or not request.user.is_authenticated)
         and not _has_messages(request)
     )
 
 
-def _with_csrf_token(request, content: bytes) -> bytes:
-    placeholder = CSRF_PLACEHOLDER.encode()
-    if placeholder not in content:
+def _shop_actions(request, content: bytes) -> bytes:
+    found = SHOP_ACTIONS_PLACEHOLDER.search(content)
+    if not found:
         return content
-    return content.replace(placeholder, get_token(request).encode())
+    user, among = request.user, {int(found[1])}
+    context = {
+        "slug": found[3].decode(),
+        "is_public": found[2] == b"1",
+        "is_following": bool(ids_of(user, "followed_shop_ids", among)),
+        "is_member": bool(ids_of(user, "member_shop_ids", among)),
+    }
+    html = render_to_string("catalog/includes/_shop_actions.html", context, request=request)
+    return SHOP_ACTIONS_PLACEHOLDER.sub(lambda _match: html.encode(), content, count=1)
 
 
 def _with_visitor_bits(request, content: bytes) -> bytes:
-    """The visitor's CSRF token and cart count in place of their placeholders."""
-    # One small render: the context processors give the cart count as on any page.
-    cart_count = render_to_string("includes/_cart_count.txt", request=request).strip()
-    content = content.replace(CART_COUNT_PLACEHOLDER.encode(), cart_count.encode())
-    return _with_csrf_token(request, content)
+    """The reader's own bits in place of their placeholders (see the module doc)."""
+    for placeholder, template_name in HEADER_PLACEHOLDERS.items():
+        if placeholder in content:
+            part = render_to_string(template_name, request=request).strip().encode()
+            content = content.replace(placeholder, part, 1)
+    content = with_hearts(request, _shop_actions(request, content))
+    if CART_COUNT_PLACEHOLDER.encode() in content:
+        # The context processors give the cart count as on any page.
+        cart_count = render_to_string("includes/_cart_count.txt", request=request).strip()
+        content = content.replace(CART_COUNT_PLACEHOLDER.encode(), cart_count.encode())
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in content:
+        content = content.replace(placeholder, get_token(request).encode())
+    return content
 
 
-def _rendered_for(request, response):
-    """A page rendered for this visitor alone, its fragments free of their CSRF token and
-    of anybody's hearts."""
-    if isinstance(response, TemplateResponse):
-        response.context_data["csrf_token"] = CSRF_PLACEHOLDER
-        response.render()
-        response.content = _with_csrf_token(request, with_hearts(request, response.content))
-    return response
+def _render_shared(response: TemplateResponse) -> None:
+    """Render the page as every reader gets it: their own bits left as placeholders."""
+    response.context_data.update(
+        csrf_token=CSRF_PLACEHOLDER, cart_count=CART_COUNT_PLACEHOLDER, visitor_placeholders=True
+    )
+    response.render()
 
 
-def cached_for_visitors(view):
-    """Serve a catalog view's page from the cache to signed-out visitors (see module doc).
+def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
+    """Serve a catalog view's page from the cache, each reader's own bits put in (module doc).
 
-    The view returns a TemplateResponse; the header X-Catalog-Cache says "hit" or "miss".
+    The view returns a TemplateResponse; the header X-Catalog-Cache says "hit", "miss" or
+    "private" (rendered for this reader alone).
     """
+    if view is None:
+        return lambda view: cached_for_visitors(view, shared_with_signed_in=shared_with_signed_in)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _is_cacheable(request):
-            return _rendered_for(request, view(request, *args, **kwargs))
+        if not _may_use_shared_page(request, shared_with_signed_in):
+            response = view(request, *args, **kwargs)
+            if isinstance(response, TemplateResponse):
+                _render_shared(response)
+                response.content = _with_visitor_bits(request, response.content)
+                response["X-Catalog-Cache"] = "private"
+            return response
         key = catalog_cache.page_key(request.get_full_path(), get_language())
         version, stored = catalog_cache.catalog_version_with(key)
         if stored is not None and stored[0] == version:
@@ -92,17 +128,16 @@ def cached_for_visitors(view):
             response = view(request, *args, **kwargs)
             if not isinstance(response, TemplateResponse):
                 return response
-            response.context_data.update(
-                csrf_token=CSRF_PLACEHOLDER, cart_count=CART_COUNT_PLACEHOLDER
-            )
-            response.render()
-            if response.status_code == 200:
+            _render_shared(response)
+            if response.status_code == 200 and not response.context_data.get(NOT_SHARED):
                 cache.set(
                     key,
                     (version, response.content, response["Content-Type"]),
                     catalog_cache.CACHE_SECONDS,
                 )
-            response["X-Catalog-Cache"] = "miss"
+                response["X-Catalog-Cache"] = "miss"
+            else:
+                response["X-Catalog-Cache"] = "private"
         response.content = _with_visitor_bits(request, response.content)
         return response
 
