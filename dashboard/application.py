@@ -16,20 +16,22 @@ from artisans.forms import ShopApplicationForm
 from artisans.models import Shop
 from catalog.forms import ShopSpecialitiesForm
 
-from .access import current_shop
-
 
 def sell(request):
-    """A maker to their dashboard, a signed-in buyer to the application, a visitor to sign-up
-    and then the application.
+    """A maker to their dashboard, a suspended one to their shop's status, anyone else signed
+    in to the application (a rejected one's to correct), a visitor to sign-up and then the
+    application.
 
-    Decided when followed, not when the footer is drawn: signed-out pages are cached whole, and
-    a link that asked whose shop it is would cost every page a query.
+    Decided when followed, not when the footer is drawn: catalog pages are cached whole, and a
+    link that asked whose shop it is would cost every page a query.
     """
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_signup')}?{urlencode({'next': reverse('shop-apply')})}")
-    if current_shop(request.user) is not None:
+    statuses = set(Shop.objects.for_member(request.user).values_list("status", flat=True))
+    if statuses & {Shop.Status.APPROVED, Shop.Status.PENDING}:
         return redirect("dashboard:home")
+    if Shop.Status.SUSPENDED in statuses:
+        return redirect("artisans:my-shops")
     return redirect("shop-apply")
 
 

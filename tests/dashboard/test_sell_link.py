@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from artisans.models import Shop
 from tests.factories import make_shop, make_user
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,19 @@ def test_the_link_is_the_same_on_a_cached_page_for_everyone(client):
     link = 'href="/en/toko/jual/"'
     assert link in first
     assert link in second
+
+
+def test_a_rejected_applicant_reaches_the_form_to_correct_and_resend(client):
+    shop = make_shop(status=Shop.Status.REJECTED)
+    client.force_login(shop.owner)
+    response = _follow_the_footer_link(client)
+    assert response.redirect_chain[-1][0] == "/en/toko/buka-toko/"
+    assert shop.rejection_reason in response.content.decode()
+
+
+def test_a_suspended_maker_reads_their_shops_status(client):
+    shop = make_shop(status=Shop.Status.SUSPENDED)
+    client.force_login(shop.owner)
+    response = _follow_the_footer_link(client)
+    assert response.redirect_chain[-1][0] == "/en/toko/saya/"
+    assert "Your shop is suspended" in response.content.decode()
