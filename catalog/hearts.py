@@ -26,24 +26,35 @@ BUTTON_TEMPLATES = {
 PRODUCT_PK_SLOT = 987654321987654321
 
 
+def product_ids_with_hearts(content: bytes) -> set[int]:
+    """The products whose heart or button placeholder is in the page."""
+    return {int(pk) for _kind, pk in HEART_PLACEHOLDER.findall(content)}
+
+
+def fill_hearts(content: bytes, *, saved: set[int], buttons: dict[tuple[bytes, bool], bytes]):
+    """Each placeholder replaced by its kind's button (rendered for PRODUCT_PK_SLOT), saved or
+    not; `buttons` maps (b"heart" or b"button", is saved) to the rendered HTML."""
+    slot = str(PRODUCT_PK_SLOT).encode()
+    return HEART_PLACEHOLDER.sub(
+        lambda match: buttons[match[1], int(match[2]) in saved].replace(slot, match[2]), content
+    )
+
+
 def with_hearts(request, content: bytes) -> bytes:
     """Each heart placeholder replaced by the reader's own button or log-in link."""
-    found = HEART_PLACEHOLDER.findall(content)
-    if not found:
+    wanted = product_ids_with_hearts(content)
+    if not wanted:
         return content
-    saved = ids_of(request.user, "favourite_product_ids", {int(pk) for _kind, pk in found})
-    slot = str(PRODUCT_PK_SLOT).encode()
     buttons = {
         (kind, is_favourite): render_to_string(
-            BUTTON_TEMPLATES[kind],
+            template_name,
             {"is_favourite": is_favourite, "product_pk": PRODUCT_PK_SLOT},
             request=request,
         )
         .strip()
         .encode()
-        for kind in {kind for kind, _pk in found}
+        for kind, template_name in BUTTON_TEMPLATES.items()
         for is_favourite in (True, False)
     }
-    return HEART_PLACEHOLDER.sub(
-        lambda match: buttons[match[1], int(match[2]) in saved].replace(slot, match[2]), content
-    )
+    saved = ids_of(request.user, "favourite_product_ids", wanted)
+    return fill_hearts(content, saved=saved, buttons=buttons)

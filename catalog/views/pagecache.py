@@ -27,18 +27,28 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 
 from .. import cache as catalog_cache
-from ..hearts import with_hearts
+from ..hearts import PRODUCT_PK_SLOT, fill_hearts, product_ids_with_hearts
 from ..readers import ids_of
 
 CSRF_PLACEHOLDER = "__visitor-csrf-token__"
 CART_COUNT_PLACEHOLDER = "__visitor-cart-count__"
 # The header's own parts (templates/includes/_visitor_header.html) and a shop's follow button.
-HEADER_PLACEHOLDERS = {
-    b"<!--visitor-header-notices-->": "includes/_visitor_header.html#notices",
-    b"<!--visitor-header-account-->": "includes/_visitor_header.html#account",
-}
+HEADER_NOTICES_PLACEHOLDER = b"<!--visitor-header-notices-->"
+HEADER_ACCOUNT_PLACEHOLDER = b"<!--visitor-header-account-->"
 # `<!--visitor-shop-actions-<pk>-<1 if public else 0>-<slug>-->`: all the button needs.
 SHOP_ACTIONS_PLACEHOLDER = re.compile(rb"<!--visitor-shop-actions-(\d+)-([01])-([-\w]+)-->")
+# The parts of includes/_visitor_bits.html, in its order.
+VISITOR_BITS = (
+    "notices",
+    "account",
+    "cart_count",
+    (b"heart", True),
+    (b"heart", False),
+    (b"button", True),
+    (b"button", False),
+    "shop_actions",
+)
+VISITOR_BIT_SEPARATOR = b"<!--visitor-bit-->"
 # Set on a page's context when it may not be kept for other readers: a member's preview, or a
 # list of what is in stock (stock changes with every order, not with the catalog version).
 NOT_SHARED = "page_is_not_shared"
@@ -61,32 +71,40 @@ def _may_use_shared_page(request, shared_with_signed_in: bool) -> bool:
     )
 
 
-def _shop_actions(request, content: bytes) -> bytes:
+def _shop_of_page(user, content: bytes) -> dict | None:
+    """What the shop page's follow / edit button needs (None on other pages)."""
     found = SHOP_ACTIONS_PLACEHOLDER.search(content)
     if not found:
-        return content
-    user, among = request.user, {int(found[1])}
-    context = {
+        return None
+    among = {int(found[1])}
+    return {
         "slug": found[3].decode(),
         "is_public": found[2] == b"1",
         "is_following": bool(ids_of(user, "followed_shop_ids", among)),
         "is_member": bool(ids_of(user, "member_shop_ids", among)),
     }
-    html = render_to_string("catalog/includes/_shop_actions.html", context, request=request)
-    return SHOP_ACTIONS_PLACEHOLDER.sub(lambda _match: html.encode(), content, count=1)
 
 
 def _with_visitor_bits(request, content: bytes) -> bytes:
-    """The reader's own bits in place of their placeholders (see the module doc)."""
-    for placeholder, template_name in HEADER_PLACEHOLDERS.items():
-        if placeholder in content:
-            part = render_to_string(template_name, request=request).strip().encode()
-            content = content.replace(placeholder, part, 1)
-    content = with_hearts(request, _shop_actions(request, content))
-    if CART_COUNT_PLACEHOLDER.encode() in content:
-        # The context processors give the cart count as on any page.
-        cart_count = render_to_string("includes/_cart_count.txt", request=request).strip()
-        content = content.replace(CART_COUNT_PLACEHOLDER.encode(), cart_count.encode())
+    """The reader's own bits in place of their placeholders (see the module doc).
+
+    They are rendered in one go (the context processors run once), then cut apart.
+    """
+    shop = _shop_of_page(request.user, content)
+    context = {"product_pk_slot": PRODUCT_PK_SLOT, "shop": shop}
+    rendered = render_to_string("includes/_visitor_bits.html", context, request=request)
+    bits = dict(zip(VISITOR_BITS, rendered.encode().split(VISITOR_BIT_SEPARATOR), strict=True))
+    bits = {name: html.strip() for name, html in bits.items()}
+    content = content.replace(HEADER_NOTICES_PLACEHOLDER, bits["notices"], 1)
+    content = content.replace(HEADER_ACCOUNT_PLACEHOLDER, bits["account"], 1)
+    content = content.replace(CART_COUNT_PLACEHOLDER.encode(), bits["cart_count"])
+    if shop is not None:
+        content = SHOP_ACTIONS_PLACEHOLDER.sub(lambda _match: bits["shop_actions"], content, 1)
+    wanted = product_ids_with_hearts(content)
+    if wanted:
+        saved = ids_of(request.user, "favourite_product_ids", wanted)
+        buttons = {name: html for name, html in bits.items() if isinstance(name, tuple)}
+        content = fill_hearts(content, saved=saved, buttons=buttons)
     placeholder = CSRF_PLACEHOLDER.encode()
     if placeholder in content:
         content = content.replace(placeholder, get_token(request).encode())

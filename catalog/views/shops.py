@@ -5,6 +5,7 @@ below the catalog and do not import it. The address stays `/toko/<slug>/`, named
 `artisans:shop-detail` (see marketplace/urls.py).
 """
 
+import dataclasses
 from urllib.parse import quote
 
 from django.db.models import Count
@@ -55,18 +56,31 @@ def shop_detail(request, slug: str):
     query = CatalogQuery.from_querydict(request.GET)
     query.per_page = PRODUCTS_PER_PAGE
 
-    def shop_page():
-        found, is_fuzzy = matching_products(products.filter(shop=shop), query)
-        if is_fuzzy:  # a shop's own search shows what it has, not other words' matches
+    def shop_results() -> dict:
+        result = matching_products(products.filter(shop=shop), query)
+        found = result.products
+        # A shop's own search shows what it has for the words typed, not other words' matches;
+        # the corrected words are offered as a link.
+        if result.is_fuzzy or result.is_corrected:
             found = found.none()
-        return browse_page(found, query, request.GET.get("page"), depth=list_depth(query))
+        page = browse_page(found, query, request.GET.get("page"), depth=list_depth(query))
+        corrected = dataclasses.replace(query, q=result.suggestion)
+        suggestion = (
+            {"q": result.suggestion, "url": "?" + corrected.query_string() + "#shop-products"}
+            if result.suggestion
+            else {}
+        )
+        return {"page": page, "suggestion": suggestion}
+
+    results = SimpleLazyObject(shop_results)
 
     fragments = catalog_cache.fragment_context()
     shop_url = absolute_url(shop.get_absolute_url())
     context = {
         "shop": shop,
         # Read only when the list's `{% cache %}` fragment is missing.
-        "page": SimpleLazyObject(shop_page),
+        "page": SimpleLazyObject(lambda: results["page"]),
+        "suggestion": SimpleLazyObject(lambda: results["suggestion"]),
         "query": query,
         "query_string": query.query_string(),
         "canonical_query": query.canonical_query_string(request.GET.get("page")),

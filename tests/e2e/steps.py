@@ -50,6 +50,14 @@ def search(page: Page, words: str) -> None:
     page.wait_for_url(re.compile(r"/batik/\?q="))
 
 
+def follow_suggestion(page: Page, words: str) -> None:
+    """On a list whose search was corrected: the "Maksud Anda" link to `words`, followed."""
+    link = page.get_by_test_id("did-you-mean").locator("a")
+    expect(link).to_have_text(words)
+    link.click()
+    page.wait_for_url(re.compile(r"/batik/\?q=" + re.escape(words.replace(" ", "+")) + "$"))
+
+
 def open_filters(page: Page) -> None:
     """The filter drawer is closed on phones and opened by the page's script on desktops."""
     drawer = page.locator("#filters")
