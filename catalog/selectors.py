@@ -60,6 +60,7 @@ def collections_with_products(
             collection_title=F("collections__title"),
             collection_slug=F("collections__slug"),
             collection_description=F("collections__description"),
+            collection_image=F("collections__image"),
             collection_position=F("collections__position"),
             item_position=Subquery(position),
         )
@@ -77,6 +78,7 @@ def collections_with_products(
                 title=product.collection_title,
                 slug=product.collection_slug,
                 description=product.collection_description,
+                image=product.collection_image,
                 position=product.collection_position,
             )
             found.cards = []

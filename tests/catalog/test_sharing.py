@@ -171,3 +171,14 @@ def test_a_cached_page_keeps_the_canonical_of_its_own_address(client):
 def test_other_public_pages_have_a_canonical_without_their_query(client):
     html = _page(client, "/akun/login/?next=/pesanan/")
     assert _canonical(html) == f"{SITE}/akun/login/"
+
+
+def test_the_home_page_shares_the_heros_picture_when_a_collection_has_one(client):
+    product = make_product(is_featured=True)
+    add_image(product)
+    collection = Collection.objects.create(title="Seragam", slug="seragam", is_published=True)
+    CollectionItem.objects.create(collection=collection, product=product, position=0)
+    collection.image.save("seragam.jpg", ContentFile(jpeg_bytes((1200, 630))))
+    html = _page(client, "/")
+    _shares_well(html)
+    assert _meta(html, "og:image") == SITE + collection.image.url
