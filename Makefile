@@ -8,6 +8,9 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address `make run` serves on: the seeded orders' emails and one-tap links are written
+# before the server starts, so the seeding gets it too.
+RUN_SITE_URL = http://$(HOST):$(PORT)
 MIDTRANS_FAKE_PORT ?= 8001
 WHATSAPP_FAKE_PORT ?= 8002
 
@@ -76,15 +79,15 @@ run: install
 	@mkdir -p var
 	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) manage.py migrate --no-input -v1
-	$(PY) manage.py seed_demo
-	$(PY) manage.py seed_demo_orders
+	SITE_URL=$(RUN_SITE_URL) $(PY) manage.py seed_demo
+	SITE_URL=$(RUN_SITE_URL) $(PY) manage.py seed_demo_orders
 	@echo ""
 	@echo "  Batik Kutim runs at http://$(HOST):$(PORT)/ (Django admin at /admin/), with the logins above."
 	@echo "  Emails are written to var/emails/. Ctrl-C stops the web server, the worker and beat."
 	@$(if $(RUN_PAYMENTS),echo "  Payments go to a local fake Midtrans: pay them at http://127.0.0.1:$(MIDTRANS_FAKE_PORT)/simulator/ (Simulator pembayaran).")
 	@$(if $(RUN_WHATSAPP),echo "  Makers' WhatsApp messages go to a local fake: read them at http://127.0.0.1:$(WHATSAPP_FAKE_PORT)/ (Pesan WhatsApp).")
 	@echo ""
-	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) SITE_URL=http://$(HOST):$(PORT) \
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) SITE_URL=$(RUN_SITE_URL) \
 		$(RUN_PAYMENTS_ENV) $(RUN_WHATSAPP_ENV) PYTHONUNBUFFERED=1 \
 		exec $(VENV)/bin/honcho start --env /dev/null -f Procfile.dev -p $(PORT) $(RUN_PROCESSES)
 

@@ -17,7 +17,7 @@ from .notices import notify_shop_decision
 from .signals import shop_changed
 
 # Paths under /toko/ that a shop slug must never shadow.
-RESERVED_SLUGS = frozenset({"buka-toko", "saya"})
+RESERVED_SLUGS = frozenset({"buka-toko", "diikuti", "jual", "saya"})
 
 
 def has_verified_email(user) -> bool:

@@ -124,6 +124,20 @@ class CatalogQuery:
     def query_string(self, *, without: tuple[str, str] | None = None) -> str:
         return urlencode([pair for pair in self.params() if pair != without])
 
+    def canonical_query_string(self, page: str | None) -> str:
+        """The query of the list's canonical address: the words and filters in their fixed
+        order, and the page number only in the default order and page size.
+
+        Another sort or page size shows the same batik, so it points to the default view's
+        first page; a page of the default view is a page of its own. Anything else in the URL
+        (utm_*, fbclid, a repeated or unknown parameter) is not part of what the page shows.
+        """
+        pairs = [pair for pair in self.params() if pair[0] not in ("sort", "per_page")]
+        is_default_view = len(pairs) == len(self.params())
+        if is_default_view and page and page.isdigit() and int(page) > 1:
+            pairs.append(("page", str(int(page))))
+        return urlencode(pairs)
+
     @property
     def has_filters(self) -> bool:
         return bool(

@@ -120,12 +120,20 @@ class ProductQuerySet(models.QuerySet):
         )
 
     def with_card_data(self):
-        """What a product card shows, in ONE query: the shop and the primary image.
+        """What a product card shows, in ONE query: the shop, the primary image, and the first
+        motif and colour.
 
-        The primary image comes as `primary_image` (None without one), joined through a
-        FilteredRelation. The reader's heart is not read here: cards are shared by every
-        reader, and catalog.hearts fills each reader's in.
+        The primary image comes as `primary_image` (absent without one), joined through a
+        FilteredRelation; the first motif's and colour's names as `card_motif` and
+        `card_colour` (None without one), so that a card shows them even when its title is
+        clamped. The reader's heart is not read here: cards are shared by every reader, and
+        catalog.hearts fills each reader's in.
         """
+
+        def first_name(taxon):
+            ordered = taxon.objects.filter(products=OuterRef("pk")).order_by("position", "name")
+            return models.Subquery(ordered.values("name")[:1])
+
         # only() before the FilteredRelation: Django refuses only() naming its fields, so the
         # image's few columns all come.
         return (
@@ -133,7 +141,9 @@ class ProductQuerySet(models.QuerySet):
             .annotate(
                 primary_image=models.FilteredRelation(
                     "images", condition=Q(images__is_primary=True)
-                )
+                ),
+                card_motif=first_name(Motif),
+                card_colour=first_name(Colour),
             )
             .select_related("shop", "primary_image")
         )

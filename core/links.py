@@ -6,7 +6,11 @@ page of artisans links to the artisan's dashboard. The lower app names the page 
 (its `AppConfig.ready`), which of its URL names that is. The lower app never names the higher one.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import iri_to_uri
 
 _routes: dict[str, str] = {}
 
@@ -22,3 +26,19 @@ def url(page: str, *args) -> str:
     if route is None:
         raise NoReverseMatch(f"No installed app provides the page {page!r}.")
     return reverse(route, args=args)
+
+
+def absolute_url(url: str) -> str:
+    """`url` under SITE_URL, the site's public address, unless it names a host already (S3).
+
+    SITE_URL and not the request's Host: signed-out pages are cached per path, and a shared
+    link must name the public site whatever address the page was first asked for at.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme:
+        return url
+    if parts.netloc:  # //cdn.example/… takes the site's scheme
+        return f"{urlsplit(settings.SITE_URL).scheme or 'https'}:{url}"
+    return settings.SITE_URL + iri_to_uri(url)

@@ -1,16 +1,38 @@
-"""Applying to open a shop: the shop's details (artisans) and its specialities (catalog)."""
+"""Applying to open a shop: the shop's details (artisans) and its specialities (catalog); and the
+footer's "Sell your batik", which sends each reader to their next step."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from artisans import services
 from artisans.forms import ShopApplicationForm
 from artisans.models import Shop
 from catalog.forms import ShopSpecialitiesForm
+
+
+def sell(request):
+    """A maker to their dashboard, a suspended one to their shop's status, anyone else signed
+    in to the application (a rejected one's to correct), a visitor to sign-up and then the
+    application.
+
+    Decided when followed, not when the footer is drawn: catalog pages are cached whole, and a
+    link that asked whose shop it is would cost every page a query.
+    """
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_signup')}?{urlencode({'next': reverse('shop-apply')})}")
+    statuses = set(Shop.objects.for_member(request.user).values_list("status", flat=True))
+    if statuses & {Shop.Status.APPROVED, Shop.Status.PENDING}:
+        return redirect("dashboard:home")
+    if Shop.Status.SUSPENDED in statuses:
+        return redirect("artisans:my-shops")
+    return redirect("shop-apply")
 
 
 @login_required

@@ -103,7 +103,15 @@ def listing_list(request, shop):
     return render(
         request,
         "dashboard/listing_list.html",
-        {"shop": shop, "page": page, "tabs": tabs, "status": status, "low_stock": LOW_STOCK},
+        {
+            "shop": shop,
+            "page": page,
+            "tabs": tabs,
+            "status": status,
+            "low_stock": LOW_STOCK,
+            # An empty tab of a shop that has listings elsewhere is no invitation to a first one.
+            "has_listings": counts["all"] > 0,
+        },
     )
 
 

@@ -25,6 +25,7 @@ from catalog.models import (
     Technique,
 )
 from catalog.services import add_product_images
+from orders.models import ShippingProfile
 
 from . import pictures
 
@@ -252,6 +253,19 @@ def _shop(maker: DemoMaker) -> Shop:
     return shop
 
 
+# Makers near Sangatta deliver themselves and take cash on delivery (or payment at pickup), so a
+# newcomer's cart from one of them offers more than one way to pay; the others ship by courier,
+# with pickup at the workshop.
+COD_DISTRICTS = {District.SANGATTA_UTARA, District.SANGATTA_SELATAN}
+
+
+def _shipping(shop: Shop) -> None:
+    ShippingProfile.objects.get_or_create(
+        shop=shop,
+        defaults={"offers_pickup": True, "offers_cod": shop.district in COD_DISTRICTS},
+    )
+
+
 def _products(shop: Shop, maker: DemoMaker, rng: random.Random, count: int) -> int:
     techniques = {t.slug: t for t in Technique.objects.all()}
     fabrics = {f.slug: f for f in Fabric.objects.all()}
@@ -375,6 +389,7 @@ def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
     created = 0
     for index, maker in enumerate(MAKERS):
         shop = _shop(maker)
+        _shipping(shop)
         pictures.shop_pictures(shop=shop, motifs=maker.motifs, index=index)
         created += _products(shop, maker, rng, products_per_shop)
     collections_created = _collections()

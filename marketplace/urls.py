@@ -37,9 +37,11 @@ urlpatterns += i18n_patterns(
     path("akun/", include("allauth.urls")),
     path("akun/", include("accounts.urls")),
     path("notifikasi/", include("notifications.urls")),
-    # Applying to sell shows artisans' and catalog's forms, so the dashboard serves it; it keeps
-    # its place among the shops' pages, before any shop's slug.
+    # Applying to sell shows artisans' and catalog's forms, so the dashboard serves it (and the
+    # footer's "Sell your batik" that leads there); both keep their place among the shops' pages,
+    # before any shop's slug.
     path("toko/buka-toko/", dashboard_application.apply, name="shop-apply"),
+    path("toko/jual/", dashboard_application.sell, name="sell"),
     # The shops' address holds the artisans' pages and the public shop page, which lists
     # products and so belongs to the catalog (artisans do not import the catalog).
     path(

@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Product, ProductOption
+from catalog.models import Product, ProductImage, ProductOption
 
 from .down_payments import split_made_to_order
 from .models import Cart, CartItem, PaymentMethod, ShippingProfile, ShippingZone
@@ -26,6 +27,11 @@ class CartLine:
     @property
     def product(self) -> Product:
         return self.option.product
+
+    @property
+    def photo(self) -> ProductImage | None:
+        """The product's primary photo, or None (a line without one has no `primary_image`)."""
+        return getattr(self.option, "primary_image", None)
 
     @property
     def unit_price(self) -> int:
@@ -195,8 +201,15 @@ class BaseCart:
         entries = self.entries()
         if not entries:
             return []
-        options = ProductOption.objects.filter(pk__in=entries).select_related(
-            "product__shop__shipping_profile"
+        # The product's primary photo for the line's thumbnail, joined in the same query.
+        options = (
+            ProductOption.objects.filter(pk__in=entries)
+            .annotate(
+                primary_image=FilteredRelation(
+                    "product__images", condition=Q(product__images__is_primary=True)
+                )
+            )
+            .select_related("product__shop__shipping_profile", "primary_image")
         )
         by_id = {option.pk: option for option in options}
         return [

@@ -29,6 +29,8 @@ from .shipping import KUTAI_TIMUR, shipping_zone_for, shipping_zone_of
 class AddToCartForm(forms.Form):
     option = forms.IntegerField(min_value=1)
     quantity = forms.IntegerField(min_value=1, max_value=99, initial=1)
+    # The product page the form was on: where a buyer who chose no option goes back to.
+    product = forms.IntegerField(min_value=1, required=False)
 
 
 class QuantityForm(forms.Form):

@@ -60,6 +60,12 @@ def cart_detail(request):
 def cart_add(request):
     form = AddToCartForm(request.POST)
     if not form.is_valid():
+        product = None
+        if "option" in form.errors and form.cleaned_data.get("product"):
+            product = Product.objects.published().filter(pk=form.cleaned_data["product"]).first()
+        if product is not None:
+            messages.error(request, _("Choose a size or option first, then add it to the cart."))
+            return redirect(product)
         messages.error(request, _("Choose an option and a quantity."))
         return redirect("orders:cart")
     option = get_object_or_404(

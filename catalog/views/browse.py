@@ -55,7 +55,12 @@ def _results(request, query: CatalogQuery, facets: Facets) -> dict:
     suggest, and more suggestions when empty."""
     found = matching_products(Product.objects.published(), query)
     page = browse_page(found.products, query, request.GET.get("page"), depth=list_depth(query))
-    results = {"page": page, "is_fuzzy": found.is_fuzzy, "is_corrected": found.is_corrected}
+    results = {
+        "page": page,
+        "is_fuzzy": found.is_fuzzy,
+        "is_corrected": found.is_corrected,
+        "share_image": first_photo(page.object_list),
+    }
     if found.suggestion:
         # The same address with the corrected words: the filters and sort stay.
         corrected = dataclasses.replace(query, q=found.suggestion)
@@ -64,6 +69,13 @@ def _results(request, query: CatalogQuery, facets: Facets) -> dict:
         results["suggested_motifs"] = facets.by_kind["motif"][:8]
         results["suggested_makers"] = Shop.objects.approved().order_by("-is_verified", "name")[:6]
     return results
+
+
+def first_photo(cards) -> str:
+    """The path of the first card's photo, for the page's link preview ("" without one)."""
+    # A card without a primary image has no `primary_image` at all (FilteredRelation).
+    photos = (getattr(card, "primary_image", None) for card in cards)
+    return next((photo.image.url for photo in photos if photo is not None), "")
 
 
 @cached_for_visitors
@@ -80,6 +92,7 @@ def product_list(request):
     context = {
         "query": query,
         "query_string": query.query_string(),
+        "canonical_query": query.canonical_query_string(request.GET.get("page")),
         "facets": facets,
         "results": SimpleLazyObject(lambda: _results(request, query, facets)),
         "chips": SimpleLazyObject(lambda: filter_chips(query, facets)),

@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from .. import cache as catalog_cache
 from .. import selectors
 from ..models import Collection
+from .browse import first_photo
 from .pagecache import cached_for_visitors
 
 
@@ -17,6 +18,7 @@ def collection_detail(request, slug: str):
     context = {
         "collection": collection,
         "products": collection.cards,
+        "share_image": collection.image.url if collection.image else first_photo(collection.cards),
         **catalog_cache.fragment_context(),
     }
     return TemplateResponse(request, "catalog/collection_detail.html", context)

@@ -9,6 +9,7 @@ from artisans.models import ShopFollow
 from .. import cache as catalog_cache
 from .. import selectors
 from ..models import Motif, Product
+from .browse import first_photo
 from .pagecache import cached_for_visitors
 
 # Products shown per curated collection on the home page; the collection page shows them all.
@@ -58,12 +59,18 @@ def home(request):
     """
     user = request.user
     collections = selectors.collections_with_products(per_collection=HOME_COLLECTION_CARDS)
+    hero = next((collection for collection in collections if collection.image), None)
+    cards = _home_cards(user)
     context = {
         "collections": collections,
         # The hero shows the picture of the first collection that has one: the cooperative
         # picks it by the collections' order.
-        "hero": next((collection for collection in collections if collection.image), None),
-        **_home_cards(user),
+        "hero": hero,
+        **cards,
+        # A shared link shows the hero's picture, else the first featured or new batik's photo.
+        "share_image": hero.image.url
+        if hero
+        else first_photo(cards["featured"] + cards["new_arrivals"]),
         "motifs": Motif.objects.all(),
         "makers": selectors.makers_by_district(),
         **catalog_cache.fragment_context(),

@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
 from core.phone import whatsapp_link
 
 from .. import cache as catalog_cache
@@ -57,7 +58,7 @@ def _product_json_ld(request, product: Product, images, options, url: str) -> st
         "description": product.description[:500],
         "sku": str(product.pk),
         "url": url,
-        "image": [request.build_absolute_uri(image.image.url) for image in images],
+        "image": [absolute_url(image.image.url) for image in images],
         "brand": {"@type": "Brand", "name": product.shop.name},
         "offers": offer,
     }
@@ -133,7 +134,7 @@ def _details(request, product: Product) -> dict:
     shop = product.shop
     options, motifs, colours = _options_and_taxonomy(product)
     images = list(product.images.all())
-    url = request.build_absolute_uri(product.get_absolute_url())
+    url = absolute_url(product.get_absolute_url())
     message = _("Hello %(shop)s, I am interested in “%(product)s”: %(url)s") % {
         "shop": shop.name,
         "product": product.title,
@@ -151,7 +152,7 @@ def _details(request, product: Product) -> dict:
         "whatsapp_url": whatsapp_link(shop.whatsapp, message) if shop.whatsapp else "",
         "share_text": f"{product.title} – {url}",
         "absolute_url": url,
-        "og_image": request.build_absolute_uri(images[0].image.url) if images else "",
+        "og_image": absolute_url(images[0].image.url) if images else "",
         "json_ld": _product_json_ld(request, product, images, options, url),
         "min_price": prices[0],
         "max_price": prices[-1],
@@ -160,7 +161,6 @@ def _details(request, product: Product) -> dict:
         and not product.is_hidden
         and (product.is_made_to_order or bool(in_stock)),
         "is_sold_out": not product.is_made_to_order and not in_stock,
-        "default_option": in_stock[0] if in_stock else (options[0] if options else None),
         "max_stock": max((option.stock for option in options), default=0),
     }
 

@@ -16,6 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from artisans.models import Shop, ShopMember
+from core.links import absolute_url
 from core.phone import whatsapp_link
 
 from .. import cache as catalog_cache
@@ -74,7 +75,7 @@ def shop_detail(request, slug: str):
     results = SimpleLazyObject(shop_results)
 
     fragments = catalog_cache.fragment_context()
-    shop_url = request.build_absolute_uri(shop.get_absolute_url())
+    shop_url = absolute_url(shop.get_absolute_url())
     context = {
         "shop": shop,
         # Read only when the list's `{% cache %}` fragment is missing.
@@ -82,6 +83,7 @@ def shop_detail(request, slug: str):
         "suggestion": SimpleLazyObject(lambda: results["suggestion"]),
         "query": query,
         "query_string": query.query_string(),
+        "canonical_query": query.canonical_query_string(request.GET.get("page")),
         "sorts": sort_choices(query),
         "availability_choices": list(AVAILABILITY.items()),
         # A member's preview of a shop under review is theirs alone; stock is never kept.

@@ -46,7 +46,7 @@
 
   // <p data-ready-url="…">: on a made-to-order product page, the ready date for the option and
   // quantity chosen in the add-to-cart form, from the shop's queue; the lead-time text stays
-  // when the script or the request fails.
+  // until the buyer chooses a size (none is preselected), and when the script or request fails.
   document.querySelectorAll("[data-ready-url]").forEach(function (tag) {
     var form = document.querySelector("form.add-to-cart");
     if (!form) return;

@@ -18,7 +18,8 @@ def _url(shop) -> str:
     return f"/en/toko/{shop.slug}/"
 
 
-def test_a_buyer_sees_the_shop_with_its_story_products_and_contact(client):
+def test_a_buyer_sees_the_shop_with_its_story_products_and_contact(client, settings):
+    settings.SITE_URL = "https://batik-kutim.id"
     shop = make_shop(name="Batik Telapak Tangan", story="Motif tangan para pembatik.")
     shop.motifs.add(Motif.objects.create(name="Telapak Tangan", slug="telapak-tangan"))
     product = make_product(shop=shop)
@@ -38,7 +39,9 @@ def test_a_buyer_sees_the_shop_with_its_story_products_and_contact(client):
         "Hello Batik Telapak Tangan, I found your shop on Batik Kutai Timur"
     )
     assert whatsapp in html
-    assert "facebook.com/sharer/sharer.php?u=" + quote(f"http://testserver{_url(shop)}") in html
+    assert (
+        "facebook.com/sharer/sharer.php?u=" + quote(f"https://batik-kutim.id{_url(shop)}") in html
+    )
     assert "Copy link" in html
     assert 'data-testid="verified-badge"' not in html
 

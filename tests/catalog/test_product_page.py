@@ -47,7 +47,8 @@ def test_shop_members_preview_their_draft_with_a_banner(client):
     assert '<meta name="robots" content="noindex">' in html
 
 
-def test_open_graph_twitter_and_json_ld(client):
+def test_open_graph_twitter_and_json_ld(client, settings):
+    settings.SITE_URL = "https://batik-kutim.id"
     product = make_product(
         title="Kain Paku Biru", options=[("S", 0, 2), ("XL", 25_000, 0)], price=350_000
     )
@@ -55,14 +56,17 @@ def test_open_graph_twitter_and_json_ld(client):
     html = client.get(product.get_absolute_url()).content.decode()
     assert '<meta property="og:title" content="Kain Paku Biru">' in html
     assert re.search(
-        r'<meta property="og:image" content="http://testserver/media/products/[^"]+\.jpg">', html
+        r'<meta property="og:image" content="https://batik-kutim.id/media/products/[^"]+\.jpg">',
+        html,
     )
     assert '<meta name="twitter:card" content="summary_large_image">' in html
-    assert f'<link rel="canonical" href="http://testserver{product.get_absolute_url()}">' in html
+    assert (
+        f'<link rel="canonical" href="https://batik-kutim.id{product.get_absolute_url()}">' in html
+    )
     data = json_ld(html)
     assert data["@type"] == "Product"
     assert data["name"] == "Kain Paku Biru"
-    assert data["image"][0].startswith("http://testserver/media/products/")
+    assert data["image"][0].startswith("https://batik-kutim.id/media/products/")
     assert data["offers"]["priceCurrency"] == "IDR"
     assert data["offers"]["lowPrice"] == 350_000
     assert data["offers"]["highPrice"] == 375_000
@@ -169,12 +173,13 @@ def test_gallery_uses_thumbnails_srcset_when_present(client):
     )
 
 
-def test_share_buttons(client):
+def test_share_buttons(client, settings):
+    settings.SITE_URL = "https://batik-kutim.id"
     product = make_product()
     html = client.get(product.get_absolute_url()).content.decode()
     assert "https://wa.me/?text=" in html
-    assert "https://www.facebook.com/sharer/sharer.php?u=http%3A//testserver" in html
-    assert f'data-copy="http://testserver{product.get_absolute_url()}"' in html
+    assert "https://www.facebook.com/sharer/sharer.php?u=https%3A//batik-kutim.id" in html
+    assert f'data-copy="https://batik-kutim.id{product.get_absolute_url()}"' in html
 
 
 def test_sitemap_lists_products_shops_and_motifs(client):

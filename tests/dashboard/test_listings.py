@@ -479,3 +479,16 @@ def test_an_option_of_my_own_shop_cannot_be_reached_through_a_product_of_another
     assert client.post(url).status_code == 404
     assert ProductImage.objects.filter(pk=foreign_image.pk).exists()
     assert ProductOption.objects.filter(product=victim).count() == 2
+
+
+def test_an_empty_tab_invites_a_first_listing_only_to_a_shop_without_any(client):
+    shop = make_shop()
+    _login(client, shop.owner)
+    empty_shop_page = client.get("/dasbor/produk/?status=draft").content.decode()
+    assert "Jual batik pertama Anda" in empty_shop_page
+
+    make_product(shop=shop)  # active
+    drafts = client.get("/dasbor/produk/?status=draft").content.decode()
+    assert "Jual batik pertama Anda" not in drafts
+    assert "Belum ada draf." in drafts
+    assert 'href="/dasbor/produk/baru/"' in drafts

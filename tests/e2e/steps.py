@@ -71,11 +71,16 @@ def open_filters(page: Page) -> None:
 
 
 def add_to_cart(page: Page, *, option_name: str | None = None, quantity: int = 1) -> None:
-    """On a product page: choose the option (size) by its name, then add it to the cart."""
+    """On a product page: choose the option (size) by its name, or the first one that can be
+    ordered when no name is given (none is preselected), then add it to the cart."""
     form = page.locator("form.add-to-cart")
     if option_name is not None:
-        form.locator("label.option", has_text=option_name).click()
-        expect(form.locator("label.option", has_text=option_name).locator("input")).to_be_checked()
+        option = form.locator("label.option", has_text=option_name)
+    else:
+        option = form.locator("label.option:has(input:not([disabled]))").first
+    if option_name is not None or form.locator("label.option").count():
+        option.click()
+        expect(option.locator("input")).to_be_checked()
     if quantity != 1:
         form.locator("#quantity").fill(str(quantity))
     form.locator("button[type=submit]").click()
