@@ -281,6 +281,7 @@ class QuoteAdmin(ReadOnlyAdmin):
                 "parts": selectors.maker_parts(quote),
                 "is_above_cap": quotes.is_above_direct_purchase_cap(summary.total),
                 "cap": settings.PROCUREMENT_DIRECT_PURCHASE_CAP,
+                "documents": list(quote.documents.all()),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -7,7 +7,7 @@ from django.db.models import Sum
 
 from orders.models import Order, Payment, SubOrder
 
-from .models import Quote, QuoteShare, Size
+from .models import Document, Quote, QuoteShare, Size
 
 SIZE_ORDER = {size: index for index, size in enumerate(Size.values)}
 
@@ -210,3 +210,21 @@ def amounts_paid(order: Order) -> AmountsPaid:
         down_payment_paid=of(Payment.Purpose.DOWN_PAYMENT),
         invoice_paid=of(Payment.Purpose.INVOICE),
     )
+
+
+def handed_over_in(record: Document) -> list[DeliveredPart]:
+    """The makers' parts one handover record (BAST) covers, with their lines."""
+    handovers = (
+        record.handovers.select_related("suborder")
+        .prefetch_related("suborder__lines")
+        .order_by("suborder__shop_name", "pk")
+    )
+    return [
+        DeliveredPart(
+            suborder=handover.suborder,
+            lines=list(handover.suborder.lines.all()),
+            quantity=sum(line.quantity for line in handover.suborder.lines.all()),
+            confirmed_at=handover.confirmed_at,
+        )
+        for handover in handovers
+    ]
