@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from orders.lifecycle import transition_suborder
-from orders.models import Payment, PaymentMethod, SubOrder
+from orders.models import MidtransCharge, Payment, PaymentMethod, SubOrder
 from orders.payments.transfer import confirm_transfer
 from orders.routing import route_order
 from procurement import allocation, quotes, services
@@ -15,6 +15,10 @@ from procurement.documents import amount_in_words
 from procurement.models import Document, DocumentNumber, Institution, InstitutionMember
 from tests.concurrency import requires_row_locks, run_at_once
 from tests.factories import make_user
+from tests.orders.midtrans_server import (  # noqa: F401 (fixtures)
+    fake_midtrans_fixture,
+    midtrans_server_fixture,
+)
 from tests.procurement.test_quotes import ADDRESS, _quote, _split_request
 from tests.procurement.test_requests import SIZES, _institution, _offers, _request
 
@@ -238,3 +242,37 @@ def test_receipts_confirmed_at_once_never_share_a_number():
     assert receipts.count() == 2
     assert len(set(receipts.values_list("number", flat=True))) == 2
     assert DocumentNumber.objects.get(kind=K.RECEIPT).last == 2
+
+
+def test_an_invoice_paid_by_virtual_account_names_that_account(
+    fake_midtrans, django_capture_on_commit_callbacks
+):
+    _i, officer, request, _offers_ = _split_request()
+    quote = quotes.accept_quote(
+        quote=_quote(request, percent=0), by=officer, payment_method=PaymentMethod.MIDTRANS,
+        channel="bni_va", address=ADDRESS,
+    )  # fmt: skip
+    order = quote.order
+    route_order(order=order)
+    suborders = list(order.suborders.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        for suborder in suborders:
+            owner = suborder.shop.owner
+            transition_suborder(
+                suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner,
+                ready_by=request.needed_by,
+            )  # fmt: skip
+            transition_suborder(suborder=suborder, to=SubOrder.Status.SHIPPED, by=owner)
+        quotes.confirm_handover(quote=quote, by=officer, suborders=suborders)
+    invoice = quote.documents.get(kind=K.INVOICE)
+    office = _client(officer)
+    # before the gateway gave an account, the invoice sends the officer to the online payment
+    before = office.get(f"/en/instansi/dokumen/{invoice.pk}/").text
+    assert 'data-testid="pay-to-account"' not in before and "secara online" in before.lower()
+    office.get(f"/en/pesanan/{order.reference}/bayar-online/")
+    charge = MidtransCharge.objects.get(payment=invoice.payment)
+    assert charge.va_number
+    page = office.get(f"/en/instansi/dokumen/{invoice.pk}/").text
+    assert _text(page, "pay-to-account") == charge.va_number
+    assert _rupiah(_text(page, "document-amount")) == order.total == TOTAL
+    assert not quote.documents.filter(kind=K.RECEIPT).exists()  # nothing received yet
