@@ -18,6 +18,7 @@ from . import allocation, quotes, selectors
 from .forms import QuoteIssueForm
 from .models import (
     Allocation,
+    Document,
     Institution,
     InstitutionMember,
     Offer,
@@ -299,3 +300,13 @@ class QuoteAdmin(ReadOnlyAdmin):
                 "back_url": reverse("admin:procurement_quote_change", args=[quote.pk]),
             },
         )
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    """The documents issued, found by number; "view on site" prints one."""
+
+    list_display = ["number", "kind", "quote", "amount", "issued_at"]
+    list_filter = ["kind"]
+    list_select_related = ["quote"]
+    search_fields = ["number", "quote__number", "quote__request__institution__name"]

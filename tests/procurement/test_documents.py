@@ -206,6 +206,11 @@ def test_only_the_institution_and_the_cooperative_read_the_documents(
     # the admin's quote page links to every document
     page = admin_client.get(f"/admin/procurement/quote/{quote.pk}/change/").text
     assert all(url.removeprefix("/en") in page or url in page for url in urls)
+    # and a receipt is found by its number among the documents
+    receipt = quote.documents.filter(kind=K.RECEIPT).first()
+    found = admin_client.get("/admin/procurement/document/", {"q": receipt.number}).text
+    letter = quote.documents.get(kind=K.ORDER)
+    assert receipt.number in found and letter.number not in found
 
 
 def _accepted_with_down_payment(institution, officer):
