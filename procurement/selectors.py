@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
+from orders.down_payments import split_by_percent
 from orders.models import Order, Payment, SubOrder
 
 from .models import Document, Quote, QuoteShare, Size
@@ -93,6 +94,15 @@ def maker_parts(quote: Quote) -> list[MakerPart]:
         )
         for shares in by_shop.values()
     ]
+
+
+def down_payment_of(quote: Quote) -> int:
+    """The down payment the quote's terms ask at acceptance: each maker's part rounded as the
+    order will round it (so the letter names the amount the invoice will ask)."""
+    return sum(
+        split_by_percent(amount=part.price, percent=quote.down_payment_percent).down_payment
+        for part in maker_parts(quote)
+    )
 
 
 @dataclass(frozen=True)

@@ -278,7 +278,7 @@ def quote_letter(request, pk: int):
             "item": quote.request,
             "summary": summary,
             "words": documents.amount_in_words(summary.total),
-            "down_payment": summary.total * quote.down_payment_percent // 100,
+            "down_payment": selectors.down_payment_of(quote),
             "letterhead": _letterhead(),
             "back_url": _back_url(request.user, quote),
             "dated": timezone.localtime(quote.issued_at),

@@ -99,6 +99,12 @@ def test_the_quote_letter_shows_the_cooperatives_prices_never_the_makers(client)
     # the quote's page links to it
     detail = _client(officer).get(f"/en/instansi/penawaran/{quote.pk}/").text
     assert f"/en/instansi/penawaran/{quote.pk}/surat/" in detail
+    # the down payment it names is the one the order then asks, to the rupiah
+    named = _rupiah(_text(page, "document-down-payment"))
+    order = quotes.accept_quote(
+        quote=quote, by=officer, payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS
+    ).order
+    assert named == order.payments.get(purpose=Payment.Purpose.DOWN_PAYMENT).amount
 
 
 def test_each_event_issues_its_document_once_and_the_sums_are_what_was_paid(
