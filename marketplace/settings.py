@@ -637,6 +637,18 @@ CELERY_BEAT_SCHEDULE.update(
 # --- institutional procurement ---
 # The cooperative's code in its letter numbers (007/KBK/SPH/XII/2026).
 COOPERATIVE_LETTER_CODE = env("COOPERATIVE_LETTER_CODE", "KBK")
+# The letterhead and signature of the cooperative's documents (quote, order letter, invoice,
+# kwitansi, BAST); the bank account above is the one the invoices name.
+COOPERATIVE_ADDRESS = env(
+    "COOPERATIVE_ADDRESS",
+    "Jl. Yos Sudarso II No. 12, Sangatta Utara, Kutai Timur, Kalimantan Timur",
+)
+COOPERATIVE_CITY = env("COOPERATIVE_CITY", "Sangatta")
+COOPERATIVE_PHONE = env("COOPERATIVE_PHONE", "(0549) 21000")
+COOPERATIVE_EMAIL = env("COOPERATIVE_EMAIL", "koperasi@batikkutim.id")
+COOPERATIVE_NPWP = env("COOPERATIVE_NPWP", "01.234.567.8-727.000")
+COOPERATIVE_SIGNATORY_NAME = env("COOPERATIVE_SIGNATORY_NAME", "Siti Rahmawati")
+COOPERATIVE_SIGNATORY_TITLE = env("COOPERATIVE_SIGNATORY_TITLE", "Ketua Koperasi")
 # Bela Pengadaan: a government office buys directly online up to this much per purchase (LKPP);
 # requests and quotes above it show a warning (larger buys go through the e-Katalog).
 PROCUREMENT_DIRECT_PURCHASE_CAP = int(env("PROCUREMENT_DIRECT_PURCHASE_CAP", "50000000"))

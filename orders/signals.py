@@ -9,6 +9,11 @@ from .cart import merge_session_cart
 # importing them.
 suborder_status_changed = Signal()
 
+# Sent once per payment, inside the transaction that records it as received, with `payment`: an
+# app above orders (procurement's receipts) records what goes with it in the same transaction,
+# so the two are kept, or rolled back, together.
+payment_received = Signal()
+
 
 def merge_cart_on_login(sender, request, user, **kwargs) -> None:
     session = getattr(request, "session", None)

@@ -18,6 +18,7 @@ from . import allocation, quotes, selectors
 from .forms import QuoteIssueForm
 from .models import (
     Allocation,
+    Document,
     Institution,
     InstitutionMember,
     Offer,
@@ -281,6 +282,7 @@ class QuoteAdmin(ReadOnlyAdmin):
                 "parts": selectors.maker_parts(quote),
                 "is_above_cap": quotes.is_above_direct_purchase_cap(summary.total),
                 "cap": settings.PROCUREMENT_DIRECT_PURCHASE_CAP,
+                "documents": list(quote.documents.all()),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -298,3 +300,13 @@ class QuoteAdmin(ReadOnlyAdmin):
                 "back_url": reverse("admin:procurement_quote_change", args=[quote.pk]),
             },
         )
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    """The documents issued, found by number; "view on site" prints one."""
+
+    list_display = ["number", "kind", "quote", "amount", "issued_at"]
+    list_filter = ["kind"]
+    list_select_related = ["quote"]
+    search_fields = ["number", "quote__number", "quote__request__institution__name"]

@@ -13,11 +13,15 @@ class ProcurementConfig(AppConfig):
         from django.db.models import Exists, OuterRef
 
         from orders.auth_backends import add_header_annotation
+        from orders.signals import payment_received
 
         from .models import InstitutionMember
+        from .receivers import issue_receipt_of_payment
 
         # The header links members to their institution's page at no query of its own.
         add_header_annotation(
             INSTITUTION_MEMBER_ATTRIBUTE,
             lambda: Exists(InstitutionMember.objects.filter(user=OuterRef("pk"))),
         )
+        # Each payment received on an institution's order gets its receipt (kwitansi) number.
+        payment_received.connect(issue_receipt_of_payment, dispatch_uid="procurement-receipt")

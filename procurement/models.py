@@ -7,13 +7,14 @@ each offers what they can make, and the cooperative splits the work among them (
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
 from catalog.models import Fabric, Motif, Product, ProductType, Technique
 from core.models import acting_user
-from orders.models import Order, SubOrder
+from orders.models import Order, Payment, SubOrder
 
 
 class Size(models.TextChoices):
@@ -401,6 +402,11 @@ class Handover(models.Model):
     confirmed_by = acting_user(_("confirmed by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # The handover record (BAST) of the confirmation this part was in.
+    record = models.ForeignKey(
+        "Document", verbose_name=_("handover record"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="handovers",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["confirmed_at", "pk"]
@@ -428,3 +434,49 @@ class DocumentNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.last}"
+
+
+class Document(models.Model):
+    """A letter the cooperative issued on a quote's order, numbered once when its event happened
+    (the quote letter itself is the quote, numbered when issued): reprints keep the number."""
+
+    class Kind(models.TextChoices):
+        ORDER = "SP", _("Order letter (surat pesanan)")
+        INVOICE = "INV", _("Invoice")
+        RECEIPT = "KW", _("Receipt (kwitansi)")
+        HANDOVER = "BAST", _("Handover record (BAST)")
+
+    quote = models.ForeignKey(
+        Quote, verbose_name=_("quote"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    # The payment an invoice asks for or a receipt acknowledges.
+    payment = models.ForeignKey(
+        Payment, verbose_name=_("payment"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    # What the document states, in rupiah, as it was when issued (0 for a handover record).
+    amount = models.PositiveIntegerField(_("amount (Rp)"), default=0)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "payment"],
+                condition=Q(payment__isnull=False),
+                name="document_once_per_payment",
+            ),
+            models.UniqueConstraint(
+                fields=["quote"], condition=Q(kind="SP"), name="order_letter_once_per_quote"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:document-detail", args=[self.pk])

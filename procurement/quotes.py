@@ -26,6 +26,7 @@ from orders.locking import only_own_rows
 from orders.models import SubOrder
 from orders.placement import AgreedLine, AgreedPart, place_agreed_order
 
+from .documents import issue_handover_record, issue_invoice, issue_order_letter
 from .models import (
     Allocation,
     Handover,
@@ -275,6 +276,7 @@ def accept_quote(
         quote.order = order
         quote.payment_channel = channel
         quote.save(update_fields=["status", "decided_by", "decided_at", "order", "payment_channel"])
+        issue_order_letter(quote=quote)
         ProcurementRequest.objects.filter(pk=request.pk).update(status=R.ORDERED)
     return quote
 
@@ -341,6 +343,7 @@ def confirm_handover(*, quote: Quote, by, suborders: Iterable[SubOrder], note: s
             handovers.append(
                 Handover.objects.create(quote=quote, suborder=suborder, confirmed_by=by, note=text)
             )
+        issue_handover_record(quote=quote, handovers=handovers)
         # Every part that came is handed over (a cancelled or declined one never comes).
         waiting = order.suborders.exclude(
             status__in=[SubOrder.Status.CANCELLED, SubOrder.Status.DECLINED]
@@ -350,6 +353,7 @@ def confirm_handover(*, quote: Quote, by, suborders: Iterable[SubOrder], note: s
                 order=order, now=timezone.now(), channel=quote.payment_channel
             )
             if invoice is not None:
+                issue_invoice(quote=quote, payment=invoice)
 
                 def build() -> Message:
                     return Message(

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 
+from orders.down_payments import split_by_percent
 from orders.models import Order, Payment, SubOrder
 
-from .models import Quote, QuoteShare, Size
+from .models import Document, Quote, QuoteShare, Size
 
 SIZE_ORDER = {size: index for index, size in enumerate(Size.values)}
 
@@ -93,6 +94,15 @@ def maker_parts(quote: Quote) -> list[MakerPart]:
         )
         for shares in by_shop.values()
     ]
+
+
+def down_payment_of(quote: Quote) -> int:
+    """The down payment the quote's terms ask at acceptance: each maker's part rounded as the
+    order will round it (so the letter names the amount the invoice will ask)."""
+    return sum(
+        split_by_percent(amount=part.price, percent=quote.down_payment_percent).down_payment
+        for part in maker_parts(quote)
+    )
 
 
 @dataclass(frozen=True)
@@ -210,3 +220,21 @@ def amounts_paid(order: Order) -> AmountsPaid:
         down_payment_paid=of(Payment.Purpose.DOWN_PAYMENT),
         invoice_paid=of(Payment.Purpose.INVOICE),
     )
+
+
+def handed_over_in(record: Document) -> list[DeliveredPart]:
+    """The makers' parts one handover record (BAST) covers, with their lines."""
+    handovers = (
+        record.handovers.select_related("suborder")
+        .prefetch_related("suborder__lines")
+        .order_by("suborder__shop_name", "pk")
+    )
+    return [
+        DeliveredPart(
+            suborder=handover.suborder,
+            lines=list(handover.suborder.lines.all()),
+            quantity=sum(line.quantity for line in handover.suborder.lines.all()),
+            confirmed_at=handover.confirmed_at,
+        )
+        for handover in handovers
+    ]

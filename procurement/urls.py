@@ -13,4 +13,6 @@ urlpatterns = [
     path("penawaran/<int:pk>/terima/", views.quote_accept, name="quote-accept"),
     path("penawaran/<int:pk>/tolak/", views.quote_decline, name="quote-decline"),
     path("penawaran/<int:pk>/serah-terima/", views.quote_handover, name="quote-handover"),
+    path("penawaran/<int:pk>/surat/", views.quote_letter, name="quote-letter"),
+    path("dokumen/<int:pk>/", views.document_detail, name="document-detail"),
 ]

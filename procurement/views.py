@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,9 +21,9 @@ from orders.how_to_pay import cooperative_bank_account
 from orders.models import Payment, SubOrder
 from orders.payments.common import payment_is_due
 
-from . import quotes, selectors, services
+from . import documents, quotes, selectors, services
 from .forms import QuoteAcceptForm, QuoteDeclineForm, RequestForm
-from .models import InstitutionMember, ProcurementRequest, Quote
+from .models import Document, InstitutionMember, ProcurementRequest, Quote
 
 
 def _membership(user) -> InstitutionMember:
@@ -140,6 +142,7 @@ def _render_quote(request, quote: Quote, membership, *, accept_form=None, declin
         or QuoteAcceptForm(initial={"recipient": request.user.get_full_name()}),
         "decline_form": decline_form or QuoteDeclineForm(),
         "order": order,
+        "documents": list(quote.documents.all()),
     }
     if order is not None:
         payments = list(order.payments.exclude(status=Payment.Status.CANCELLED).order_by("pk"))
@@ -221,3 +224,100 @@ def quote_handover(request, pk: int):
     else:
         messages.success(request, _("Handover confirmed. Thank you."))
     return redirect("procurement:quote-detail", pk=quote.pk)
+
+
+# --- the printable documents ---
+DOCUMENT_TEMPLATES = {
+    Document.Kind.ORDER: "procurement/document_order_letter.html",
+    Document.Kind.INVOICE: "procurement/document_invoice.html",
+    Document.Kind.RECEIPT: "procurement/document_receipt.html",
+    Document.Kind.HANDOVER: "procurement/document_handover_record.html",
+}
+
+
+def _readable_quote(user, quote_id: int) -> Quote:
+    """A quote whose documents the user may read: a member of its institution, or the
+    cooperative's staff; anyone else (a maker) is told it does not exist."""
+    quotes_ = Quote.objects.select_related("request__institution", "order", "decided_by")
+    if not (user.is_staff and user.has_perm("procurement.view_quote")):
+        quotes_ = quotes_.for_institution(_membership(user).institution)
+    return get_object_or_404(quotes_, pk=quote_id)
+
+
+def _letterhead() -> dict[str, str]:
+    return {
+        "name": settings.COOPERATIVE_NAME,
+        "address": settings.COOPERATIVE_ADDRESS,
+        "city": settings.COOPERATIVE_CITY,
+        "phone": settings.COOPERATIVE_PHONE,
+        "email": settings.COOPERATIVE_EMAIL,
+        "npwp": settings.COOPERATIVE_NPWP,
+        "signatory_name": settings.COOPERATIVE_SIGNATORY_NAME,
+        "signatory_title": settings.COOPERATIVE_SIGNATORY_TITLE,
+    }
+
+
+def _back_url(user, quote: Quote) -> str:
+    if InstitutionMember.objects.filter(
+        user=user, institution_id=quote.request.institution_id
+    ).exists():
+        return reverse("procurement:quote-detail", args=[quote.pk])
+    return reverse("admin:procurement_quote_change", args=[quote.pk])
+
+
+@login_required
+def quote_letter(request, pk: int):
+    """The quote as the cooperative's letter (surat penawaran harga), to print."""
+    quote = _readable_quote(request.user, pk)
+    summary = selectors.quote_summary(quote)
+    return render(
+        request,
+        "procurement/document_quote_letter.html",
+        {
+            "quote": quote,
+            "item": quote.request,
+            "summary": summary,
+            "words": documents.amount_in_words(summary.total),
+            "down_payment": selectors.down_payment_of(quote),
+            "letterhead": _letterhead(),
+            "back_url": _back_url(request.user, quote),
+            "dated": timezone.localtime(quote.issued_at),
+        },
+    )
+
+
+@login_required
+def document_detail(request, pk: int):
+    """One of a quote's documents (order letter, invoice, receipt, handover record), to print."""
+    document = get_object_or_404(Document.objects.select_related("payment"), pk=pk)
+    quote = _readable_quote(request.user, document.quote_id)
+    order = quote.order
+    summary = selectors.quote_summary(quote)
+    context = {
+        "document": document,
+        "quote": quote,
+        "item": quote.request,
+        "order": order,
+        "summary": summary,
+        "words": documents.amount_in_words(document.amount),
+        "letterhead": _letterhead(),
+        "back_url": _back_url(request.user, quote),
+        "dated": timezone.localtime(document.issued_at),
+        "order_letter": quote.documents.filter(kind=Document.Kind.ORDER).first(),
+    }
+    if document.kind == Document.Kind.INVOICE:
+        context |= {
+            "pay_to": documents.pay_to(document.payment),
+            "down_payment_paid": selectors.amounts_paid(order).down_payment_paid
+            if document.payment.purpose == Payment.Purpose.INVOICE
+            else 0,
+        }
+    if document.kind == Document.Kind.HANDOVER:
+        parts = selectors.handed_over_in(document)
+        officer = document.handovers.select_related("confirmed_by").first().confirmed_by
+        context |= {
+            "parts": parts,
+            "quantity": sum(part.quantity for part in parts),
+            "officer": officer.get_full_name() or officer.email if officer else "",
+        }
+    return render(request, DOCUMENT_TEMPLATES[document.kind], context)

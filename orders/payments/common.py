@@ -16,6 +16,7 @@ from core.enqueue import send_after_commit
 from ..down_payments import paid_for
 from ..models import Order, Payment, PaymentMethod, SubOrder
 from ..routing import enqueue_routing
+from ..signals import payment_received
 
 # The methods whose payment requests live at an outside provider (a card's PaymentIntent):
 # closing or refunding one takes a call to the provider, which the worker makes after commit.
@@ -72,6 +73,7 @@ def mark_order_paid(*, order: Order, payment: Payment, by=None) -> bool:
             payment.paid_at = now
             payment.confirmed_by = by
             payment.save(update_fields=["status", "paid_at", "confirmed_by", "updated_at"])
+            payment_received.send(sender=Payment, payment=payment)
         if order.paid_at is not None:
             # Paid before: this is a later request of an invoiced order, or a repeat.
             return is_new
@@ -102,6 +104,7 @@ def _mark_balance_paid(*, payment: Payment, by) -> bool:
         payment.paid_at = timezone.now()
         payment.confirmed_by = by
         payment.save(update_fields=["status", "paid_at", "confirmed_by", "updated_at"])
+        payment_received.send(sender=Payment, payment=payment)
         suborder = payment.suborder
         if suborder.status in (SubOrder.Status.CANCELLED, SubOrder.Status.DECLINED):
             # Paid after the cooperative gave up on it: it goes back.

@@ -5,6 +5,7 @@ maker's price, another institution nothing, and staff cannot accept.
 """
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -206,6 +207,18 @@ def test_the_whole_journey_from_staff_list_to_handover_adds_up_to_the_rupiah(
     margin = -sum(e.amount for e in entries if e.kind in ("commission", "down_commission"))
     assert margin == total - sum(shares.values())
     assert paid.paid == sum(balance_of(shop) for shop in shops) + margin
+
+    # and so do the invoices and the kwitansi the officer prints from the quote's page
+    page = office.get(f"/en/instansi/penawaran/{quote.pk}/").text
+    links = re.findall(r'href="(/en/instansi/dokumen/\d+/)">(Invoice|Receipt \(kwitansi\)) ', page)
+    totals = {"Invoice": 0, "Receipt (kwitansi)": 0}
+    for url, kind in links:
+        printed = office.get(url).text
+        amount = re.search(r'data-testid="document-amount">Rp ([\d.]+)<', printed).group(1)
+        totals[kind] += int(amount.replace(".", ""))
+    assert len(links) == 4  # the down payment and the rest, each invoiced and received
+    assert totals["Invoice"] == totals["Receipt (kwitansi)"] == total
+    assert totals["Receipt (kwitansi)"] == sum(balance_of(shop) for shop in shops) + margin
 
 
 def _kemeja():
