@@ -12,9 +12,12 @@ from django.db import transaction
 from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from artisans.models import Shop
 from catalog.cache import bump_catalog_version
+from core import phrases
+from core.phrases import phrase
 from orders.models import SubOrder
 
 from .models import LedgerEntry, Payout, PayoutAccount, PayoutRun, ShopCommission
@@ -243,7 +246,10 @@ def record_suborder_refunded(*, suborder: SubOrder, by=None, note: str = "") -> 
             # it never touches today's balance. Else at once, though part may still be held:
             # money being refunded is never paid out meanwhile.
             available_at=now if added["first"] <= now else added["last"],
-            note=note or str(_("Refund of order %(reference)s") % {"reference": reference}),
+            **phrases.fields(
+                "note",
+                note or phrase(gettext_noop("Refund of order %(reference)s"), reference=reference),
+            ),
         ).save()
     return added["total"]
 
@@ -303,7 +309,7 @@ def _write_payout(
         amount=-amount,
         payout=payout,
         created_by=by,
-        note=str(_("Payout #%(number)s") % {"number": payout.pk}),
+        **phrases.fields("note", phrase(gettext_noop("Payout #%(number)s"), number=payout.pk)),
     ).save()
     return payout
 
@@ -431,7 +437,9 @@ def cancel_payout(*, payout: Payout, by) -> Payout:
             amount=payout.amount,
             payout=payout,
             created_by=by,
-            note=str(_("Payout #%(number)s cancelled") % {"number": payout.pk}),
+            **phrases.fields(
+                "note", phrase(gettext_noop("Payout #%(number)s cancelled"), number=payout.pk)
+            ),
         ).save()
     return payout
 
