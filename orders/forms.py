@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.documents import is_pdf, render_pdf
@@ -46,6 +47,15 @@ class QuantityForm(forms.Form):
     quantity = forms.IntegerField(min_value=0, max_value=99)
 
 
+# The address's Indonesian terms stay on English pages too (they are what the courier reads);
+# English readers get what each one means beside it.
+ENGLISH_HELP = {
+    "kelurahan": _("The village (desa) or urban ward (kelurahan)."),
+    "kecamatan": _("The district within the regency or city."),
+    "kabupaten": _("The regency (kabupaten) or city (kota)."),
+}
+
+
 class AddressForm(forms.ModelForm):
     """The Indonesian address fields, with the phone normalised for WhatsApp."""
 
@@ -67,6 +77,10 @@ class AddressForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("kabupaten", "Kutai Timur")
         self.initial.setdefault("province", "Kalimantan Timur")
+        if get_language() != settings.LANGUAGE_CODE:
+            for name, help_text in ENGLISH_HELP.items():
+                if name in self.fields:
+                    self.fields[name].help_text = help_text
 
     def clean_phone(self) -> str:
         return normalize_indonesian_phone(self.cleaned_data["phone"])
