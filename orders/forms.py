@@ -49,11 +49,20 @@ class QuantityForm(forms.Form):
 
 # The address's Indonesian terms stay on English pages too (they are what the courier reads);
 # English readers get what each one means beside it.
-ENGLISH_HELP = {
+ENGLISH_HINTS = {
     "kelurahan": _("The village (desa) or urban ward (kelurahan)."),
     "kecamatan": _("The district within the regency or city."),
     "kabupaten": _("The regency (kabupaten) or city (kota)."),
 }
+
+
+def add_english_hints(form: forms.BaseForm) -> None:
+    """On pages in another language than Indonesian, say what each Indonesian address term means."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return
+    for name, hint in ENGLISH_HINTS.items():
+        if name in form.fields:
+            form.fields[name].help_text = hint
 
 
 class AddressForm(forms.ModelForm):
@@ -77,10 +86,7 @@ class AddressForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("kabupaten", "Kutai Timur")
         self.initial.setdefault("province", "Kalimantan Timur")
-        if get_language() != settings.LANGUAGE_CODE:
-            for name, help_text in ENGLISH_HELP.items():
-                if name in self.fields:
-                    self.fields[name].help_text = help_text
+        add_english_hints(self)
 
     def clean_phone(self) -> str:
         return normalize_indonesian_phone(self.cleaned_data["phone"])

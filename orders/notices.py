@@ -259,7 +259,9 @@ def _deadline(order: Order) -> When:
     return When(order.payment_due_at, DEADLINE_FORMAT)
 
 
-def _payment_message(*, order: Order, kind: str, title, email_template: str) -> Message:
+def _payment_message(
+    *, order: Order, kind: str, title: phrases.Phrase, email_template: str
+) -> Message:
     """A message about paying `order`: what was ordered, from whom, and how to pay it."""
     url = buyer_order_url(order)
     how_to_pay = how_to_pay_context(order=order, order_url=url)

@@ -192,7 +192,11 @@ ENGLISH = frozenset(
     ]
 )
 # Said the same on both pages: the language switcher names each language in its own words.
-BOTH = ("Bahasa Indonesia", "English")
+# The cooperative's name is a name, and Indonesian banks say "virtual account" in English too.
+BOTH = (
+    "Bahasa Indonesia", "English", "Koperasi Pembatik Kutai Timur", "Virtual Account",
+    "virtual account",
+)  # fmt: skip
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 SKIPPED_TAGS = {"script", "style", "template", "noscript"}
 READ_ATTRIBUTES = ("placeholder", "aria-label", "title")
@@ -236,17 +240,20 @@ def _without_content(text: str, content: list[str]) -> str:
     return text
 
 
-def foreign_words(html: str, *, language: str, content: list[str]) -> set[str]:
-    """The other language's words this page says outside `content` (people's own text)."""
+def foreign_words(html: str, *, language: str, content: list[str]) -> dict[str, str]:
+    """The other language's words this page says outside `content` (people's own text), each
+    with the text it stands in."""
     foreign = INDONESIAN if language == "en" else ENGLISH
     # Longest first, so that a title is removed before a motif name inside it.
     content = sorted({piece.strip() for piece in content if piece and piece.strip()}, key=len)[::-1]
     parser = _Texts()
     parser.feed(html)
-    found = set()
+    found: dict[str, str] = {}
     for text in parser.texts:
         for same in BOTH:
             text = text.replace(same, " ")
         text = _without_content(text, content)
-        found |= {word for word in WORD.findall(text) if word.lower() in foreign}
+        for word in WORD.findall(text):
+            if word.lower() in foreign:
+                found.setdefault(word, " ".join(text.split())[:80])
     return found
