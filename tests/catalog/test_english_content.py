@@ -78,6 +78,9 @@ def test_a_collection_reads_in_english(client, translated_product):
     assert "Rainy Season Picks" in page
     assert "Batik for the rainy season." in page
     assert "Pilihan Musim Hujan" not in page
+    home = client.get(_url("en", "catalog:home")).content.decode()
+    assert "Rainy Season Picks" in home and "Batik for the rainy season." in home
+    assert "Pilihan Musim Hujan" not in home
 
 
 def test_a_maker_adds_the_english_title_and_description_in_the_listing_form(
