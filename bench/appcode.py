@@ -66,14 +66,15 @@ def login_form(number: int) -> dict:
     return {"login": buyer_email(number), "password": BUYER_PASSWORD}
 
 
+# The checkout's address fields as a browser posts them: the regions chosen by Kemendagri code.
 ADDRESS = {
     "recipient": "Siti Aminah",
     "phone": "081234567890",
     "street": "Jl. Pendidikan No. 12",
-    "kelurahan": "Swarga Bara",
-    "kecamatan": "Sangatta Utara",
-    "kabupaten": "Kutai Timur",
-    "province": "Kalimantan Timur",
+    "province": "64",
+    "regency": "64.08",
+    "district": "64.08.04",
+    "village": "64.08.04.2012",
     "postal_code": "75683",
 }
 

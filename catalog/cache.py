@@ -86,3 +86,8 @@ def page_key(full_path: str, language: str) -> str:
 def facets_key(version: int) -> str:
     """The key of the taxonomy facets of one catalog version."""
     return f"catalog:facets:{version}"
+
+
+def vocabulary_key(version: int) -> str:
+    """The key of the search vocabulary (catalog.vocabulary) of one catalog version."""
+    return f"catalog:vocabulary:{version}"

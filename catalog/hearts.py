@@ -1,68 +1,60 @@
 """The reader's own hearts on product cards, filled into pages whose cards are shared.
 
-A card (`includes/_product_card.html`) shows a signed-in reader the placeholder
-`<!--favourite-heart-<pk>-->` where its heart button goes (the product page its own button as
-`<!--favourite-button-<pk>-->`), so the same cached grid of cards serves every buyer;
-`with_hearts()` puts in each buyer's saved or unsaved button, each rendered from its template.
-A placeholder is an HTML comment because no text of a seller's can become one: Django escapes
+A card (`includes/_product_card.html`) carries the placeholder `<!--favourite-heart-<pk>-->`
+where its heart goes (the product page its own button as `<!--favourite-button-<pk>-->`), so
+the same cached page of cards serves every reader; `with_hearts()` puts in each reader's own:
+a saved or unsaved button for a signed-in buyer, a link to log in for anyone else. A
+placeholder is an HTML comment because no text of a seller's can become one: Django escapes
 its `<` (and the JSON-LD writes it as `\u003c`).
 
-Which products the buyer saved is read with the user, in the query that also reads the
-header's counts (orders' authentication backends annotate `favourite_ids_of_outer_user()`
-under FAVOURITE_IDS_ATTRIBUTE); without it (another backend), one query of the page's ids.
+Which products the buyer saved is read with the user (catalog/readers.py).
 """
 
 import re
 
-from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 
-from .models import Favourite
+from .readers import ids_of
 
 HEART_PLACEHOLDER = re.compile(rb"<!--favourite-(heart|button)-(\d+)-->")
 BUTTON_TEMPLATES = {
     b"heart": "includes/_heart_button.html",
     b"button": "includes/_favourite_button.html",
 }
-FAVOURITE_IDS_ATTRIBUTE = "favourite_product_ids"
+# Each kind of button is rendered once per response with this number in place of the product's
+# id, which is then written in per card: a render per card would cost more than the page.
+PRODUCT_PK_SLOT = 987654321987654321
 
 
-def favourite_ids_of_outer_user():
-    """The product ids the outer query's user saved, comma-separated (None without any)."""
-    saved = (
-        Favourite.objects.filter(user=OuterRef("pk"))
-        .order_by()
-        .values("user")
-        .annotate(ids=StringAgg(Cast("product_id", CharField()), Value(",")))
-        .values("ids")
+def product_ids_with_hearts(content: bytes) -> set[int]:
+    """The products whose heart or button placeholder is in the page."""
+    return {int(pk) for _kind, pk in HEART_PLACEHOLDER.findall(content)}
+
+
+def fill_hearts(content: bytes, *, saved: set[int], buttons: dict[tuple[bytes, bool], bytes]):
+    """Each placeholder replaced by its kind's button (rendered for PRODUCT_PK_SLOT), saved or
+    not; `buttons` maps (b"heart" or b"button", is saved) to the rendered HTML."""
+    slot = str(PRODUCT_PK_SLOT).encode()
+    return HEART_PLACEHOLDER.sub(
+        lambda match: buttons[match[1], int(match[2]) in saved].replace(slot, match[2]), content
     )
-    return Subquery(saved)
-
-
-def _saved_among(user, product_ids: set[int]) -> set[int]:
-    if not user.is_authenticated:
-        return set()
-    if hasattr(user, FAVOURITE_IDS_ATTRIBUTE):
-        ids = getattr(user, FAVOURITE_IDS_ATTRIBUTE) or ""
-        return {int(pk) for pk in ids.split(",") if pk} & product_ids
-    saved = Favourite.objects.filter(user=user, product_id__in=product_ids)
-    return set(saved.values_list("product_id", flat=True))
 
 
 def with_hearts(request, content: bytes) -> bytes:
-    """Each heart placeholder replaced by the reader's saved or unsaved button."""
-    found = HEART_PLACEHOLDER.findall(content)
-    if not found:
+    """Each heart placeholder replaced by the reader's own button or log-in link."""
+    wanted = product_ids_with_hearts(content)
+    if not wanted:
         return content
-    saved = _saved_among(request.user, {int(pk) for _kind, pk in found})
     buttons = {
         (kind, is_favourite): render_to_string(
-            BUTTON_TEMPLATES[kind], {"is_favourite": is_favourite}
+            template_name,
+            {"is_favourite": is_favourite, "product_pk": PRODUCT_PK_SLOT},
+            request=request,
         )
         .strip()
         .encode()
-        for kind in {kind for kind, _pk in found}
+        for kind, template_name in BUTTON_TEMPLATES.items()
         for is_favourite in (True, False)
     }
-    return HEART_PLACEHOLDER.sub(lambda match: buttons[match[1], int(match[2]) in saved], content)
+    saved = ids_of(request.user, "favourite_product_ids", wanted)
+    return fill_hearts(content, saved=saved, buttons=buttons)

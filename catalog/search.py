@@ -1,4 +1,7 @@
-"""Catalog search: full-text on PostgreSQL (similar words when nothing matches), icontains on SQLite.
+"""Catalog search: full-text on PostgreSQL, icontains on SQLite; misspelt words corrected on both.
+
+When the words find little, each word the catalog's vocabulary does not know is corrected to
+its closest word there (catalog.vocabulary, the same on both databases): "pakku" finds paku.
 
 How a search stays both right and fast on a large catalog:
 
@@ -34,9 +37,12 @@ from django.db.models.functions import Greatest
 
 from .browse import NEWEST, SORT_ORDER
 from .models import Motif, Product
+from .vocabulary import corrected_words, current_vocabulary
 
 # The most matches a search counts and pages reach; see the module docstring.
 SEARCH_LIMIT = 1000
+# A search that finds fewer matches than this offers its words corrected by the vocabulary.
+FEW_MATCHES = 3
 # How close a misspelt word must be to a motif name (pg_trgm word_similarity, 0..1).
 MOTIF_SIMILARITY = 0.45
 _WORD = re.compile(r"[^\W_]+")
@@ -49,6 +55,11 @@ class SearchResult:
     products: QuerySet
     # True when nothing matched the words and these are products with similar words.
     is_fuzzy: bool = False
+    # The words corrected by the catalog's vocabulary ("paku" for "pakku") when the typed ones
+    # found little; "" when there is nothing to suggest.
+    suggestion: str = ""
+    # True when the typed words found nothing and these are the matches of `suggestion`.
+    is_corrected: bool = False
 
 
 @SearchVectorField.register_lookup
@@ -73,39 +84,63 @@ def search_words(q: str) -> list[str]:
 def search_products(products: QuerySet, *, q: str, sort: str) -> SearchResult:
     """The products among `products` that match the words of `q`, in `sort` order.
 
-    Without words, all of `products` in `sort` order. On PostgreSQL, when no product matches,
-    products with similar words (is_fuzzy), "relevance" then meaning newest first.
+    Without words, all of `products` in `sort` order. When the words find fewer than
+    FEW_MATCHES, the catalog's vocabulary corrects them (the same on both databases): the
+    correction is suggested, and when the typed words found nothing its matches are shown
+    (is_corrected). On PostgreSQL, when neither finds anything, products with similar words
+    (is_fuzzy), "relevance" then meaning newest first.
     """
     words = search_words(q)
     if not words:
         return SearchResult(products.order_by(*SORT_ORDER.get(sort, NEWEST)))
+    found, matching = _matching(products, words, sort)
+    if found >= FEW_MATCHES:
+        return SearchResult(matching)
+    corrected = corrected_words(words, current_vocabulary())
+    if corrected != words:
+        suggestion = " ".join(corrected)
+        if found:
+            return SearchResult(matching, suggestion=suggestion)
+        corrected_found, corrected_matching = _matching(products, corrected, sort)
+        if corrected_found:
+            return SearchResult(corrected_matching, suggestion=suggestion, is_corrected=True)
+    if found or connection.vendor != "postgresql":
+        return SearchResult(matching)
+    similar = products.filter(_similar_match(words))
+    fuzzy_sort = "newest" if sort == "relevance" else sort
+    return SearchResult(similar.order_by(*SORT_ORDER.get(fuzzy_sort, NEWEST)), is_fuzzy=True)
+
+
+def _matching(products: QuerySet, words: list[str], sort: str) -> tuple[int, QuerySet]:
+    """How many of `products` match every word, and those matches in `sort` order.
+
+    Counted only as far as a decision needs: FEW_MATCHES on SQLite (is there a correction to
+    offer), one past SEARCH_LIMIT on PostgreSQL (how to rank, too).
+    """
     if connection.vendor != "postgresql":
         matching = products.filter(_simple_match(words))
+        found = matching.order_by()[:FEW_MATCHES].count()
         if sort != "relevance":
-            return SearchResult(matching.order_by(*SORT_ORDER.get(sort, NEWEST)))
+            return found, matching.order_by(*SORT_ORDER.get(sort, NEWEST))
         # A small catalog: every match ranked.
-        return SearchResult(
-            _title_first(matching, lambda: _simple_match(words, fields=("title", "motif")))
+        return found, _title_first(
+            matching, lambda: _simple_match(words, fields=("title", "motif"))
         )
     query = SearchQuery(_tsquery_text(words), search_type="raw", config="simple")
     matching = products.filter(search_vector=query)
     # Counted up to one past SEARCH_LIMIT (newest first, so that a broad word walks the index
-    # and stops): none calls for similar words, and up to SEARCH_LIMIT "relevance" ranks them
+    # and stops): few call for a correction, and up to SEARCH_LIMIT "relevance" ranks them
     # all, which costs less than walking indexes.
     found = matching.order_by(*NEWEST)[: SEARCH_LIMIT + 1].count()
-    if not found:
-        similar = products.filter(_similar_match(words))
-        fuzzy_sort = "newest" if sort == "relevance" else sort
-        return SearchResult(similar.order_by(*SORT_ORDER.get(fuzzy_sort, NEWEST)), is_fuzzy=True)
-    if sort != "relevance":
-        return SearchResult(matching.order_by(*SORT_ORDER.get(sort, NEWEST)))
+    if not found or sort != "relevance":
+        return found, matching.order_by(*SORT_ORDER.get(sort, NEWEST))
 
     def in_title_or_motif() -> Q:
         return Q(search_vector__title_and_motif_words=query)
 
     if found <= SEARCH_LIMIT:
-        return SearchResult(_title_first(matching, in_title_or_motif))
-    return SearchResult(_first_by_relevance(matching, in_title_or_motif))
+        return found, _title_first(matching, in_title_or_motif)
+    return found, _first_by_relevance(matching, in_title_or_motif)
 
 
 def _title_first(matching: QuerySet, in_title_or_motif: Callable[[], Q]) -> QuerySet:

@@ -62,6 +62,7 @@ def collections_with_products(
             collection_slug=F("collections__slug"),
             collection_description=F("collections__description"),
             collection_description_en=F("collections__description_en"),
+            collection_image=F("collections__image"),
             collection_position=F("collections__position"),
             item_position=Subquery(position),
         )
@@ -81,6 +82,7 @@ def collections_with_products(
                 slug=product.collection_slug,
                 description=product.collection_description,
                 description_en=product.collection_description_en,
+                image=product.collection_image,
                 position=product.collection_position,
             )
             found.cards = []

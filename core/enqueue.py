@@ -17,7 +17,11 @@ logger = logging.getLogger(__name__)
 
 
 def send(task: Task, *args) -> bool:
-    """Enqueue `task(*args)` now; False (and a log line) when the broker cannot be reached."""
+    """Enqueue `task(*args)` now; False (and a log line) when the broker cannot be reached.
+
+    It answers at once either way: no retry here, and none in the connection (the broker's
+    transport options set `max_retries` to 0), so a request never waits for a broker outage.
+    """
     try:
         task.apply_async(args, retry=False)
     except Exception:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.phone import whatsapp_link
 from orders import capacity, lifecycle, progress
-from orders.down_payments import balance_is_paid
+from orders.down_payments import balance_is_paid, is_rest_in_cash
 from orders.forms import AcceptForm, DeclineForm, ProgressPhotoForm, ShipForm, ShippingProfileForm
 from orders.models import ShippingProfile, SubOrder, SubOrderEvent
 
@@ -73,7 +73,14 @@ def _render_detail(request, shop, suborder, **forms):
         % {"name": order.recipient, "shop": suborder.shop_name, "reference": order.reference},
     )
     lines = list(suborder.lines.all())
-    balance_paid = not suborder.balance or balance_is_paid(suborder)
+    # Cash on delivery: the rest is the maker's to collect at the door, never asked online. An
+    # institution's order ships on its agreed terms: the rest is invoiced after the handover.
+    balance_paid = (
+        not suborder.balance
+        or is_rest_in_cash(suborder)
+        or order.is_invoiced_after_handover
+        or balance_is_paid(suborder)
+    )
     context = {
         "shop": shop,
         "suborder": suborder,
@@ -90,6 +97,13 @@ def _render_detail(request, shop, suborder, **forms):
         "balance_paid": balance_paid,
         "can_ship": balance_paid and suborder.status in (S.ACCEPTED, S.IN_PROGRESS, S.READY),
         "is_made_to_order": any(line.is_made_to_order for line in lines),
+        "has_packing_list": order.is_invoiced_after_handover,
+        # An institution's order: the lines are at the cooperative's price, less its margin.
+        "maker_amount": (
+            None
+            if suborder.agreed_commission is None
+            else suborder.subtotal - suborder.agreed_commission
+        ),
     }
     return render(request, "dashboard/order_detail.html", context)
 

@@ -1,16 +1,19 @@
 """The maker's side of institutional requests: what they were invited to, and their own offer.
 
-A maker sees the request and their own offer only, never another maker's offer or price.
+A maker sees the request and their own offer only, never another maker's offer or price, and
+for an accepted quote their own packing list only.
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from procurement import services
+from procurement import selectors, services
 from procurement.forms import OfferForm
-from procurement.models import Invitation, Offer
+from procurement.models import Invitation, Offer, Quote
 
 from .access import shop_member_required
 
@@ -71,4 +74,26 @@ def invitation_offer(request, shop, request_id: int):
         request,
         "dashboard/procurement_offer.html",
         {"shop": shop, "item": item, "sizes": sizes, "offer": offer, "form": form},
+    )
+
+
+@shop_member_required
+def packing_list(request, shop, suborder_id: int):
+    """The maker's pieces of an institution's order, by person and size, as printable labels."""
+    quote = get_object_or_404(
+        Quote.objects.select_related("request__institution", "order"),
+        order__suborders__pk=suborder_id,
+        order__suborders__shop=shop,
+    )
+    packing = selectors.packing_lists(quote).get(shop.pk)
+    if packing is None:
+        raise Http404
+    return render(
+        request,
+        "procurement/packing_list.html",
+        {
+            "quote": quote,
+            "lists": [packing],
+            "back_url": reverse("dashboard:order-detail", args=[suborder_id]),
+        },
     )

@@ -53,6 +53,11 @@ urlpatterns = [
     path("pesanan/<int:suborder_id>/kirim/", orders.order_ship, name="order-ship"),
     # The one-tap link of a new order's WhatsApp message (orders.onetap): no login needed.
     path("pesanan/wa/<str:token>/", onetap.one_tap, name="order-one-tap"),
+    path(
+        "pesanan/<int:suborder_id>/daftar-kemas/",
+        procurement.packing_list,
+        name="procurement-packing-list",
+    ),
     path("pesanan/<int:suborder_id>/mulai/", orders.order_start_work, name="order-start-work"),
     path("pesanan/<int:suborder_id>/foto/", orders.order_progress_photo, name="order-photo"),
     path("pesanan/<int:suborder_id>/siap/", orders.order_ready, name="order-ready"),

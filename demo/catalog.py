@@ -8,7 +8,6 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,7 +27,7 @@ from catalog.models import (
 )
 from catalog.services import add_product_images
 
-from .motif_art import draw_batik, save_jpeg_bytes
+from . import pictures
 
 DEMO_PASSWORD = "batik-kutim-2026"
 ADMIN_EMAIL = "admin@batik-kutim.id"
@@ -400,19 +399,15 @@ def _products(shop: Shop, maker: DemoMaker, rng: random.Random, count: int) -> i
                 stock=0 if is_made_to_order else rng.randrange(2, 12),
                 position=position,
             )
-        seed = rng.randrange(1_000_000)
         # Through the same pipeline as an artisan's upload, so demo photos have thumbnails too.
-        pictures = [
-            ContentFile(
-                save_jpeg_bytes(
-                    draw_batik(motif_slug, width=640, height=640, seed=seed + position * 6),
-                    quality=82,
-                ),
-                name=f"{slug[:60]}-{position}.jpg",
-            )
-            for position in range(2)
-        ]
-        stored = add_product_images(shop=shop, product=product, files=pictures)
+        photos = pictures.product_photos(
+            motif=motif_slug,
+            product_type=type_slug,
+            colour_hex=colour.hex,
+            seed=rng.randrange(1_000_000),
+            name=slug[:60],
+        )
+        stored = add_product_images(shop=shop, product=product, files=photos)
         for position, image in enumerate(stored):
             image.alt_text = f"{title} ({position + 1})"
         ProductImage.objects.bulk_update(stored, ["alt_text"])
@@ -485,9 +480,13 @@ def seed_demo(products_per_shop: int = 7) -> dict[str, int]:
     _user(BUYER_EMAIL, display_name="Budi Santoso", phone="+6281350002000")
     rng = random.Random(2021)
     created = 0
-    for maker in MAKERS:
-        created += _products(_shop(maker), maker, rng, products_per_shop)
+    for index, maker in enumerate(MAKERS):
+        shop = _shop(maker)
+        pictures.shop_pictures(shop=shop, motifs=maker.motifs, index=index)
+        created += _products(shop, maker, rng, products_per_shop)
     collections_created = _collections()
+    pictures.motif_pictures()
+    pictures.collection_pictures()
     from catalog.cache import bump_catalog_version
     from catalog.services import rebuild_search_index
 

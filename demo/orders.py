@@ -15,9 +15,13 @@ DEMO_ADDRESS = {
     "street": "Jl. Yos Sudarso II No. 21",
     "kelurahan": "Teluk Lingga",
     "kecamatan": "Sangatta Utara",
-    "kabupaten": "Kutai Timur",
+    "kabupaten": "Kabupaten Kutai Timur",
     "province": "Kalimantan Timur",
     "postal_code": "75683",
+    "province_code": "64",
+    "regency_code": "64.08",
+    "district_code": "64.08.04",
+    "village_code": "64.08.04.1010",
 }
 S = SubOrder.Status
 

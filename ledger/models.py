@@ -180,6 +180,8 @@ class LedgerEntry(models.Model):
         DOWN_PAYMENT_COMMISSION = "down_commission", _("Commission on the down payment")
         COMMISSION = "commission", _("Cooperative commission")
         SHIPPING = "shipping", _("Shipping passed through")
+        # Cash on delivery: the buyer's cash reached the maker, not the cooperative.
+        COLLECTED_IN_CASH = "collected_in_cash", _("Collected in cash by the maker")
         REFUND = "refund", _("Refund")
         PAYOUT = "payout", _("Payout")
         ADJUSTMENT = "adjustment", _("Adjustment")

@@ -11,7 +11,7 @@ from artisans.models import Shop
 from orders.models import SubOrder
 
 from .models import LedgerEntry, Payout
-from .services import available_balance_of, commission_percent_for, maker_share
+from .services import available_balance_of, commission_percent_for, expected_maker_share
 
 S = SubOrder.Status
 # Paid by the buyer, not yet in their hands: the maker's money once delivered.
@@ -62,7 +62,7 @@ def down_payments_waiting(shop: Shop, percent: Decimal) -> Stage:
     )
     stage = Stage()
     for suborder in suborders:
-        amount = maker_share(suborder.down_payment, percent)
+        amount = expected_maker_share(suborder, suborder.down_payment, percent)
         stage.items.append(
             PipelineItem(
                 label=suborder.order.reference,
@@ -86,12 +86,14 @@ def _waiting_for_delivery(shop: Shop, percent: Decimal) -> Stage:
     stage = Stage()
     for suborder in suborders:
         # What the delivery will credit: the down payment's share is the maker's at work start
-        # (its own row), so only the rest is counted here, as the ledger will write it.
+        # (its own row), so only the rest is counted here, as the ledger will write it. Cash on
+        # delivery: less the cash the maker takes at the door (the commission on it is owed).
         down = suborder.down_payment
         amount = (
-            maker_share(suborder.subtotal, percent)
-            - maker_share(down, percent)
+            expected_maker_share(suborder, suborder.subtotal, percent)
+            - expected_maker_share(suborder, down, percent)
             + suborder.shipping_cost
+            - suborder.collected_in_cash
         )
         when = suborder.shipped_at or suborder.ready_by or suborder.order.paid_at
         stage.items.append(

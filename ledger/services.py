@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from artisans.models import Shop
 from catalog.cache import bump_catalog_version
 from core import phrases
-from core.phrases import phrase
+from core.phrases import Phrase, phrase
 from orders.models import SubOrder
 
 from .models import LedgerEntry, Payout, PayoutAccount, PayoutRun, ShopCommission
@@ -32,6 +32,7 @@ SUBORDER_KINDS = (
     Kind.DOWN_PAYMENT_COMMISSION,
     Kind.COMMISSION,
     Kind.SHIPPING,
+    Kind.COLLECTED_IN_CASH,
 )
 
 
@@ -134,7 +135,7 @@ def record_down_payment_released(*, suborder: SubOrder) -> bool:
             return False
         if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.DOWN_PAYMENT).exists():
             return False
-        percent = commission_percent_for(suborder.shop)
+        commission, note = _commission_on(suborder, suborder.down_payment)
         LedgerEntry(
             shop_id=suborder.shop_id,
             kind=Kind.DOWN_PAYMENT,
@@ -144,11 +145,36 @@ def record_down_payment_released(*, suborder: SubOrder) -> bool:
         LedgerEntry(
             shop_id=suborder.shop_id,
             kind=Kind.DOWN_PAYMENT_COMMISSION,
-            amount=-commission_for(suborder.down_payment, percent),
+            amount=-commission,
             suborder=suborder,
-            note=f"{percent.normalize():f}%",
+            **phrases.fields("note", note),
         ).save()
     return True
+
+
+def _commission_on(suborder: SubOrder, amount: int) -> tuple[int, Phrase | str]:
+    """The commission on `amount` rupiah of the sub-order's goods, and the note saying how.
+
+    A sub-order with an agreed commission (an institution's order: the cooperative's margin
+    over the maker's price) takes that share of it, so the down payment's part and the sale's
+    rest add up to the agreed amount exactly; any other takes the shop's percent.
+    """
+    if suborder.agreed_commission is not None:
+        if amount == suborder.subtotal:
+            return suborder.agreed_commission, phrase(gettext_noop("agreed margin"))
+        exact = Decimal(suborder.agreed_commission) * Decimal(amount) / Decimal(suborder.subtotal)
+        margin = phrase(gettext_noop("agreed margin"))
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), margin
+    percent = commission_percent_for(suborder.shop)
+    return commission_for(amount, percent), f"{percent.normalize():f}%"
+
+
+def expected_maker_share(suborder: SubOrder, amount: int, percent: Decimal) -> int:
+    """What the maker will keep of `amount` rupiah of this sub-order's goods: at `percent`
+    (read once by the caller for a list), or after its agreed commission's share."""
+    if suborder.agreed_commission is not None:
+        return amount - _commission_on(suborder, amount)[0]
+    return maker_share(amount, percent)
 
 
 def _credited_before_sale(suborder: SubOrder) -> tuple[int, int]:
@@ -166,18 +192,22 @@ CREDITED_STATUSES = (SubOrder.Status.DELIVERED, SubOrder.Status.COMPLETED)
 def record_suborder_delivered(*, suborder: SubOrder) -> bool:
     """Credit a delivered sub-order: goods less commission, plus shipping; once only.
 
-    The entries become available after the cooperative's hold, counted from the delivery.
+    Cash on delivery adds the cash the maker took in as its own (negative) entry, so the maker's
+    balance is what the cooperative holds for them: a COD sale leaves its commission owed.
+    The entries become available after the cooperative's hold, counted from the delivery; a COD
+    sale's at the delivery, as the cooperative holds none of it.
     """
     with transaction.atomic():
         _lock_shop(suborder.shop)
-        suborder = SubOrder.objects.get(pk=suborder.pk)
+        suborder = SubOrder.objects.select_related("order").get(pk=suborder.pk)
         if suborder.status not in CREDITED_STATUSES:
             return False
         if LedgerEntry.objects.filter(suborder=suborder, kind=Kind.SALE).exists():
             return False
         delivered_at = suborder.delivered_at or suborder.completed_at or timezone.now()
-        available_at = delivered_at + sale_hold()
-        percent = commission_percent_for(suborder.shop)
+        cash = suborder.collected_in_cash
+        available_at = delivered_at if cash else delivered_at + sale_hold()
+        commission, note = _commission_on(suborder, suborder.subtotal)
         # A down payment credited when the work started counts towards the sale.
         down, down_commission = _credited_before_sale(suborder)
         entries = [
@@ -190,9 +220,9 @@ def record_suborder_delivered(*, suborder: SubOrder) -> bool:
             LedgerEntry(
                 shop_id=suborder.shop_id,
                 kind=Kind.COMMISSION,
-                amount=-(commission_for(suborder.subtotal, percent) - down_commission),
+                amount=-(commission - down_commission),
                 suborder=suborder,
-                note=f"{percent.normalize():f}%",
+                **phrases.fields("note", note),
             ),
         ]
         if suborder.shipping_cost:
@@ -201,6 +231,15 @@ def record_suborder_delivered(*, suborder: SubOrder) -> bool:
                     shop_id=suborder.shop_id,
                     kind=Kind.SHIPPING,
                     amount=suborder.shipping_cost,
+                    suborder=suborder,
+                )
+            )
+        if cash:
+            entries.append(
+                LedgerEntry(
+                    shop_id=suborder.shop_id,
+                    kind=Kind.COLLECTED_IN_CASH,
+                    amount=-cash,
                     suborder=suborder,
                 )
             )

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "procurement",
     "dashboard",
     "core",
+    # Indonesia's provinces, regencies, districts and villages (Kemendagri codes).
+    "regions",
     # Last: it reads every domain app (admin figures, impact report, the staff group's rights).
     "cooperative",
     # The demo data of `make run` (seed_demo, seed_demo_orders); no app imports it.
@@ -340,6 +342,10 @@ else:
     }
     for _folder in ("queue", "processed", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+# A publish that cannot reach the broker gives up at once instead of retrying the connection
+# (kombu's default took about 6 s per message with Redis down, and a checkout sends two): every
+# job is re-sent by a sweep (core/enqueue.py). The worker's own reconnects keep their settings.
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
 
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -456,7 +462,7 @@ CELERY_BEAT_SCHEDULE["end-past-vacations"] = {
 }
 
 # --- catalog ---
-# Anonymous catalog pages are cached (invalidated by catalog.cache.bump_catalog_version());
+# Catalog pages are cached for every reader (invalidated by catalog.cache.bump_catalog_version());
 # off only for benchmarking the uncached path.
 CATALOG_PAGE_CACHE = env_bool("CATALOG_PAGE_CACHE", True)
 
@@ -633,6 +639,11 @@ CELERY_BEAT_SCHEDULE.update(
 # --- institutional procurement ---
 # The cooperative's code in its letter numbers (007/KBK/SPH/XII/2026).
 COOPERATIVE_LETTER_CODE = env("COOPERATIVE_LETTER_CODE", "KBK")
+# Bela Pengadaan: a government office buys directly online up to this much per purchase (LKPP);
+# requests and quotes above it show a warning (larger buys go through the e-Katalog).
+PROCUREMENT_DIRECT_PURCHASE_CAP = int(env("PROCUREMENT_DIRECT_PURCHASE_CAP", "50000000"))
+# Days an institution has to pay a down payment or an invoice (after the handover).
+PROCUREMENT_INVOICE_DAYS = int(env("PROCUREMENT_INVOICE_DAYS", "30"))
 
 # --- curation ---
 # Orders whose buyer email is at one of these domains (or a subdomain) count as institutional

@@ -28,6 +28,8 @@ urlpatterns = [
         order_midtrans_views.midtrans_notification,
         name="midtrans-notification",
     ),
+    # Outside i18n_patterns: region names are the same in both languages (the address selects).
+    path("wilayah/", include("regions.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -10,40 +10,63 @@ They live in orders, the lowest app that knows both the cart and the notices. Lo
 behaves exactly as with Django's and allauth's backends, which they extend.
 """
 
+import functools
+from collections.abc import Callable
+
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from catalog.hearts import FAVOURITE_IDS_ATTRIBUTE, favourite_ids_of_outer_user
+from catalog.readers import reader_annotations
 from notifications.context_processors import UNREAD_COUNT_ATTRIBUTE, unread_count_of_outer_user
 
 from .context_processors import CART_COUNT_ATTRIBUTE, cart_count_of_outer_user
+
+# More of the header's facts about the user, added by higher apps at startup (an app above
+# orders calls down with `add_header_annotation`; orders never imports it): name -> a function
+# giving the expression on the outer user row.
+HEADER_ANNOTATIONS: dict[str, Callable[[], object]] = {}
+
+
+def add_header_annotation(name: str, expression: Callable[[], object]) -> None:
+    """Read `name` on the signed-in user with the same query (e.g. whether they are a member of
+    an institution, for its link in the header). Called from an app's `ready()`, before the
+    users' queryset is first built."""
+    HEADER_ANNOTATIONS[name] = expression
+    users_with_header_counts.cache_clear()
+
+
+@functools.cache
+def users_with_header_counts():
+    """Users, each with their unread notices, cart item count and reader's ids annotated.
+
+    Built once per process: putting the five subqueries together costs more than running
+    them, and each `get()` works on its own copy of this never-evaluated queryset.
+    """
+    return get_user_model().objects.annotate(
+        **{
+            UNREAD_COUNT_ATTRIBUTE: unread_count_of_outer_user(),
+            CART_COUNT_ATTRIBUTE: cart_count_of_outer_user(),
+            # The reader's hearts and follow buttons on shared catalog pages.
+            **reader_annotations(),
+            **{name: expression() for name, expression in HEADER_ANNOTATIONS.items()},
+        }
+    )
 
 
 class HeaderCountsMixin:
     """`get_user()` annotates the header's counts on the user in the same query."""
 
-    def users_with_header_counts(self):
-        """Users, each with their unread notices and cart item count annotated."""
-        return get_user_model().objects.annotate(
-            **{
-                UNREAD_COUNT_ATTRIBUTE: unread_count_of_outer_user(),
-                CART_COUNT_ATTRIBUTE: cart_count_of_outer_user(),
-                # The hearts on product cards (catalog/hearts.py).
-                FAVOURITE_IDS_ATTRIBUTE: favourite_ids_of_outer_user(),
-            }
-        )
-
     def get_user(self, user_id):
         try:
-            user = self.users_with_header_counts().get(pk=user_id)
+            user = users_with_header_counts().get(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id):
         try:
-            user = await self.users_with_header_counts().aget(pk=user_id)
+            user = await users_with_header_counts().aget(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -2,7 +2,7 @@
 
 A simple queue: the open made-to-order lines of a shop (routed sub-orders that are new, accepted
 or in progress: not yet ready, shipped, cancelled or declined) are made in the order they came, at the shop's
-pieces per week, on its working days. A new line waits behind all of them; a big quantity gives a
+pieces per week, on its working days. A new line waits behind whole weeks of them; a big quantity gives a
 later date, never a refusal. A product type with its own capacity (catalog's `ShopTypeCapacity`)
 queues on its own bench; the other types share the shop-wide figure. A shop that states no
 capacity keeps the product's lead time, as before; the lead time is also the earliest date.
@@ -66,12 +66,15 @@ def queue_date(
 ) -> date:
     """The working day the last of `quantity` pieces is done, behind `pieces_ahead` pieces.
 
-    Work starts the next working day; the week's capacity is spread over its working days, so
-    the n-th piece is done on working day ceil(n × working days a week / capacity).
+    Work starts the next working day. The work already taken fills whole weeks (a week's last
+    free place is not promised to a newcomer), so a new order starts in the week after it; its
+    own pieces then take the week's capacity spread over the working days: the n-th is done on
+    working day ceil(n × working days a week / capacity) of its weeks.
     """
     working_days_a_week = DAYS_IN_WEEK - len(days_off)
-    last_piece = pieces_ahead + quantity
-    working_days = -(-last_piece * working_days_a_week // weekly_capacity)
+    weeks_ahead = -(-pieces_ahead // weekly_capacity)
+    own_days = -(-quantity * working_days_a_week // weekly_capacity)
+    working_days = weeks_ahead * working_days_a_week + own_days
     return nth_working_day(today, working_days, days_off)
 
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, ProductOption
 
-from .models import Cart, CartItem, ShippingProfile, ShippingZone
+from .down_payments import split_made_to_order
+from .models import Cart, CartItem, PaymentMethod, ShippingProfile, ShippingZone
 
 SESSION_KEY = "cart"
 MAX_QUANTITY = 99
@@ -102,6 +103,67 @@ class ShopGroup:
         if not any(line.product.is_made_to_order for line in self.lines):
             return 0
         return self.shop.down_payment_percent
+
+    @property
+    def down_payment(self) -> int:
+        """What the made-to-order work here asks at checkout, by any method that splits."""
+        made_to_order = sum(line.line_total for line in self.lines if line.product.is_made_to_order)
+        return split_made_to_order(
+            amount=made_to_order, shop=self.shop, payment_method=PaymentMethod.COD
+        ).down_payment
+
+
+@dataclass
+class ShopShipping:
+    """What one shop's parcel costs for the address chosen so far."""
+
+    group: ShopGroup
+    is_pickup: bool
+    cost: int | None  # None while the zone is unknown (no kabupaten/kota chosen yet)
+
+    @property
+    def rates(self) -> dict[str, int]:
+        """The rate per zone, for the page to switch between as the address changes."""
+        profile = self.group.shipping_profile
+        return {zone: profile.rate_for(zone) for zone in ShippingZone.values}
+
+
+@dataclass
+class CheckoutSummary:
+    """The shipping of every shop and the grand total, for the address and pickups chosen."""
+
+    zone: str  # "" while unknown
+    shops: list[ShopShipping]
+
+    @property
+    def zone_label(self) -> str:
+        return ShippingZone(self.zone).label if self.zone else ""
+
+    @property
+    def subtotal(self) -> int:
+        return sum(shop.group.subtotal for shop in self.shops)
+
+    @property
+    def shipping(self) -> int | None:
+        costs = [shop.cost for shop in self.shops]
+        return None if None in costs else sum(costs)
+
+    @property
+    def total(self) -> int | None:
+        shipping = self.shipping
+        return None if shipping is None else self.subtotal + shipping
+
+
+def checkout_summary(groups: list[ShopGroup], *, zone: str, pickup_shop_ids) -> CheckoutSummary:
+    """Each shop's shipping (nothing when the buyer picks up, where the shop offers it) and the
+    grand total; the zone is "" until the address has a kabupaten/kota. The same sums as
+    `place_order`'s."""
+    shops = []
+    for group in groups:
+        is_pickup = group.shop.pk in pickup_shop_ids and group.shipping_profile.offers_pickup
+        cost = group.shipping_profile.rate_for(zone) if zone else None
+        shops.append(ShopShipping(group=group, is_pickup=is_pickup, cost=0 if is_pickup else cost))
+    return CheckoutSummary(zone=zone, shops=shops)
 
 
 def shipping_profile_for(shop) -> ShippingProfile:

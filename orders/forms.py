@@ -12,11 +12,11 @@ from core.documents import is_pdf, render_pdf
 from core.images import validate_and_reencode
 from core.phone import normalize_indonesian_phone
 from core.widgets import NativeDateInput
+from regions.models import regions_inside
 
 from . import capacity
 from .models import (
     Address,
-    AddressFields,
     MidtransChannel,
     PaymentMethod,
     ProgressPhoto,
@@ -24,17 +24,7 @@ from .models import (
     SubOrder,
 )
 from .payments import midtrans_api
-
-PROVINCES = [
-    "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi",
-    "Sumatera Selatan", "Kepulauan Bangka Belitung", "Bengkulu", "Lampung", "DKI Jakarta",
-    "Jawa Barat", "Banten", "Jawa Tengah", "DI Yogyakarta", "Jawa Timur", "Bali",
-    "Nusa Tenggara Barat", "Nusa Tenggara Timur", "Kalimantan Barat", "Kalimantan Tengah",
-    "Kalimantan Selatan", "Kalimantan Timur", "Kalimantan Utara", "Sulawesi Utara", "Gorontalo",
-    "Sulawesi Tengah", "Sulawesi Barat", "Sulawesi Selatan", "Sulawesi Tenggara", "Maluku",
-    "Maluku Utara", "Papua", "Papua Barat", "Papua Barat Daya", "Papua Tengah",
-    "Papua Pegunungan", "Papua Selatan",
-]  # fmt: skip
+from .shipping import KUTAI_TIMUR, shipping_zone_for, shipping_zone_of
 
 
 class AddToCartForm(forms.Form):
@@ -50,9 +40,9 @@ class QuantityForm(forms.Form):
 # The address's Indonesian terms stay on English pages too (they are what the courier reads);
 # English readers get what each one means beside it.
 ENGLISH_HINTS = {
-    "kelurahan": _("The village (desa) or urban ward (kelurahan)."),
-    "kecamatan": _("The district within the regency or city."),
-    "kabupaten": _("The regency (kabupaten) or city (kota)."),
+    "village": _("The village (desa) or urban ward (kelurahan)."),
+    "district": _("The district within the regency or city."),
+    "regency": _("The regency (kabupaten) or city (kota)."),
 }
 
 
@@ -65,28 +55,109 @@ def add_english_hints(form: forms.BaseForm) -> None:
             form.fields[name].help_text = hint
 
 
-class AddressForm(forms.ModelForm):
-    """The Indonesian address fields, with the phone normalised for WhatsApp."""
+def current_values(form: forms.Form) -> dict:
+    """What a form shows now (typed or initial), as the initial values of an unbound copy."""
+    return {name: form[name].value() for name in form.fields}
 
-    province = forms.ChoiceField(
-        label=_("province"), choices=[("", "—")] + [(p, p) for p in PROVINCES]
+
+class ZoneSelect(forms.Select):
+    """A select whose options carry the shipping zone of what they stand for (`zones` maps a
+    value to its zone), so the page can show the shipping as soon as one is chosen."""
+
+    def __init__(self, *args, zones: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zones = zones
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        zone = self.zones.get(str(value))
+        if zone:
+            option["attrs"]["data-zone"] = zone
+        return option
+
+
+def region_field(label, *, autocomplete: str, level: str) -> forms.ChoiceField:
+    """A select of regions; its choices are set by the form from the region chosen above it."""
+    return forms.ChoiceField(
+        label=label,
+        # data-region: the next select fills in place when this one changes (checkout.js).
+        widget=forms.Select(attrs={"autocomplete": autocomplete, "data-region": level}),
+        error_messages={
+            "invalid_choice": _("Choose from the list: it follows the region chosen above it.")
+        },
     )
 
-    class Meta:
-        model = Address
-        fields = list(AddressFields.ADDRESS_FIELDS)
-        widgets = {
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{5}"}),
-            "recipient": forms.TextInput(attrs={"autocomplete": "name"}),
-            "street": forms.TextInput(attrs={"autocomplete": "street-address"}),
-        }
+
+class AddressForm(forms.Form):
+    """An Indonesian address: the regions from the official list, each select offering what lies
+    inside the one above it (a refresh of the page without JavaScript, in place with it)."""
+
+    recipient = forms.CharField(
+        label=_("Recipient"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone (WhatsApp)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    province = region_field(_("Province"), autocomplete="address-level1", level="province")
+    regency = region_field(_("Kabupaten / kota"), autocomplete="address-level2", level="regency")
+    district = region_field(_("Kecamatan"), autocomplete="address-level3", level="district")
+    village = region_field(_("Kelurahan / desa"), autocomplete="address-level4", level="village")
+    street = forms.CharField(
+        label=_("Street and house number"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=5,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "pattern": "[0-9]{5}", "autocomplete": "postal-code"}
+        ),
+    )
+
+    # Each region select, the address fields it fills (name, code), and the next select.
+    REGION_LEVELS = (
+        ("province", "province", "province_code"),
+        ("regency", "kabupaten", "regency_code"),
+        ("district", "kecamatan", "district_code"),
+        ("village", "kelurahan", "village_code"),
+    )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("kabupaten", "Kutai Timur")
-        self.initial.setdefault("province", "Kalimantan Timur")
+        # Before any bound field is made below: a bound field keeps the help text it was made with.
         add_english_hints(self)
+        if not self.is_bound and not self.initial:
+            # Most buyers are in Kutai Timur: its shipping shows before anything is chosen.
+            self.initial = {"province": "64", "regency": KUTAI_TIMUR}
+        # Offer at each level what lies inside the region chosen above it (its value only when
+        # it is one of the choices: a kabupaten of another province is not kept).
+        self.chosen: dict[str, str] = {}  # select name → code chosen, or ""
+        self.names: dict[str, str] = {}  # select name → the official name of the chosen region
+        parent = ""
+        for index, (name, _field, _code) in enumerate(self.REGION_LEVELS):
+            regions = regions_inside(parent) if index == 0 or parent else None
+            options = dict(regions.values_list("code", "name")) if regions is not None else {}
+            self.fields[name].choices = [("", "—"), *options.items()]
+            value = self[name].value() or ""
+            parent = value if value in options else ""
+            self.chosen[name] = parent
+            self.names[name] = options.get(parent, "")
+
+    @property
+    def regency_code(self) -> str:
+        """The kabupaten/kota chosen (bound or not), "" until one of the province is."""
+        return self.chosen["regency"]
+
+    @property
+    def shipping_zone(self) -> str:
+        """The shipping zone of the kabupaten/kota chosen, "" until there is one."""
+        return shipping_zone_for(regency_code=self.regency_code) if self.regency_code else ""
 
     def clean_phone(self) -> str:
         return normalize_indonesian_phone(self.cleaned_data["phone"])
@@ -96,6 +167,16 @@ class AddressForm(forms.ModelForm):
         if not (len(code) == 5 and code.isdigit()):
             raise ValidationError(_("A postal code has 5 digits."), code="postal_code")
         return code
+
+    def address_values(self) -> dict[str, str]:
+        """The address as `place_order` takes it: the typed fields, the regions' official names
+        and their codes (after is_valid())."""
+        data = self.cleaned_data
+        values = {name: data[name] for name in ("recipient", "phone", "street", "postal_code")}
+        for name, field, code in self.REGION_LEVELS:
+            values[field] = self.names[name]
+            values[code] = data[name]
+        return values
 
 
 # Midtrans' channels as buyers look for them: QRIS first, then their bank, then their wallet.
@@ -127,29 +208,62 @@ ONLINE_CHOICES = [
 class CheckoutForm(forms.Form):
     """Who orders and how they pay; the address comes from AddressForm or a saved address."""
 
-    email = forms.EmailField(label=_("email"), required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     saved_address = forms.ModelChoiceField(
-        label=_("saved address"), queryset=Address.objects.none(), required=False
+        label=_("Saved address"),
+        queryset=Address.objects.none(),
+        required=False,
+        empty_label=_("A new address (below)"),
     )
     save_address = forms.BooleanField(label=_("Save this address"), required=False, initial=True)
     payment_method = forms.ChoiceField(label=_("payment"), widget=forms.RadioSelect)
+    # Cash on delivery with made-to-order work that asks a down payment: how it is paid now.
+    down_payment_by = forms.ChoiceField(
+        label=_("With cash on delivery, pay the down payment now by"),
+        widget=forms.RadioSelect,
+        required=False,
+    )
     pickup_shops = forms.MultipleChoiceField(
         label=_("Pick up at the workshop"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, user, cod_allowed: bool, pickup_choices, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        cod_allowed: bool,
+        pickup_choices,
+        has_down_payment: bool = False,
+        **kwargs,
+    ):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.user = user
         # Only the methods that are configured: Midtrans' channels (each its own choice, the
         # way buyers know them), the manual transfer unless the cooperative switched it off,
-        # cash on delivery where every shop offers it, and cards for buyers abroad.
+        # cash on delivery where every shop offers it (and a down payment can be paid online),
+        # and cards for buyers abroad.
         methods: list = []
         if midtrans_api.is_configured():
             methods += ONLINE_CHOICES
         if settings.PAYMENT_BANK_TRANSFER_ENABLED:
             methods.append((PaymentMethod.BANK_TRANSFER, PaymentMethod.BANK_TRANSFER.label))
-        if cod_allowed:
+        online = list(methods)
+        if cod_allowed and (online or not has_down_payment):
             methods.append((PaymentMethod.COD, PaymentMethod.COD.label))
+        if has_down_payment and online:
+            self.fields["down_payment_by"].choices = online
+            self.fields["down_payment_by"].initial = (
+                MidtransChannel.QRIS
+                if midtrans_api.is_configured()
+                else PaymentMethod.BANK_TRANSFER
+            )
+        else:
+            del self.fields["down_payment_by"]
         if settings.STRIPE_SECRET_KEY:
             methods.append((PaymentMethod.CARD, PaymentMethod.CARD.label))
         self.fields["payment_method"].choices = methods
@@ -159,18 +273,66 @@ class CheckoutForm(forms.Form):
         self.fields["pickup_shops"].choices = pickup_choices
         if user.is_authenticated:
             del self.fields["email"]
-            self.fields["saved_address"].queryset = Address.objects.filter(user=user)
+            addresses = Address.objects.filter(user=user)
+            self.fields["saved_address"].widget = ZoneSelect(
+                zones={str(a.pk): shipping_zone_of(a.address_dict()) for a in addresses}
+            )
+            self.fields["saved_address"].queryset = addresses  # after: it gives the widget choices
         else:
             self.fields["email"].required = True
             del self.fields["saved_address"]
             del self.fields["save_address"]
 
-    def payment_choice(self) -> tuple[str, str]:
-        """The chosen (payment method, Midtrans channel); the channel is "" for other methods."""
+    def saved_address_chosen(self) -> Address | None:
+        """The saved address chosen so far (bound or not), or None for a new address."""
+        if "saved_address" not in self.fields:
+            return None
+        value = str(self["saved_address"].value() or "")
+        return next((a for a in self.fields["saved_address"].queryset if str(a.pk) == value), None)
+
+    def pickup_shop_ids_chosen(self) -> set[int]:
+        """The shops ticked for pickup so far (bound or not), among those that offer it."""
+        offered = {str(value) for value, _label in self.fields["pickup_shops"].choices}
+        ticked = self["pickup_shops"].value() or []
+        return {int(value) for value in ticked if str(value) in offered}
+
+    def payment_cards(self) -> list[tuple[str, list]]:
+        """The payment choices as cards: (heading, radios), a heading over Midtrans' groups."""
+        radios = {str(radio.data["value"]): radio for radio in self["payment_method"]}
+        cards = []
+        for value, label in self.fields["payment_method"].choices:
+            if isinstance(label, list | tuple):
+                cards.append((value, [radios[str(choice)] for choice, _name in label]))
+            else:
+                cards.append(("", [radios[str(value)]]))
+        return cards
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("payment_method") == PaymentMethod.COD
+            and "down_payment_by" in self.fields
+            and not cleaned.get("down_payment_by")
+        ):
+            self.add_error(
+                "down_payment_by",
+                _("Choose how to pay the down payment now; the rest is paid in cash."),
+            )
+        return cleaned
+
+    def payment_choice(self) -> tuple[str, str, str]:
+        """The chosen (payment method, Midtrans channel, down payment method): the channel is ""
+        unless Midtrans pays the order (or a cash-on-delivery order's down payment), and the
+        down payment method "" unless cash on delivery asks one."""
         value = self.cleaned_data["payment_method"]
         if value in MidtransChannel.values:
-            return PaymentMethod.MIDTRANS, value
-        return value, ""
+            return PaymentMethod.MIDTRANS, value, ""
+        down = self.cleaned_data.get("down_payment_by") or ""
+        if value != PaymentMethod.COD or not down:
+            return value, "", ""
+        if down in MidtransChannel.values:
+            return value, down, PaymentMethod.MIDTRANS
+        return value, "", down
 
     def pickup_shop_ids(self) -> set[int]:
         return {int(value) for value in self.cleaned_data.get("pickup_shops") or []}

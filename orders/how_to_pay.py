@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from .models import MidtransCharge, Order, PaymentMethod
+from .models import MidtransCharge, Order, Payment, PaymentMethod
 
 
 def cooperative_bank_account() -> dict[str, str]:
@@ -85,16 +85,26 @@ def how_to_pay_context(*, order: Order, order_url: str) -> dict:
     """How to pay `order`: what every method shares, and what its own handler adds.
 
     Always: `kind` (which branch the include shows: "bank_transfer", "card", "cod", or
-    "order_page" for a method without a handler yet), `amount` (integer rupiah), `reference`,
+    "order_page" for a method without a handler yet), `amount` (integer rupiah: what is paid
+    now, the checkout's request, or all of a cash-on-delivery order), `cash_at_door` (what is
+    paid in cash on delivery or at pickup besides a down payment paid now; 0 when none), `reference`,
     `due_at` (aware, or None when nothing is due by a deadline) and `url` (absolute: where to pay,
     or where to follow the order). `bank` for "bank_transfer": name, account, holder. For
     "midtrans": `channel` (its name), `va_number` and `bank`, or `biller_code` and `bill_key`,
     or `has_qr` (the QR is on the payment page, `url`).
     `order_url` is the site path where the buyer follows the order (a signed link for a guest).
     """
-    handler = HANDLERS.get(order.payment_method, _order_page)
+    # The request paid at checkout (an order not saved yet, for a preview, has none).
+    checkout = order.payments.exclude(purpose=Payment.Purpose.BALANCE) if order.pk else None
+    payment = checkout.order_by("pk").first() if checkout is not None else None
+    method = payment.method if payment is not None else order.payment_method
+    handler = HANDLERS.get(method, _order_page)
+    cash_at_door = 0
+    if order.payment_method == PaymentMethod.COD and method != PaymentMethod.COD:
+        cash_at_door = order.total - payment.amount
     return {
-        "amount": order.total,
+        "amount": payment.amount if payment is not None else order.total,
+        "cash_at_door": cash_at_door,
         "reference": order.reference,
         "due_at": order.payment_due_at,
         **handler(order, order_url),

@@ -22,9 +22,16 @@ from core.phrases import Phrase, phrase
 from core.templatetags.money import format_rupiah
 
 from . import provenance
-from .down_payments import balance_is_paid, close_balance_requests, paid_for, request_balance
+from .down_payments import (
+    balance_is_paid,
+    checkout_method,
+    close_balance_requests,
+    is_rest_in_cash,
+    paid_for,
+    request_balance,
+)
 from .locking import only_own_rows
-from .models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
+from .models import Order, Payment, SubOrder, SubOrderEvent
 from .payments.common import close_open_payments, request_refund
 from .signals import suborder_status_changed
 
@@ -109,13 +116,24 @@ def _cancel(move: Move) -> None:
 
 
 def _start_work(move: Move) -> None:
+    if move.suborder.down_payment and move.suborder.order.paid_at is None:
+        # An institution's order is routed before its down payment arrives.
+        raise ValidationError(
+            _("The down payment is not paid yet: start the work once it is."),
+            code="down_payment_unpaid",
+        )
     move.set(work_started_at=move.now)
     move.note = move.note or phrase(gettext_noop("Work started."))
 
 
 def _mark_ready(move: Move) -> None:
     move.set(ready_at=move.now)
-    if move.suborder.balance:
+    if is_rest_in_cash(move.suborder):
+        move.note = move.note or phrase(
+            gettext_noop("Ready. %(amount)s is paid in cash on delivery or at pickup."),
+            amount=format_rupiah(move.suborder.collected_in_cash),
+        )
+    elif move.suborder.balance and not move.suborder.order.is_invoiced_after_handover:
         request_balance(suborder=move.suborder, now=move.now)
         move.note = move.note or phrase(
             gettext_noop("Ready. The rest of the price, %(amount)s, is asked before it ships."),
@@ -126,7 +144,12 @@ def _mark_ready(move: Move) -> None:
 
 
 def _ship(move: Move) -> None:
-    if move.suborder.balance and not balance_is_paid(move.suborder):
+    if (
+        move.suborder.balance
+        and not is_rest_in_cash(move.suborder)
+        and not move.suborder.order.is_invoiced_after_handover
+        and not balance_is_paid(move.suborder)
+    ):
         raise ValidationError(
             _("The rest of the price is not paid yet: the batik ships once it is."),
             code="balance_unpaid",
@@ -185,7 +208,7 @@ def _give_back(move: Move, *, may_keep_down_payment: bool) -> None:
     amount = paid_for(suborder) - kept
     move.set(is_down_payment_kept=kept > 0)
     if amount > 0:
-        request_refund(suborder=suborder, method=order.payment_method, amount=amount)
+        request_refund(suborder=suborder, method=checkout_method(order), amount=amount)
 
 
 def _role_of(suborder: SubOrder, by, as_role: str | None) -> str | None:
@@ -343,8 +366,9 @@ def _expire_order(order_id: int, now: datetime) -> bool:
 def send_payment_reminders() -> int:
     """Remind each buyer whose unpaid order expires within the reminder window, once per order.
 
-    Not for cash on delivery (nothing is due by a deadline), nor while a transfer proof awaits
-    checking. Returns how many reminders were written.
+    Cash on delivery only for a down payment (nothing else is due by a deadline; without one it
+    is confirmed at once); never while a transfer proof awaits checking. Returns how many
+    reminders were written.
     """
     now = timezone.now()
     window_ends = now + timedelta(hours=settings.ORDER_PAYMENT_REMINDER_HOURS)
@@ -355,7 +379,6 @@ def send_payment_reminders() -> int:
             payment_due_at__gt=now,
             payment_due_at__lte=window_ends,
         )
-        .exclude(payment_method=PaymentMethod.COD)
         .exclude(payments__status=Payment.Status.PROOF_SUBMITTED)
         .values_list("pk", flat=True)
     )

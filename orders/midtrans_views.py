@@ -41,7 +41,8 @@ PAY_PATH = "bayar-online/"
 
 def _online_order(request, reference, token) -> Order:
     order = _order_for(request, reference=reference, token=token)
-    if order.payment_method != PaymentMethod.MIDTRANS:
+    # Paid online: the whole order, or a cash-on-delivery order's down payment.
+    if not any(payment.method == PaymentMethod.MIDTRANS for payment in order.payments.all()):
         raise Http404
     return order
 

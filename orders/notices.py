@@ -21,7 +21,7 @@ from notifications.services import Delivery, Message, language_of, notify, notif
 
 from . import onetap
 from .how_to_pay import how_to_pay_context
-from .models import Order, OrderLine, PaymentMethod, SubOrder, SubOrderEvent
+from .models import Order, OrderLine, SubOrder, SubOrderEvent
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -201,8 +201,9 @@ def routing_deliveries(*, order: Order, suborders: list[SubOrder]) -> list[Deliv
             )
     if issued:
         onetap.save_links(issued)
-    if order.payment_method == PaymentMethod.COD:
-        # Confirmed at placement: the placement email already told the buyer all of it.
+    if order.paid_at is None:
+        # Cash on delivery with nothing paid online, confirmed at placement: the placement
+        # email already told the buyer all of it.
         return deliveries
     language = buyer_language(order)
     with translation.override(language):
@@ -267,10 +268,20 @@ def _payment_message(
     how_to_pay = how_to_pay_context(order=order, order_url=url)
     if how_to_pay["kind"] == "cod":
         body = phrase(gettext_noop("You pay when the batik arrives or when you pick it up."))
+    elif how_to_pay["cash_at_door"] and order.payment_due_at is not None:
+        body = phrase(
+            gettext_noop(
+                "Please pay the down payment, %(amount)s, online before %(deadline)s WITA. The "
+                "rest, %(cash)s, you pay in cash when the batik arrives or when you pick it up."
+            ),
+            amount=format_rupiah(how_to_pay["amount"]),
+            deadline=_deadline(order),
+            cash=format_rupiah(how_to_pay["cash_at_door"]),
+        )
     elif order.payment_due_at is not None:
         body = phrase(
             gettext_noop("Please pay %(total)s before %(deadline)s WITA."),
-            total=format_rupiah(order.total),
+            total=format_rupiah(how_to_pay["amount"]),
             deadline=_deadline(order),
         )
     else:

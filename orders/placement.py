@@ -1,6 +1,7 @@
 """Placement: a cart becomes an order, one sub-order per shop, with its stock taken at once."""
 
 from collections.abc import Mapping, Set
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,12 +15,18 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from artisans.models import Shop
 from catalog.models import Product, ProductOption
+from core import phrases
 from core.phone import normalize_indonesian_phone
 from core.phrases import phrase
 
 from . import notices
 from .cart import shipping_profile_for
-from .down_payments import split_made_to_order
+from .down_payments import (
+    DOWN_PAYMENT_METHODS,
+    SPLIT_METHODS,
+    split_by_percent,
+    split_made_to_order,
+)
 from .locking import only_own_rows
 from .models import (
     Address,
@@ -29,31 +36,13 @@ from .models import (
     OrderLine,
     Payment,
     PaymentMethod,
-    ShippingZone,
     SubOrder,
     SubOrderEvent,
     new_order_reference,
 )
 from .payments import midtrans
 from .routing import enqueue_routing
-
-KALIMANTAN_PROVINCES = {
-    "kalimantan barat",
-    "kalimantan tengah",
-    "kalimantan selatan",
-    "kalimantan timur",
-    "kalimantan utara",
-}
-
-
-def shipping_zone_for(*, kabupaten: str, province: str) -> str:
-    """Kutai Timur is local, the other Kalimantan provinces are Kalimantan, the rest Indonesia."""
-    regency = " ".join(kabupaten.lower().replace("kabupaten", "").replace("kab.", "").split())
-    if regency == "kutai timur":
-        return ShippingZone.LOCAL
-    if " ".join(province.lower().replace("provinsi", "").split()) in KALIMANTAN_PROVINCES:
-        return ShippingZone.KALIMANTAN
-    return ShippingZone.INDONESIA
+from .shipping import shipping_zone_of
 
 
 class OutOfStock(ValidationError):
@@ -72,6 +61,8 @@ def _address_values(address: Mapping[str, str]) -> dict[str, str]:
     missing = [name for name, value in values.items() if not value]
     if missing:
         raise ValidationError(_("The address is incomplete."), code="address_incomplete")
+    # The region codes are optional: an address saved before they were kept has none.
+    values.update({name: str(address.get(name) or "") for name in AddressFields.CODE_FIELDS})
     values["phone"] = normalize_indonesian_phone(values["phone"])
     if not (len(values["postal_code"]) == 5 and values["postal_code"].isdigit()):
         raise ValidationError(_("A postal code has 5 digits."), code="postal_code")
@@ -100,6 +91,7 @@ def place_order(
     address: Mapping[str, str],
     payment_method: str,
     channel: str = "",
+    down_payment_method: str = "",
     pickup_shop_ids: Set[int] = frozenset(),
 ) -> Order:
     """Create the order, its sub-orders per shop and lines, taking stock for every line at once.
@@ -107,20 +99,28 @@ def place_order(
     `buyer` is None for a guest; `email` is where the order's emails go (a signed-in buyer's own);
     `quantities` maps option id to quantity (a cart's `quantities()`); `address` maps the address
     fields (an `Address`'s `address_dict()`); `channel` is the Midtrans channel (QRIS, a virtual
-    account, an e-wallet) when `payment_method` is Midtrans. Raises OutOfStock (nothing created) when a line is short.
+    account, an e-wallet) when `payment_method` is Midtrans. With cash on delivery,
+    `down_payment_method` (Midtrans, with its `channel`, or bank transfer) is how the down
+    payments of made-to-order work are paid now; the order waits for them before it is routed.
+    Raises OutOfStock (nothing created) when a line is short.
     """
     email = email.strip().lower()
     if not email:
         raise ValidationError(_("An email address is needed for the order."), code="email")
     if payment_method not in PaymentMethod.values:
         raise ValidationError(_("Choose a payment method."), code="payment_method")
-    if (payment_method == PaymentMethod.MIDTRANS) != (channel in MidtransChannel.values):
+    if payment_method != PaymentMethod.COD:
+        down_payment_method = ""
+    elif down_payment_method and down_payment_method not in DOWN_PAYMENT_METHODS:
+        raise ValidationError(_("Choose how to pay the down payment."), code="down_payment")
+    online_method = down_payment_method or payment_method
+    if (online_method == PaymentMethod.MIDTRANS) != (channel in MidtransChannel.values):
         raise ValidationError(_("Choose how to pay online."), code="channel")
     quantities = {option_id: quantity for option_id, quantity in quantities.items() if quantity > 0}
     if not quantities:
         raise ValidationError(_("Your cart is empty."), code="empty_cart")
     values = _address_values(address)
-    zone = shipping_zone_for(kabupaten=values["kabupaten"], province=values["province"])
+    zone = shipping_zone_of(values)
 
     with transaction.atomic():
         order = _place_locked(
@@ -131,9 +131,10 @@ def place_order(
             zone=zone,
             payment_method=payment_method,
             channel=channel,
+            down_payment_method=down_payment_method,
             pickup_shop_ids=set(pickup_shop_ids),
         )
-        if order.payment_method == PaymentMethod.MIDTRANS:
+        if order.payments.get().method == PaymentMethod.MIDTRANS:
             # Its email says what to pay with (a VA number, a QR code), which only Midtrans'
             # answer tells: it is written when the charge is (`apply_charge_state`). The charge
             # row made here is created at Midtrans by the payment page, or by the sweep if the
@@ -148,7 +149,16 @@ def place_order(
 
 
 def _place_locked(
-    *, buyer, email, quantities, values, zone, payment_method, channel, pickup_shop_ids
+    *,
+    buyer,
+    email,
+    quantities,
+    values,
+    zone,
+    payment_method,
+    channel,
+    down_payment_method,
+    pickup_shop_ids,
 ):
     # Lock the option rows in primary-key order so two carts holding the same options in
     # opposite order wait for each other instead of deadlocking. The products and shops are read
@@ -235,10 +245,14 @@ def _place_locked(
         total=subtotal + shipping_total,
         **values,
     )
-    if payment_method == PaymentMethod.COD:
+    down_payments = sum(suborder.down_payment for suborder in suborders)
+    if payment_method == PaymentMethod.COD and down_payments and not down_payment_method:
+        raise ValidationError(_("Choose how to pay the down payment."), code="down_payment")
+    if payment_method == PaymentMethod.COD and not down_payments:
         order.status = Order.Status.CONFIRMED
         order.confirmed_at = now
     else:
+        # Paid online (cash on delivery: its down payments), by a deadline, before routing.
         order.payment_due_at = now + timedelta(hours=settings.ORDER_PAYMENT_HOURS)
     _save_with_unique_reference(order)
 
@@ -279,12 +293,17 @@ def _place_locked(
         ]
     )
     later = sum(suborder.balance for suborder in suborders)
+    if payment_method == PaymentMethod.COD and down_payments:
+        # Only the down payments now, online; all the rest in cash at the door or at pickup.
+        method, amount = down_payment_method, down_payments
+    else:
+        method, amount = payment_method, order.total - later
     Payment.objects.create(
         order=order,
-        method=payment_method,
-        channel=channel,
+        method=method,
+        channel=channel if method == PaymentMethod.MIDTRANS else "",
         purpose=Payment.Purpose.DOWN_PAYMENT if later else Payment.Purpose.FULL,
-        amount=order.total - later,
+        amount=amount,
         due_at=order.payment_due_at,
     )
     return order
@@ -308,10 +327,144 @@ def _save_with_unique_reference(order: Order, attempts: int = 8) -> None:
 
 def save_address(*, user, values: Mapping[str, str], label: str = "") -> Address:
     """Remember an address for the account's next checkout (once per identical address)."""
-    values = {name: values[name] for name in AddressFields.ADDRESS_FIELDS}
+    values = {
+        name: values.get(name, "")
+        for name in (*AddressFields.ADDRESS_FIELDS, *AddressFields.CODE_FIELDS)
+    }
     address, _created = Address.objects.get_or_create(
         user=user, **values, defaults={"label": label}
     )
     if not Address.objects.filter(user=user, is_default=True).exists():
         Address.objects.filter(pk=address.pk).update(is_default=True)
     return address
+
+
+@dataclass(frozen=True)
+class AgreedLine:
+    """One line of an agreed order: not a catalog option, a piece made to an agreed price."""
+
+    title: str
+    option_name: str
+    unit_price: int
+    quantity: int
+    # Days the maker has for the work (to the agreed delivery date).
+    lead_time_days: int
+
+
+@dataclass(frozen=True)
+class AgreedPart:
+    """One maker's part of an agreed order, and the commission agreed on it (not a percent)."""
+
+    shop: Shop
+    lines: list[AgreedLine]
+    commission: int
+
+
+def place_agreed_order(
+    *,
+    buyer: User,
+    email: str,
+    address: Mapping[str, str],
+    payment_method: str,
+    parts: list[AgreedPart],
+    down_payment_percent: int,
+    channel: str = "",
+) -> Order:
+    """An order agreed outside the cart (an institution's accepted quote), routed at once.
+
+    Every line is made to order, handed over in person (no shipping cost); each sub-order keeps
+    its agreed commission. `down_payment_percent` of each part is asked now and the rest is
+    invoiced after the handover (`request_invoice`); with 0, everything is. The order is
+    confirmed and routed without waiting for a payment, like cash on delivery.
+    """
+    if payment_method not in SPLIT_METHODS:
+        raise ValidationError(
+            _("Choose bank transfer or an online payment."), code="payment_method"
+        )
+    if (payment_method == PaymentMethod.MIDTRANS) and channel not in MidtransChannel.values:
+        raise ValidationError(_("Choose how to pay online."), code="channel")
+    if not parts or not all(part.lines for part in parts):
+        raise ValidationError(_("An order needs at least one line."), code="empty")
+    values = {name: str(address.get(name, "")).strip() for name in AddressFields.ADDRESS_FIELDS}
+    # An institution's delivery address is its own: the zone only files the order (no shipping).
+    zone = shipping_zone_of(values)
+    now = timezone.now()
+    with transaction.atomic():
+        suborders = []
+        for part in parts:
+            subtotal = sum(line.unit_price * line.quantity for line in part.lines)
+            if not 0 <= part.commission <= subtotal:
+                raise ValidationError(
+                    _("The commission must lie between nothing and the price."), code="commission"
+                )
+            split = split_by_percent(amount=subtotal, percent=down_payment_percent)
+            suborders.append(
+                SubOrder(
+                    shop=part.shop,
+                    shop_name=part.shop.name,
+                    delivery=SubOrder.Delivery.HANDOVER,
+                    subtotal=subtotal,
+                    total=subtotal,
+                    down_payment=split.down_payment,
+                    balance=split.balance,
+                    agreed_commission=part.commission,
+                )
+            )
+        subtotal = sum(suborder.subtotal for suborder in suborders)
+        order = Order(
+            buyer=buyer,
+            email=email.strip().lower(),
+            payment_method=payment_method,
+            shipping_zone=zone,
+            language=(translation.get_language() or settings.LANGUAGE_CODE)[:8],
+            created_at=now,
+            subtotal=subtotal,
+            total=subtotal,
+            status=Order.Status.CONFIRMED,
+            confirmed_at=now,
+            is_invoiced_after_handover=True,
+            **values,
+        )
+        _save_with_unique_reference(order)
+        for suborder in suborders:
+            suborder.order = order
+        SubOrder.objects.bulk_create(suborders)
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                suborder=suborder,
+                product_title=line.title,
+                option_name=line.option_name,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                line_total=line.unit_price * line.quantity,
+                is_made_to_order=True,
+                lead_time_days=line.lead_time_days,
+            )
+            for suborder, part in zip(suborders, parts, strict=True)
+            for line in part.lines
+        )
+        SubOrderEvent.objects.bulk_create(
+            SubOrderEvent(
+                suborder=suborder,
+                to_status=SubOrder.Status.NEW,
+                actor=buyer,
+                **phrases.fields("note", phrase(gettext_noop("Order placed."))),
+                created_at=now,
+            )
+            for suborder in suborders
+        )
+        down_payment = sum(suborder.down_payment for suborder in suborders)
+        if down_payment:
+            payment = Payment.objects.create(
+                order=order,
+                method=payment_method,
+                channel=channel,
+                purpose=Payment.Purpose.DOWN_PAYMENT,
+                amount=down_payment,
+                due_at=now + timedelta(days=settings.PROCUREMENT_INVOICE_DAYS),
+            )
+            if payment_method == PaymentMethod.MIDTRANS:
+                midtrans.first_charge(payment=payment)
+        # Routed now: the makers start on the agreed terms, not on a payment.
+        enqueue_routing(order.pk)
+    return order

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import lifecycle, onetap, routing
+from .down_payments import checkout_method
 from .models import Order, Payment, SubOrder
 from .payments import card, midtrans, midtrans_refunds
 from .payments.midtrans_api import GatewayError
@@ -65,7 +66,7 @@ def auto_deliver_suborders_task() -> tuple[int, int]:
 def refund_suborder_task(suborder_id: int) -> str:
     """Refund a declined or cancelled paid sub-order through its provider; a no-op once refunded."""
     suborder = SubOrder.objects.select_related("order").filter(pk=suborder_id).first()
-    provider = provider_for(suborder.order.payment_method) if suborder is not None else None
+    provider = provider_for(checkout_method(suborder.order)) if suborder is not None else None
     if provider is None:
         return ""
     return provider.refund_suborder(suborder=suborder)

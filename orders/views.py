@@ -15,7 +15,8 @@ from catalog.models import Product, ProductOption
 from core.ratelimit import allow
 
 from . import lifecycle, placement
-from .cart import get_cart
+from .cart import checkout_summary, get_cart
+from .down_payments import checkout_method
 from .forms import (
     AddressForm,
     AddToCartForm,
@@ -23,16 +24,21 @@ from .forms import (
     QuantityForm,
     RefundAccountForm,
     TransferProofForm,
+    current_values,
 )
 from .how_to_pay import cooperative_bank_account
 from .models import MidtransRefund, Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from .notices import buyer_order_url, order_id_from_token
 from .payments.transfer import submit_transfer_proof
+from .shipping import KALIMANTAN_PROVINCES, KUTAI_TIMUR, shipping_zone_of
 
 # Each upload is up to 10 MB of anyone's (a guest order's link is enough): a few per hour suffice.
 PROOF_UPLOADS_PER_HOUR = 10
 
 GUEST_ORDERS_KEY = "guest_orders"
+
+# The name of the buttons that ask for the checkout again with the regions inside the one chosen.
+REFRESH = "refresh"
 
 
 def cart_detail(request):
@@ -107,16 +113,25 @@ def checkout(request):
         if profiles[group.shop.pk].offers_pickup
     ]
     data = request.POST if request.method == "POST" else None
-    form = CheckoutForm(
-        data, user=request.user, cod_allowed=cod_allowed, pickup_choices=pickup_choices
-    )
+    choices = {
+        "user": request.user,
+        "cod_allowed": cod_allowed,
+        "pickup_choices": pickup_choices,
+        "has_down_payment": any(group.down_payment_percent for group in groups),
+    }
+    form = CheckoutForm(data, **choices)
     address_form = AddressForm(data, prefix="address")
-    if request.method == "POST" and form.is_valid():
+    if data is not None and REFRESH in data:
+        # Without JavaScript, choosing a region and pressing its button asks for the page again
+        # with what lies inside it: the same values shown, no errors, nothing ordered.
+        form = CheckoutForm(initial=current_values(form), **choices)
+        address_form = AddressForm(initial=current_values(address_form), prefix="address")
+    elif request.method == "POST" and form.is_valid():
         saved = form.cleaned_data.get("saved_address")
         if saved is not None or address_form.is_valid():
-            values = saved.address_dict() if saved is not None else address_form.cleaned_data
+            values = saved.address_dict() if saved is not None else address_form.address_values()
             buyer = request.user if request.user.is_authenticated else None
-            payment_method, channel = form.payment_choice()
+            payment_method, channel, down_payment_method = form.payment_choice()
             try:
                 order = placement.place_order(
                     buyer=buyer,
@@ -125,6 +140,7 @@ def checkout(request):
                     address=values,
                     payment_method=payment_method,
                     channel=channel,
+                    down_payment_method=down_payment_method,
                     pickup_shop_ids=form.pickup_shop_ids(),
                 )
             except placement.OutOfStock as error:
@@ -152,19 +168,29 @@ def checkout(request):
                     request,
                     _("Thank you! Your order %(ref)s is placed.") % {"ref": order.reference},
                 )
-                if order.payment_method == PaymentMethod.CARD:
+                method = checkout_method(order)
+                if method == PaymentMethod.CARD:
                     return redirect(f"{buyer_order_url(order)}bayar/")
-                if order.payment_method == PaymentMethod.MIDTRANS:
+                if method == PaymentMethod.MIDTRANS:
                     return redirect(f"{buyer_order_url(order)}bayar-online/")
                 return redirect(buyer_order_url(order))
+    saved = form.saved_address_chosen()
+    summary = checkout_summary(
+        groups,
+        zone=shipping_zone_of(saved.address_dict()) if saved else address_form.shipping_zone,
+        pickup_shop_ids=form.pickup_shop_ids_chosen(),
+    )
     return render(
         request,
         "orders/checkout.html",
         {
             "form": form,
             "address_form": address_form,
-            "groups": groups,
-            "subtotal": sum(group.subtotal for group in groups),
+            "summary": summary,
+            "refresh": REFRESH,
+            "local_regency": KUTAI_TIMUR,
+            "kalimantan_provinces": " ".join(sorted(KALIMANTAN_PROVINCES)),
+            "down_payment": sum(group.down_payment for group in groups),
         },
     )
 
@@ -220,17 +246,25 @@ def _render_detail(request, order: Order, token: str | None, proof_form=None):
     payments = list(order.payments.all())
     # The request the whole order pays at checkout; a piece's rest shows with its sub-order.
     payment = next((p for p in payments if p.purpose != Payment.Purpose.BALANCE), None)
+    suborders = list(order.suborders.all())
     return render(
         request,
         "orders/order_detail.html",
         {
             "order": order,
-            "suborders": list(order.suborders.all()),
+            "suborders": suborders,
             "payment": payment,
             "token": token,
             "proof_form": proof_form or TransferProofForm(),
-            "show_bank": order.payment_method == PaymentMethod.BANK_TRANSFER
+            "show_bank": payment is not None
+            and payment.method == PaymentMethod.BANK_TRANSFER
             and order.status == Order.Status.AWAITING_PAYMENT,
+            # Cash on delivery: what is paid in cash at the door or at pickup.
+            "cash_at_door": sum(
+                suborder.collected_in_cash
+                for suborder in suborders
+                if suborder.status not in (SubOrder.Status.CANCELLED, SubOrder.Status.DECLINED)
+            ),
             "bank": cooperative_bank_account(),
             "base_url": _base_url(order, token),
             # Money a virtual account cannot take back: the buyer says where it goes.
@@ -240,7 +274,7 @@ def _render_detail(request, order: Order, token: str | None, proof_form=None):
                         charge__payment__order=order, status=MidtransRefund.Status.OWED
                     )
                 )
-                if order.payment_method == PaymentMethod.MIDTRANS
+                if any(p.method == PaymentMethod.MIDTRANS for p in payments)
                 else []
             ),
             "refund_account_form": RefundAccountForm(),

@@ -1,16 +1,21 @@
 """The cooperative verifies institutions and follows their requests and the makers' offers."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_readonly import ReadOnlyAdmin
 
-from . import allocation
+from . import allocation, quotes, selectors
+from .forms import QuoteIssueForm
 from .models import (
     Allocation,
     Institution,
@@ -18,6 +23,9 @@ from .models import (
     Offer,
     OfferedSize,
     ProcurementRequest,
+    Quote,
+    QuoteLine,
+    QuoteShare,
     RequestedSize,
     StaffMember,
 )
@@ -79,8 +87,75 @@ class ProcurementRequestAdmin(ReadOnlyAdmin):
                 self.admin_site.admin_view(self.allocation_view),
                 name="procurement_procurementrequest_allocation",
             ),
+            path(
+                "<int:pk>/penawaran/",
+                self.admin_site.admin_view(self.quote_view),
+                name="procurement_procurementrequest_quote",
+            ),
             *super().get_urls(),
         ]
+
+    def quote_view(self, request, pk: int):
+        """Price the saved split per size: the makers' cost and the margin shown, then issue."""
+        if not request.user.has_perm("procurement.add_quote"):
+            raise PermissionDenied
+        item = get_object_or_404(ProcurementRequest, pk=pk)
+        costs = quotes.costs_of_split(item)
+        sizes = [cost.size for cost in costs]
+        initial = {
+            "delivery_date": item.needed_by,
+            "valid_until": timezone.localdate() + timedelta(days=14),
+            **{f"price_{cost.size}": cost.highest_maker_price for cost in costs},
+        }
+        form = QuoteIssueForm(request.POST or None, sizes=sizes, initial=initial)
+        prices = {cost.size: cost.highest_maker_price for cost in costs}
+        if request.method == "POST" and form.is_valid():
+            prices = form.prices()
+            if "issue" in request.POST:
+                try:
+                    quote = quotes.issue_quote(
+                        request=item,
+                        by=request.user,
+                        prices=prices,
+                        delivery_date=form.cleaned_data["delivery_date"],
+                        valid_until=form.cleaned_data["valid_until"],
+                        down_payment_percent=form.cleaned_data["down_payment_percent"],
+                        note=form.cleaned_data["note"],
+                    )
+                except ValidationError as error:
+                    for text in error.messages:
+                        self.message_user(request, text, messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        gettext("Quote %(number)s sent to the institution.")
+                        % {"number": quote.number},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:procurement_quote_change", quote.pk)
+        rows = [
+            {
+                "cost": cost,
+                "field": form[f"price_{cost.size}"],
+                "price": prices.get(cost.size, 0) * cost.quantity,
+                "margin": (prices.get(cost.size, 0) * cost.quantity) - cost.cost,
+            }
+            for cost in costs
+        ]
+        total = sum(row["price"] for row in rows)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Quote for %(title)s") % {"title": item.title},
+            "item": item,
+            "form": form,
+            "rows": rows,
+            "cost": sum(cost.cost for cost in costs),
+            "total": total,
+            "margin": total - sum(cost.cost for cost in costs),
+            "is_above_cap": quotes.is_above_direct_purchase_cap(total),
+            "cap": settings.PROCUREMENT_DIRECT_PURCHASE_CAP,
+        }
+        return TemplateResponse(request, "procurement/admin_quote.html", context)
 
     def allocation_view(self, request, pk: int):
         """Split the request among the offers: the proposal first, every number adjustable."""
@@ -165,3 +240,61 @@ class OfferAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["shop", "request"]
     inlines = [OfferedSizeInline]
+
+
+class QuoteLineInline(RequestedSizeInline):
+    model = QuoteLine
+    readonly_fields = ["size", "quantity", "unit_price"]
+
+
+class QuoteShareInline(RequestedSizeInline):
+    model = QuoteShare
+    readonly_fields = ["shop", "size", "quantity", "maker_price"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(ReadOnlyAdmin):
+    list_display = ["number", "request", "status", "valid_until", "order"]
+    list_filter = ["status"]
+    list_select_related = ["request", "order"]
+    search_fields = ["number", "request__title", "request__institution__name"]
+    inlines = [QuoteLineInline, QuoteShareInline]
+    change_form_template = "procurement/admin_quote_change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/daftar-kemas/",
+                self.admin_site.admin_view(self.packing_view),
+                name="procurement_quote_packing",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        quote = Quote.objects.filter(pk=object_id).first()
+        extra_context = extra_context or {}
+        if quote is not None:
+            summary = selectors.quote_summary(quote)
+            extra_context |= {
+                "summary": summary,
+                "parts": selectors.maker_parts(quote),
+                "is_above_cap": quotes.is_above_direct_purchase_cap(summary.total),
+                "cap": settings.PROCUREMENT_DIRECT_PURCHASE_CAP,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def packing_view(self, request, pk: int):
+        """Every maker's packing list of the quote, to print."""
+        if not request.user.has_perm("procurement.view_quote"):
+            raise PermissionDenied
+        quote = get_object_or_404(Quote.objects.select_related("request__institution"), pk=pk)
+        return TemplateResponse(
+            request,
+            "procurement/packing_list.html",
+            {
+                "quote": quote,
+                "lists": list(selectors.packing_lists(quote).values()),
+                "back_url": reverse("admin:procurement_quote_change", args=[quote.pk]),
+            },
+        )

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Motif
 from core.forms import in_reader_language
+from core.phone import normalize_indonesian_phone
 from core.widgets import NativeDateInput
+from orders.models import MidtransChannel, PaymentMethod
 
 from .models import ProcurementRequest, Size
 from .staff_list import parse_staff_list
@@ -91,3 +93,79 @@ class OfferForm(SizeCountsMixin, forms.Form):
         if not self.size_counts():
             raise ValidationError(_("Offer at least one piece."))
         return cleaned
+
+
+class QuoteAcceptForm(forms.Form):
+    """The officer accepts: how the institution pays, and who receives the goods at the office."""
+
+    payment_method = forms.ChoiceField(
+        label=_("Payment"),
+        choices=[
+            (PaymentMethod.BANK_TRANSFER, _("Bank transfer")),
+            (PaymentMethod.MIDTRANS, _("Virtual account")),
+        ],
+        widget=forms.RadioSelect,
+        initial=PaymentMethod.BANK_TRANSFER,
+    )
+    channel = forms.ChoiceField(
+        label=_("Virtual account bank"),
+        required=False,
+        choices=[("", "—")]
+        + [(value, label) for value, label in MidtransChannel.choices if value.endswith("_va")],
+    )
+    recipient = forms.CharField(label=_("Received at the office by"), max_length=120)
+    phone = forms.CharField(label=_("Their WhatsApp number"), max_length=20)
+    kabupaten = forms.CharField(label=_("Kabupaten / kota"), max_length=100, initial="Kutai Timur")
+    province = forms.CharField(label=_("Province"), max_length=100, initial="Kalimantan Timur")
+
+    def clean_phone(self):
+        return normalize_indonesian_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        is_online = cleaned.get("payment_method") == PaymentMethod.MIDTRANS
+        if is_online and not cleaned.get("channel"):
+            self.add_error("channel", _("Choose the bank of the virtual account."))
+        if not is_online:
+            cleaned["channel"] = ""
+        return cleaned
+
+    def address(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("recipient", "phone", "kabupaten", "province")
+        }
+
+
+class QuoteDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you decline?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class QuoteIssueForm(forms.Form):
+    """The cooperative's price per size of a split, its dates and payment terms."""
+
+    delivery_date = forms.DateField(label=_("Delivery date"), widget=NativeDateInput())
+    valid_until = forms.DateField(label=_("Valid until"), widget=NativeDateInput())
+    down_payment_percent = forms.IntegerField(
+        label=_("Down payment on acceptance (%)"),
+        min_value=0,
+        max_value=100,
+        initial=0,
+        help_text=_("0: everything is paid after the handover."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, sizes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for size in sizes:
+            self.fields[f"price_{size}"] = forms.IntegerField(
+                label=_("Price per piece, size %(size)s (Rp)") % {"size": size}, min_value=1
+            )
+        self.sizes = sizes
+
+    def prices(self) -> dict[str, int]:
+        return {size: self.cleaned_data[f"price_{size}"] for size in self.sizes}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from artisans.models import Shop
 from catalog.models import Fabric, Motif, Product, ProductType, Technique
 from core.models import acting_user
+from orders.models import Order, SubOrder
 
 
 class Size(models.TextChoices):
@@ -100,6 +101,8 @@ class ProcurementRequest(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted, being reviewed")
         INVITING = "inviting", _("Makers invited to offer")
+        QUOTED = "quoted", _("Quote sent")
+        ORDERED = "ordered", _("Quote accepted, ordered")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     institution = models.ForeignKey(
@@ -275,6 +278,137 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer.shop} · {self.size} × {self.quantity}"
+
+
+class QuoteQuerySet(models.QuerySet):
+    def for_institution(self, institution):
+        return self.filter(request__institution=institution)
+
+
+class Quote(models.Model):
+    """The cooperative's price quote (surat penawaran harga) to the institution, from a split.
+
+    Its lines are the cooperative's prices per size; its shares keep what each maker makes and
+    at what price, as they were when it was issued (never shown to the institution).
+    """
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", _("Sent, waiting for the institution")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    request = models.ForeignKey(
+        ProcurementRequest, verbose_name=_("request"), on_delete=models.PROTECT,
+        related_name="quotes",
+    )  # fmt: skip
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ISSUED, db_index=True
+    )
+    delivery_date = models.DateField(_("delivery date"))
+    valid_until = models.DateField(_("valid until"))
+    # 0: everything is paid after the handover.
+    down_payment_percent = models.PositiveSmallIntegerField(_("down payment (%)"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    issued_by = acting_user(_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    decided_by = acting_user(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # The virtual account the officer chose at acceptance, for the invoice after the handover.
+    payment_channel = models.CharField(_("payment channel"), max_length=20, blank=True)
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="quote",
+    )  # fmt: skip
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(down_payment_percent__lte=100), name="quote_down_payment_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.ISSUED and self.valid_until < timezone.localdate()
+
+
+class QuoteLine(models.Model):
+    """The cooperative's price to the institution for one size."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    size = models.CharField(_("size"), max_length=5, choices=Size.choices)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.PositiveIntegerField(_("price per piece (Rp)"))
+
+    class Meta:
+        ordering = ["quote", "pk"]
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "size"], name="quote_line_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="quote_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.size} × {self.quantity}"
+
+    @property
+    def total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class QuoteShare(models.Model):
+    """What one maker makes of one size for the quote, at the maker's own price."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="shares")
+    shop = models.ForeignKey(
+        Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="+"
+    )
+    size = models.CharField(_("size"), max_length=5, choices=Size.choices)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    maker_price = models.PositiveIntegerField(_("maker's price per piece (Rp)"))
+
+    class Meta:
+        ordering = ["quote", "pk"]
+        verbose_name = _("maker's share")
+        verbose_name_plural = _("makers' shares")
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "shop", "size"], name="quote_share_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="quote_share_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop} · {self.size} × {self.quantity}"
+
+
+class Handover(models.Model):
+    """The institution's officer confirmed receiving one maker's part (for the BAST)."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="handovers")
+    suborder = models.OneToOneField(
+        SubOrder, verbose_name=_("sub-order"), on_delete=models.PROTECT, related_name="handover"
+    )
+    confirmed_by = acting_user(_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["confirmed_at", "pk"]
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+
+    def __str__(self) -> str:
+        return f"{self.quote} · {self.suborder}"
 
 
 class DocumentNumber(models.Model):

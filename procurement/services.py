@@ -171,6 +171,15 @@ def submit_offer(
 def withdraw_offer(*, offer: Offer, by) -> Offer:
     if not offer.shop.has_member(by):
         raise ValidationError(_("You may not offer for this shop."), code="not_member")
+    quoted = ProcurementRequest.objects.filter(
+        pk=offer.request_id, status__in=[R.QUOTED, R.ORDERED]
+    )
+    if quoted.exists():
+        # The cooperative quoted the institution on it: the maker's part is promised.
+        raise ValidationError(
+            _("The cooperative has quoted on your offer; ask it before withdrawing."),
+            code="quoted",
+        )
     offer.status = Offer.Status.WITHDRAWN
     offer.save(update_fields=["status", "updated_at"])
     offer.allocations.all().delete()

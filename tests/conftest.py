@@ -44,6 +44,31 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _official_regions(request):
+    """The regions' migration loads them into the test database, but a transactional test empties
+    every table when it ends: the next one gets the provinces, kabupaten/kota and kecamatan back,
+    with the villages of Kalimantan Timur and Jakarta (the whole country takes seconds)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from regions.loading import load_regions
+    from regions.models import District, Province, Regency, Village
+
+    if not Village.objects.exists():
+        models = {
+            "Province": Province,
+            "Regency": Regency,
+            "District": District,
+            "Village": Village,
+        }
+        load_regions(models=models, villages_of=frozenset({"64", "31"}))
+
+
 @pytest.fixture
 def eager_tasks():
     """Tasks run in this process when enqueued, so a test sees routing or a refund at once."""
@@ -74,7 +99,11 @@ def broker_env(tmp_path_factory) -> dict[str, str]:
         "store_processed": False,
         "polling_interval": 0.1,
     }
-    celery_app.conf.broker_transport_options = options
+    # Only the folders change: the other options (no retry on publish) stay as configured.
+    celery_app.conf.broker_transport_options = {
+        **celery_app.conf.broker_transport_options,
+        **options,
+    }
     reset_broker_connections()
     return {"CELERY_BROKER_DIR": str(folder)}
 

@@ -10,16 +10,20 @@ from artisans.models import District, Shop, ShopMember
 from catalog.models import Fabric, Motif, Product, ProductOption, ProductType, Technique
 
 _sequence = itertools.count(1)
-# A buyer's address in Kutai Timur, as the checkout form takes it.
+# A buyer's address in Kutai Timur, as place_order takes it: the official names and codes.
 ADDRESS = {
     "recipient": "Siti Aminah",
     "phone": "0812-3456-7890",
     "street": "Jl. Pendidikan No. 12",
     "kelurahan": "Swarga Bara",
     "kecamatan": "Sangatta Utara",
-    "kabupaten": "Kutai Timur",
+    "kabupaten": "Kabupaten Kutai Timur",
     "province": "Kalimantan Timur",
     "postal_code": "75683",
+    "province_code": "64",
+    "regency_code": "64.08",
+    "district_code": "64.08.04",
+    "village_code": "64.08.04.2012",
 }
 
 PASSWORD = "kain-panjang-2026"

@@ -1,5 +1,7 @@
 """Browse and search the catalog: filters, sorting and pages, all kept in the URL."""
 
+import dataclasses
+
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
@@ -23,20 +25,19 @@ from ..browse import (
 )
 from ..facets import Facets, current_taxonomy_facets
 from ..models import Product
-from .pagecache import cached_for_visitors
+from .pagecache import NOT_SHARED, cached_for_visitors
 
 
-def matching_products(base: QuerySet, query: CatalogQuery) -> tuple[QuerySet, bool]:
-    """The products of `base` matching the query's filters and words, sorted; and whether the
-    matches are only similar words (a typo's fallback).
+def matching_products(base: QuerySet, query: CatalogQuery) -> search.SearchResult:
+    """The products of `base` matching the query's filters and words, sorted, with what the
+    search made of the words (similar words, a correction to suggest).
 
-    The one call into search: a Product queryset, unsliced, to page and chain on.
+    The one call into search: its products a Product queryset, unsliced, to page and chain on.
     """
     filtered = filter_products(base, query)
     if not search.search_words(query.q):
-        return sort_products(filtered, query.sort), False
-    result = search.search_products(filtered, q=query.q, sort=query.sort)
-    return result.products, result.is_fuzzy
+        return search.SearchResult(sort_products(filtered, query.sort))
+    return search.search_products(filtered, q=query.q, sort=query.sort)
 
 
 def list_depth(query: CatalogQuery) -> int:
@@ -50,10 +51,15 @@ def sort_choices(query: CatalogQuery) -> list[tuple[str, str]]:
 
 
 def _results(request, query: CatalogQuery, facets: Facets) -> dict:
-    """The list part of the page: one page of cards, its count, and suggestions when empty."""
-    products, is_fuzzy = matching_products(Product.objects.published(), query)
-    page = browse_page(products, query, request.GET.get("page"), depth=list_depth(query))
-    results = {"page": page, "is_fuzzy": is_fuzzy}
+    """The list part of the page: one page of cards, its count, the corrected words to
+    suggest, and more suggestions when empty."""
+    found = matching_products(Product.objects.published(), query)
+    page = browse_page(found.products, query, request.GET.get("page"), depth=list_depth(query))
+    results = {"page": page, "is_fuzzy": found.is_fuzzy, "is_corrected": found.is_corrected}
+    if found.suggestion:
+        # The same address with the corrected words: the filters and sort stay.
+        corrected = dataclasses.replace(query, q=found.suggestion)
+        results["suggestion"] = {"q": found.suggestion, "url": "?" + corrected.query_string()}
     if not page.object_list:
         results["suggested_motifs"] = facets.by_kind["motif"][:8]
         results["suggested_makers"] = Shop.objects.approved().order_by("-is_verified", "name")[:6]
@@ -85,6 +91,7 @@ def product_list(request):
         **fragments,
         # Stock changes with every order, not with the catalog version: a list of what is in
         # stock is rendered every time.
+        NOT_SHARED: query.availability == "in-stock",
         "results_cache_seconds": 0
         if query.availability == "in-stock"
         else fragments["catalog_cache_seconds"],

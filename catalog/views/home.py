@@ -47,16 +47,22 @@ def _home_cards(user) -> dict[str, list]:
     }
 
 
-@cached_for_visitors
+# A signed-in buyer's home page shows the new work of the shops they follow: theirs alone.
+@cached_for_visitors(shared_with_signed_in=False)
 def home(request):
-    """Hero, collections, featured work, new arrivals, motifs with their stories, makers.
+    """Hero (with a collection's picture), collections, featured work, new arrivals, motifs
+    with their stories, makers.
 
     Motifs and makers are lazy querysets: the template's `{% cache %}` fragment holds them,
     so a warm page never queries them.
     """
     user = request.user
+    collections = selectors.collections_with_products(per_collection=HOME_COLLECTION_CARDS)
     context = {
-        "collections": selectors.collections_with_products(per_collection=HOME_COLLECTION_CARDS),
+        "collections": collections,
+        # The hero shows the picture of the first collection that has one: the cooperative
+        # picks it by the collections' order.
+        "hero": next((collection for collection in collections if collection.image), None),
         **_home_cards(user),
         "motifs": Motif.objects.all(),
         "makers": selectors.makers_by_district(),

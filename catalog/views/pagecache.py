@@ -1,18 +1,20 @@
-"""Whole catalog pages kept for signed-out visitors, with each visitor's own few bits put in.
+"""Whole catalog pages kept for every reader, with each reader's own few bits put in.
 
-A page's HTML is the same for every signed-out visitor, with or without a session (a cart):
-it is rendered once per catalog version, language and address with placeholders where the
-visitor's CSRF token and cart count go, and each response gets its own values put in. Why
-substitution rather than a per-visitor endpoint fetched by script: the add-to-cart form and
-the cart badge must work without JavaScript, and the values cost one string replace.
+A catalog page's HTML is the same for every reader, signed out (with or without a cart) or
+signed in: it is rendered once per catalog version, language and address with placeholders
+where the reader's own bits go, and each response gets its own put in: the CSRF token, the
+cart count, the header's notices and account menu, the hearts on cards (catalog/hearts.py)
+and a shop's follow button. Why substitution rather than a per-reader endpoint fetched by
+script: the add-to-cart form, the hearts and the cart badge must work without JavaScript, and
+the bits cost a few small renders.
 
-Visitors with a message waiting (e.g. "Added to cart") and signed-in buyers get the page
-rendered for them; its `{% cache %}` fragments (a list's whole grid of cards, filters, the
-product page's parts) still come from the cache. Those pages get the CSRF placeholder too, so
-that no fragment ever holds one visitor's token; and each card's heart is a placeholder
-that becomes the buyer's own saved or unsaved button (see catalog/hearts.py).
+Readers with a message waiting (e.g. "Added to cart"), a member previewing their own shop or
+listing, lists of what is in stock, and pages a view marks as the reader's own (`shared_with_signed_in=False`, e.g. the
+home page's work of followed shops) get the page rendered for them, with the same
+placeholders filled the same way; its `{% cache %}` fragments still come from the cache.
 """
 
+import re
 from functools import wraps
 
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -25,10 +27,31 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 
 from .. import cache as catalog_cache
-from ..hearts import with_hearts
+from ..hearts import PRODUCT_PK_SLOT, fill_hearts, product_ids_with_hearts
+from ..readers import ids_of
 
 CSRF_PLACEHOLDER = "__visitor-csrf-token__"
 CART_COUNT_PLACEHOLDER = "__visitor-cart-count__"
+# The header's own parts (templates/includes/_visitor_header.html) and a shop's follow button.
+HEADER_NOTICES_PLACEHOLDER = b"<!--visitor-header-notices-->"
+HEADER_ACCOUNT_PLACEHOLDER = b"<!--visitor-header-account-->"
+# `<!--visitor-shop-actions-<pk>-<1 if public else 0>-<slug>-->`: all the button needs.
+SHOP_ACTIONS_PLACEHOLDER = re.compile(rb"<!--visitor-shop-actions-(\d+)-([01])-([-\w]+)-->")
+# The parts of includes/_visitor_bits.html, in its order.
+VISITOR_BITS = (
+    "notices",
+    "account",
+    "cart_count",
+    (b"heart", True),
+    (b"heart", False),
+    (b"button", True),
+    (b"button", False),
+    "shop_actions",
+)
+VISITOR_BIT_SEPARATOR = b"<!--visitor-bit-->"
+# Set on a page's context when it may not be kept for other readers: a member's preview, or a
+# list of what is in stock (stock changes with every order, not with the catalog version).
+NOT_SHARED = "page_is_not_shared"
 
 
 def _has_messages(request) -> bool:
@@ -39,50 +62,81 @@ def _has_messages(request) -> bool:
     return session is not None and SessionStorage.session_key in session
 
 
-def _is_cacheable(request) -> bool:
+def _may_use_shared_page(request, shared_with_signed_in: bool) -> bool:
     return (
         catalog_cache.is_enabled()
         and request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
+        and (shared_with_signed_in or not request.user.is_authenticated)
         and not _has_messages(request)
     )
 
 
-def _with_csrf_token(request, content: bytes) -> bytes:
-    placeholder = CSRF_PLACEHOLDER.encode()
-    if placeholder not in content:
-        return content
-    return content.replace(placeholder, get_token(request).encode())
+def _shop_of_page(user, content: bytes) -> dict | None:
+    """What the shop page's follow / edit button needs (None on other pages)."""
+    found = SHOP_ACTIONS_PLACEHOLDER.search(content)
+    if not found:
+        return None
+    among = {int(found[1])}
+    return {
+        "slug": found[3].decode(),
+        "is_public": found[2] == b"1",
+        "is_following": bool(ids_of(user, "followed_shop_ids", among)),
+        "is_member": bool(ids_of(user, "member_shop_ids", among)),
+    }
 
 
 def _with_visitor_bits(request, content: bytes) -> bytes:
-    """The visitor's CSRF token and cart count in place of their placeholders."""
-    # One small render: the context processors give the cart count as on any page.
-    cart_count = render_to_string("includes/_cart_count.txt", request=request).strip()
-    content = content.replace(CART_COUNT_PLACEHOLDER.encode(), cart_count.encode())
-    return _with_csrf_token(request, content)
+    """The reader's own bits in place of their placeholders (see the module doc).
 
-
-def _rendered_for(request, response):
-    """A page rendered for this visitor alone, its fragments free of their CSRF token and
-    of anybody's hearts."""
-    if isinstance(response, TemplateResponse):
-        response.context_data["csrf_token"] = CSRF_PLACEHOLDER
-        response.render()
-        response.content = _with_csrf_token(request, with_hearts(request, response.content))
-    return response
-
-
-def cached_for_visitors(view):
-    """Serve a catalog view's page from the cache to signed-out visitors (see module doc).
-
-    The view returns a TemplateResponse; the header X-Catalog-Cache says "hit" or "miss".
+    They are rendered in one go (the context processors run once), then cut apart.
     """
+    shop = _shop_of_page(request.user, content)
+    context = {"product_pk_slot": PRODUCT_PK_SLOT, "shop": shop}
+    rendered = render_to_string("includes/_visitor_bits.html", context, request=request)
+    bits = dict(zip(VISITOR_BITS, rendered.encode().split(VISITOR_BIT_SEPARATOR), strict=True))
+    bits = {name: html.strip() for name, html in bits.items()}
+    content = content.replace(HEADER_NOTICES_PLACEHOLDER, bits["notices"], 1)
+    content = content.replace(HEADER_ACCOUNT_PLACEHOLDER, bits["account"], 1)
+    content = content.replace(CART_COUNT_PLACEHOLDER.encode(), bits["cart_count"])
+    if shop is not None:
+        content = SHOP_ACTIONS_PLACEHOLDER.sub(lambda _match: bits["shop_actions"], content, 1)
+    wanted = product_ids_with_hearts(content)
+    if wanted:
+        saved = ids_of(request.user, "favourite_product_ids", wanted)
+        buttons = {name: html for name, html in bits.items() if isinstance(name, tuple)}
+        content = fill_hearts(content, saved=saved, buttons=buttons)
+    placeholder = CSRF_PLACEHOLDER.encode()
+    if placeholder in content:
+        content = content.replace(placeholder, get_token(request).encode())
+    return content
+
+
+def _render_shared(response: TemplateResponse) -> None:
+    """Render the page as every reader gets it: their own bits left as placeholders."""
+    response.context_data.update(
+        csrf_token=CSRF_PLACEHOLDER, cart_count=CART_COUNT_PLACEHOLDER, visitor_placeholders=True
+    )
+    response.render()
+
+
+def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
+    """Serve a catalog view's page from the cache, each reader's own bits put in (module doc).
+
+    The view returns a TemplateResponse; the header X-Catalog-Cache says "hit", "miss" or
+    "private" (rendered for this reader alone).
+    """
+    if view is None:
+        return lambda view: cached_for_visitors(view, shared_with_signed_in=shared_with_signed_in)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _is_cacheable(request):
-            return _rendered_for(request, view(request, *args, **kwargs))
+        if not _may_use_shared_page(request, shared_with_signed_in):
+            response = view(request, *args, **kwargs)
+            if isinstance(response, TemplateResponse):
+                _render_shared(response)
+                response.content = _with_visitor_bits(request, response.content)
+                response["X-Catalog-Cache"] = "private"
+            return response
         key = catalog_cache.page_key(request.get_full_path(), get_language())
         version, stored = catalog_cache.catalog_version_with(key)
         if stored is not None and stored[0] == version:
@@ -92,17 +146,16 @@ def cached_for_visitors(view):
             response = view(request, *args, **kwargs)
             if not isinstance(response, TemplateResponse):
                 return response
-            response.context_data.update(
-                csrf_token=CSRF_PLACEHOLDER, cart_count=CART_COUNT_PLACEHOLDER
-            )
-            response.render()
-            if response.status_code == 200:
+            _render_shared(response)
+            if response.status_code == 200 and not response.context_data.get(NOT_SHARED):
                 cache.set(
                     key,
                     (version, response.content, response["Content-Type"]),
                     catalog_cache.CACHE_SECONDS,
                 )
-            response["X-Catalog-Cache"] = "miss"
+                response["X-Catalog-Cache"] = "miss"
+            else:
+                response["X-Catalog-Cache"] = "private"
         response.content = _with_visitor_bits(request, response.content)
         return response
 

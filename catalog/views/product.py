@@ -15,7 +15,7 @@ from core.translated import pick
 
 from .. import cache as catalog_cache
 from ..models import Colour, Motif, Product, ProductOption
-from .pagecache import cached_for_visitors
+from .pagecache import NOT_SHARED, cached_for_visitors
 
 RELATED_CARDS = 8
 # Related work by motif is looked for among this many of the newest listings with the motif:
@@ -198,6 +198,8 @@ def product_detail(request, slug: str):
         "product": product,
         "shop": shop,
         "is_preview": is_preview,
+        # A member's preview of a listing that is not public is theirs alone.
+        NOT_SHARED: is_preview,
         # Read only when a `{% cache %}` fragment of the page is missing.
         "details": SimpleLazyObject(lambda: _details(request, product)),
         # Built and read only when the page's shared fragment is missing.

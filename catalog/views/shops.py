@@ -5,38 +5,37 @@ below the catalog and do not import it. The address stays `/toko/<slug>/`, named
 `artisans:shop-detail` (see marketplace/urls.py).
 """
 
+import dataclasses
 from urllib.parse import quote
 
-from django.db.models import Count, Exists, OuterRef, Value
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from artisans.models import Shop, ShopFollow, ShopMember
+from artisans.models import Shop, ShopMember
 from core.phone import whatsapp_link
 
 from .. import cache as catalog_cache
 from ..browse import AVAILABILITY, CatalogQuery, browse_page
 from ..models import Product
 from .browse import list_depth, matching_products, sort_choices
-from .pagecache import cached_for_visitors
+from .pagecache import NOT_SHARED, cached_for_visitors
 
 PRODUCTS_PER_PAGE = 24
 
 
 def _shop_for(user, slug: str) -> Shop:
-    """The shop with its follower count, and whether `user` follows it or is a member."""
-    shops = Shop.objects.annotate(follower_count=Count("follows"))
-    if user.is_authenticated:
-        shops = shops.annotate(
-            is_following=Exists(ShopFollow.objects.filter(shop=OuterRef("pk"), user=user)),
-            is_member=Exists(ShopMember.objects.filter(shop=OuterRef("pk"), user=user)),
-        )
-    else:
-        shops = shops.annotate(is_following=Value(False), is_member=Value(False))
-    return get_object_or_404(shops, slug=slug)
+    """The shop of this address, with its follower count; a shop under review only for its
+    members (a preview)."""
+    shop = get_object_or_404(Shop.objects.annotate(follower_count=Count("follows")), slug=slug)
+    if not shop.is_public and not (
+        user.is_authenticated and ShopMember.objects.filter(shop=shop, user=user).exists()
+    ):
+        raise Http404
+    return shop
 
 
 @cached_for_visitors
@@ -47,9 +46,6 @@ def shop_detail(request, slug: str):
     page queries the shop and one page of its cards.
     """
     shop = _shop_for(request.user, slug)
-    is_member = shop.is_member
-    if not shop.is_public and not is_member:
-        raise Http404
     # Members previewing a shop under review see its active listings.
     products = (
         Product.objects.published()
@@ -59,24 +55,37 @@ def shop_detail(request, slug: str):
     query = CatalogQuery.from_querydict(request.GET)
     query.per_page = PRODUCTS_PER_PAGE
 
-    def shop_page():
-        found, is_fuzzy = matching_products(products.filter(shop=shop), query)
-        if is_fuzzy:  # a shop's own search shows what it has, not other words' matches
+    def shop_results() -> dict:
+        result = matching_products(products.filter(shop=shop), query)
+        found = result.products
+        # A shop's own search shows what it has for the words typed, not other words' matches;
+        # the corrected words are offered as a link.
+        if result.is_fuzzy or result.is_corrected:
             found = found.none()
-        return browse_page(found, query, request.GET.get("page"), depth=list_depth(query))
+        page = browse_page(found, query, request.GET.get("page"), depth=list_depth(query))
+        corrected = dataclasses.replace(query, q=result.suggestion)
+        suggestion = (
+            {"q": result.suggestion, "url": "?" + corrected.query_string() + "#shop-products"}
+            if result.suggestion
+            else {}
+        )
+        return {"page": page, "suggestion": suggestion}
+
+    results = SimpleLazyObject(shop_results)
 
     fragments = catalog_cache.fragment_context()
     shop_url = request.build_absolute_uri(shop.get_absolute_url())
     context = {
         "shop": shop,
         # Read only when the list's `{% cache %}` fragment is missing.
-        "page": SimpleLazyObject(shop_page),
+        "page": SimpleLazyObject(lambda: results["page"]),
+        "suggestion": SimpleLazyObject(lambda: results["suggestion"]),
         "query": query,
         "query_string": query.query_string(),
         "sorts": sort_choices(query),
         "availability_choices": list(AVAILABILITY.items()),
-        "is_member": is_member,
-        "is_following": shop.is_following,
+        # A member's preview of a shop under review is theirs alone; stock is never kept.
+        NOT_SHARED: not shop.is_public or query.availability == "in-stock",
         "motifs": shop.motifs.all(),
         "techniques": shop.techniques.all(),
         "whatsapp_url": whatsapp_link(

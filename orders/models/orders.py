@@ -67,6 +67,16 @@ class AddressFields(models.Model):
     kabupaten = models.CharField(_("kabupaten / kota"), max_length=100)
     province = models.CharField(_("province"), max_length=100)
     postal_code = models.CharField(_("postal code"), max_length=5)
+    # The Kemendagri codes of the regions chosen (see the regions app). Empty on addresses saved
+    # before the codes were kept: their names above stay what they were and still work.
+    province_code = models.CharField(_("province code"), max_length=2, blank=True, default="")
+    regency_code = models.CharField(
+        _("kabupaten / kota code"), max_length=5, blank=True, default=""
+    )
+    district_code = models.CharField(_("kecamatan code"), max_length=8, blank=True, default="")
+    village_code = models.CharField(
+        _("kelurahan / desa code"), max_length=13, blank=True, default=""
+    )
 
     ADDRESS_FIELDS = (
         "recipient",
@@ -78,6 +88,7 @@ class AddressFields(models.Model):
         "province",
         "postal_code",
     )
+    CODE_FIELDS = ("province_code", "regency_code", "district_code", "village_code")
 
     class Meta:
         abstract = True
@@ -90,7 +101,7 @@ class AddressFields(models.Model):
         ]
 
     def address_dict(self) -> dict[str, str]:
-        return {name: getattr(self, name) for name in self.ADDRESS_FIELDS}
+        return {name: getattr(self, name) for name in (*self.ADDRESS_FIELDS, *self.CODE_FIELDS)}
 
 
 class Address(AddressFields):
@@ -238,6 +249,11 @@ class Order(AddressFields):
     payment_reminder_sent_at = models.DateTimeField(
         _("payment reminder sent at"), null=True, blank=True
     )
+    # An institution's agreed order: confirmed and routed at once, any down payment asked on
+    # acceptance, and the rest invoiced after the handover (not asked when a piece is ready).
+    is_invoiced_after_handover = models.BooleanField(
+        _("rest invoiced after the handover"), default=False
+    )
 
     objects = OrderQuerySet.as_manager()
 
@@ -276,6 +292,8 @@ class SubOrder(models.Model):
     class Delivery(models.TextChoices):
         SHIP = "ship", _("Shipped by courier")
         PICKUP = "pickup", _("Pickup at the workshop")
+        # An institution's order: the maker brings it to the office, which confirms the handover.
+        HANDOVER = "handover", _("Handed over to the institution")
 
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="suborders"
@@ -315,6 +333,11 @@ class SubOrder(models.Model):
     # maker keeps (work started and the buyer cancelled).
     refund_due_amount = models.PositiveIntegerField(_("refund due (Rp)"), default=0)
     is_down_payment_kept = models.BooleanField(_("down payment kept by the maker"), default=False)
+    # The cooperative's margin agreed with an institution (its price less the maker's), taken
+    # in place of the commission percent; empty for every other order.
+    agreed_commission = models.PositiveIntegerField(
+        _("agreed commission (Rp)"), null=True, blank=True
+    )
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
 
     class Meta:
@@ -328,10 +351,23 @@ class SubOrder(models.Model):
                 & Q(balance__lte=models.F("subtotal")),
                 name="suborder_down_payment_within_goods",
             ),
+            models.CheckConstraint(
+                condition=Q(agreed_commission__isnull=True)
+                | Q(agreed_commission__lte=models.F("subtotal")),
+                name="suborder_agreed_commission_within_goods",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.order.reference} · {self.shop_name}"
+
+    @property
+    def collected_in_cash(self) -> int:
+        """What the maker takes in cash at the door or at pickup: a COD sub-order's all, less a
+        down payment paid online at checkout (that one reached the cooperative)."""
+        if self.order.payment_method != PaymentMethod.COD:
+            return 0
+        return self.total - self.down_payment
 
 
 class OrderLine(models.Model):

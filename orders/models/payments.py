@@ -44,6 +44,8 @@ class Payment(models.Model):
         DOWN_PAYMENT = "down_payment", _("Down payment")
         # The rest of one sub-order's made-to-order work, asked when the maker marks it ready.
         BALANCE = "balance", _("Rest of the price")
+        # An institution's order: what is left after any down payment, asked after the handover.
+        INVOICE = "invoice", _("Invoice after the handover")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for payment")

@@ -38,8 +38,24 @@ class PaymentProvider(Protocol):
         ...
 
 
+def payment_is_due(order: Order, payment: Payment) -> bool:
+    """The request is asked now: the order's at checkout, a ready piece's rest, or an invoiced
+    order's down payment or invoice (its order confirmed before it is paid)."""
+    if payment.purpose == Payment.Purpose.BALANCE:
+        return payment.suborder.status == SubOrder.Status.READY
+    if order.is_invoiced_after_handover:
+        return order.status == Order.Status.CONFIRMED and payment.status not in (
+            Payment.Status.PAID,
+            Payment.Status.CANCELLED,
+        )
+    return order.status == Order.Status.AWAITING_PAYMENT
+
+
 def mark_order_paid(*, order: Order, payment: Payment, by=None) -> bool:
     """Record the payment as received and route the order; False when it was already paid.
+
+    An invoiced order (routed at acceptance) is marked paid by its first payment received; its
+    invoice after the handover is then recorded like any other.
 
     Called by the admin for bank transfers and by a provider's callback, any number of times:
     only the first call changes anything.
@@ -50,13 +66,15 @@ def mark_order_paid(*, order: Order, payment: Payment, by=None) -> bool:
         order = Order.objects.select_for_update().get(pk=order.pk)
         payment = Payment.objects.select_for_update().get(pk=payment.pk, order=order)
         now = timezone.now()
-        if payment.status != Payment.Status.PAID:
+        is_new = payment.status != Payment.Status.PAID
+        if is_new:
             payment.status = Payment.Status.PAID
             payment.paid_at = now
             payment.confirmed_by = by
             payment.save(update_fields=["status", "paid_at", "confirmed_by", "updated_at"])
         if order.paid_at is not None:
-            return False
+            # Paid before: this is a later request of an invoiced order, or a repeat.
+            return is_new
         order.paid_at = now
         if order.status == Order.Status.AWAITING_PAYMENT:
             order.status = Order.Status.CONFIRMED

@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..notices import buyer_order_url
 from . import midtrans_api as api
-from .common import mark_order_paid
+from .common import mark_order_paid, payment_is_due
 from .midtrans_refunds import owe_refund, refund_suborder
 
 METHOD = PaymentMethod.MIDTRANS
@@ -153,10 +153,9 @@ def _check_payable(order: Order, payment: Payment, now) -> None:
 
 
 def is_due(order: Order, payment: Payment) -> bool:
-    """The request is asked now: the order's at checkout, or a ready piece's rest."""
-    if payment.purpose == Payment.Purpose.BALANCE:
-        return payment.suborder.status == SubOrder.Status.READY
-    return order.status == Order.Status.AWAITING_PAYMENT
+    """The request is asked now: the order's at checkout, a ready piece's rest, or an
+    institution's down payment or invoice."""
+    return payment_is_due(order, payment)
 
 
 def _is_open(charge: MidtransCharge) -> bool:
@@ -429,10 +428,13 @@ def check_open_charges(*, older_than: timedelta = timedelta(minutes=2)) -> int:
         SubOrder.objects.filter(
             is_refund_due=True,
             refunded_at__isnull=True,
-            order__payment_method=METHOD,
+            # Paid through Midtrans at checkout: also a cash-on-delivery order's down payment.
+            order__payments__method=METHOD,
             order__paid_at__isnull=False,
             midtrans_refunds__isnull=True,
-        ).values_list("pk", flat=True)
+        )
+        .distinct()
+        .values_list("pk", flat=True)
     )
     send_each(cancel_midtrans_charge_task, unwanted)
     send_each(sync_midtrans_charge_task, unread)

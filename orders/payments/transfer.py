@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Order, Payment, PaymentMethod, SubOrder
-from .common import mark_order_paid
+from .common import mark_order_paid, payment_is_due
 
 METHOD = PaymentMethod.BANK_TRANSFER
 
@@ -28,12 +28,9 @@ def submit_transfer_proof(*, order: Order, proof) -> Payment:
         )
         if payment is None and order.payment_method != METHOD:
             raise ValidationError(_("This order is not paid by bank transfer."), code="no_payment")
-        # The order's transfer at checkout, or the rest of a piece the maker marked ready.
-        due = payment is not None and (
-            payment.suborder.status == SubOrder.Status.READY
-            if payment.purpose == Payment.Purpose.BALANCE
-            else order.status == Order.Status.AWAITING_PAYMENT
-        )
+        # The order's transfer at checkout, the rest of a piece the maker marked ready, or an
+        # institution's down payment or invoice.
+        due = payment is not None and payment_is_due(order, payment)
         if not due:
             raise ValidationError(_("This order is not waiting for a payment."), code="not_due")
         # One proof per payment: a new one replaces the old, whose file goes.

@@ -47,14 +47,6 @@ def test_each_visitor_gets_their_own_csrf_token_from_a_cached_page(client):
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
 
 
-def test_signed_in_pages_are_not_cached(client):
-    product = make_product()
-    client.force_login(make_user())
-    client.get(product.get_absolute_url())
-    response = client.get(product.get_absolute_url())
-    assert "X-Catalog-Cache" not in response
-
-
 def test_language_is_part_of_the_cache_key(client):
     product = make_product()
     client.get(f"/batik/{product.slug}/")
@@ -93,11 +85,14 @@ def test_catalog_list_same_queries_at_24_and_96(client, django_assert_num_querie
     assert len(small) == len(large) <= 6
 
     client.force_login(make_user())
+    client.get("/batik/")  # the session is read from the database once, then from the cache
+    bump_catalog_version()
     with CaptureQueriesContext(connection) as small:
         client.get("/batik/?per_page=24")
+    bump_catalog_version()
     with CaptureQueriesContext(connection) as large:
         client.get("/batik/?per_page=96")
-    assert len(small) == len(large)
+    assert len(small) == len(large) <= 6
 
 
 def test_home_query_count(client, django_assert_max_num_queries):
@@ -248,7 +243,7 @@ def test_a_visitor_who_added_to_the_cart_gets_the_cached_pages_once_the_message_
     assert response.status_code == 302
 
     # the next page shows "added to cart" (rendered for this visitor), then the cookie is spent
-    assert "X-Catalog-Cache" not in client.get("/batik/")
+    assert client.get("/batik/")["X-Catalog-Cache"] == "private"
     client.cookies["messages"] = ""  # a client that keeps sending the emptied cookie
 
     response = client.get("/batik/")

@@ -1,4 +1,4 @@
-"""Signed-in buyers share the cached grids of cards; each sees their own hearts on them."""
+"""Signed-in buyers share the cached catalog pages; each sees their own header, hearts and follow button."""
 
 import re
 
@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from artisans.models import ShopFollow
 from catalog.cache import bump_catalog_version
 from catalog.models import Favourite, Product
 from tests.factories import make_product, make_user
@@ -122,3 +123,84 @@ def test_a_title_that_looks_like_a_heart_placeholder_stays_text():
     html = _buyer(make_user()).get("/en/batik/").content.decode()
     assert html.count('<button class="heart') == 1  # the card's own heart only
     assert f"&lt;!--favourite-heart-{product.pk}--&gt; __favourite-heart-{product.pk}__" in html
+
+
+def _menu(html: str) -> str:
+    return html.split('<div class="menu-panel">', 1)[1].split('<div class="language-links"', 1)[0]
+
+
+def test_a_buyer_gets_the_page_a_visitor_left_in_the_cache_with_their_own_header():
+    product = make_product(title="Kain Satu")
+    url = "/en" + product.get_absolute_url()
+    assert Client().get(url)["X-Catalog-Cache"] == "miss"  # a signed-out visitor
+    buyer = make_user(display_name="Sari Wulan")
+
+    response = _buyer(buyer).get(url)
+
+    assert response["X-Catalog-Cache"] == "hit"
+    menu = _menu(response.content.decode())
+    assert "Sari Wulan" in menu
+    assert "Log out" in menu and "Log in" not in menu
+    assert 'aria-label="Notifications"' in response.content.decode()  # the bell, signed in only
+
+
+def test_a_visitor_gets_the_page_a_buyer_left_in_the_cache_without_the_buyers_bits():
+    product = make_product(title="Kain Satu")
+    url = "/en" + product.get_absolute_url()
+    buyer = make_user(display_name="Sari Wulan")
+    Favourite.objects.create(user=buyer, product=product)
+    assert _buyer(buyer).get(url)["X-Catalog-Cache"] == "miss"
+
+    response = Client().get(url)
+
+    html = response.content.decode()
+    assert response["X-Catalog-Cache"] == "hit"
+    assert "Sari Wulan" not in html and "Log out" not in html
+    assert "Log in" in _menu(html)
+    assert 'aria-pressed="true"' not in html  # not the buyer's saved heart
+    assert f"login/?next={url}" in html  # the heart asks to log in
+
+
+def test_each_reader_of_one_cached_shop_page_sees_their_own_follow_button():
+    product = make_product(title="Kain Satu")
+    shop = product.shop
+    url = "/en" + shop.get_absolute_url()
+    follower, other = make_user(), make_user()
+    ShopFollow.objects.create(user=follower, shop=shop)
+    owner = shop.members.get()
+    Client().get(url)  # cached by a visitor
+
+    seen = {
+        "follower": _buyer(follower).get(url),
+        "other": _buyer(other).get(url),
+        "owner": _buyer(owner).get(url),
+        "visitor": Client().get(url),
+    }
+
+    assert {who: response["X-Catalog-Cache"] for who, response in seen.items()} == dict.fromkeys(
+        seen, "hit"
+    )
+    html = {who: response.content.decode() for who, response in seen.items()}
+    assert "Following ✓" in html["follower"] and "Edit shop" not in html["follower"]
+    assert ">Follow</button>" in html["other"] and "Following ✓" not in html["other"]
+    assert "Edit shop" in html["owner"] and "Follow</" not in html["owner"]
+    assert f"login/?next={url}" in html["visitor"]
+    assert "Following ✓" not in html["visitor"] and "Edit shop" not in html["visitor"]
+
+
+def test_a_makers_preview_of_a_draft_is_never_served_to_anyone_else():
+    product = make_product(title="Kain Rahasia", status=Product.Status.DRAFT)
+    url = "/en" + product.get_absolute_url()
+    owner = product.shop.members.get()
+
+    preview = _buyer(owner).get(url)
+
+    assert preview.status_code == 200 and preview["X-Catalog-Cache"] == "private"
+    assert Client().get(url).status_code == 404
+    assert _buyer(make_user()).get(url).status_code == 404
+
+
+def test_a_buyers_home_page_with_followed_work_is_their_own():
+    make_product(title="Kain Satu")
+    assert _buyer(make_user()).get("/en/")["X-Catalog-Cache"] == "private"
+    assert Client().get("/en/")["X-Catalog-Cache"] == "miss"

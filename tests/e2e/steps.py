@@ -15,10 +15,14 @@ GUEST_ADDRESS = {
     "recipient": "Siti Aminah",
     "phone": "0812-3456-7890",
     "street": "Jl. Pendidikan No. 12, RT 05",
-    "kelurahan": "Swarga Bara",
-    "kecamatan": "Sangatta Utara",
-    "kabupaten": "Kutai Timur",
     "postal_code": "75683",
+}
+# The regions chosen from the official lists, from the province down (by name).
+GUEST_REGIONS = {
+    "province": "Kalimantan Timur",
+    "regency": "Kabupaten Kutai Timur",
+    "district": "Sangatta Utara",
+    "village": "Swarga Bara",
 }
 
 
@@ -50,6 +54,14 @@ def search(page: Page, words: str) -> None:
     page.wait_for_url(re.compile(r"/batik/\?q="))
 
 
+def follow_suggestion(page: Page, words: str) -> None:
+    """On a list whose search was corrected: the "Maksud Anda" link to `words`, followed."""
+    link = page.get_by_test_id("did-you-mean").locator("a")
+    expect(link).to_have_text(words)
+    link.click()
+    page.wait_for_url(re.compile(r"/batik/\?q=" + re.escape(words.replace(" ", "+")) + "$"))
+
+
 def open_filters(page: Page) -> None:
     """The filter drawer is closed on phones and opened by the page's script on desktops."""
     drawer = page.locator("#filters")
@@ -70,10 +82,14 @@ def add_to_cart(page: Page, *, option_name: str | None = None, quantity: int = 1
     page.wait_for_url(re.compile(r"/pesanan/keranjang/$"))
 
 
-def fill_address(page: Page, address: dict[str, str] = GUEST_ADDRESS) -> None:
+def fill_address(
+    page: Page, address: dict[str, str] = GUEST_ADDRESS, regions: dict[str, str] = GUEST_REGIONS
+) -> None:
     for name, value in address.items():
         page.locator(f"#id_address-{name}").fill(value)
-    page.locator("#id_address-province").select_option("Kalimantan Timur")
+    # Each choice fills the next select in place; select_option waits for its option to come.
+    for name, label in regions.items():
+        page.locator(f"#id_address-{name}").select_option(label=label)
 
 
 def checkout(page: Page, *, email: str | None, payment: str = "bank_transfer") -> str:

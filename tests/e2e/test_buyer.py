@@ -93,7 +93,8 @@ def test_guest_finds_batik_from_two_makers_and_orders_by_bank_transfer(open_brow
     # then the order waits for the transfer, split between the two makers, each with a timeline
     order = Order.objects.get(email="siti.aminah@example.com")
     assert order.status == Order.Status.AWAITING_PAYMENT
-    assert order.kecamatan == "Sangatta Utara" and order.kabupaten == "Kutai Timur"
+    assert order.kecamatan == "Sangatta Utara" and order.kabupaten == "Kabupaten Kutai Timur"
+    assert order.village_code == "64.08.04.2012"
     assert order.subtotal == 885_000
     expect(page.locator("main h1")).to_contain_text(order.reference)
     expect(page.get_by_test_id("bank-transfer")).to_contain_text(order.reference)

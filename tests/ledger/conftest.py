@@ -6,7 +6,8 @@ from django.utils import translation
 from marketplace.celery import app as celery_app
 from orders import lifecycle, placement, routing
 from orders.models import PaymentMethod, SubOrder
-from tests.factories import ADDRESS
+from orders.payments.common import mark_order_paid
+from tests.factories import ADDRESS, make_user
 from tests.orders.conftest import set_shipping
 
 S = SubOrder.Status
@@ -31,7 +32,7 @@ def broker_env(broker_env):
     return broker_env
 
 
-def place_routed(*, buyer, cart: dict, shipping: int = 15_000):
+def place_cod_routed(*, buyer, cart: dict, shipping: int = 15_000):
     """A cash-on-delivery order from one shop, confirmed and routed to the artisan."""
     for option in cart:
         set_shipping(option.product.shop, offers_cod=True, rate_local=shipping)
@@ -43,6 +44,23 @@ def place_routed(*, buyer, cart: dict, shipping: int = 15_000):
         payment_method=PaymentMethod.COD,
     )
     routing.route_order(order=order)
+    return order
+
+
+def place_routed(*, buyer, cart: dict, shipping: int = 15_000):
+    """A bank-transfer order from one shop, paid (the money is the cooperative's) and routed."""
+    for option in cart:
+        set_shipping(option.product.shop, rate_local=shipping)
+    order = placement.place_order(
+        buyer=buyer,
+        email=buyer.email,
+        quantities={option.pk: quantity for option, quantity in cart.items()},
+        address=ADDRESS,
+        payment_method=PaymentMethod.BANK_TRANSFER,
+    )
+    mark_order_paid(order=order, payment=order.payments.get(), by=make_user(is_staff=True))
+    routing.route_order(order=order)
+    order.refresh_from_db()
     return order
 
 

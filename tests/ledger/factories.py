@@ -20,9 +20,11 @@ def make_suborder(
     quantity: int = 1,
     shipping_cost: int = 15_000,
     days_ago: int = 0,
+    payment_method: str = PaymentMethod.BANK_TRANSFER,
     **extra,
 ) -> SubOrder:
-    """A routed sub-order of `shop` with one line, placed `days_ago` days ago."""
+    """A routed sub-order of `shop` with one line, placed `days_ago` days ago and paid then
+    (the money is the cooperative's, unless `payment_method` is cash on delivery)."""
     number = next(_numbers)
     placed = timezone.now() - timedelta(days=days_ago)
     phone = ADDRESS["phone"]
@@ -30,13 +32,14 @@ def make_suborder(
         reference=f"BK-TEST-{number:04d}",
         email=f"buyer{number}@example.com",
         status=Order.Status.CONFIRMED,
-        payment_method=PaymentMethod.COD,
+        payment_method=payment_method,
         shipping_zone="local",
         subtotal=subtotal,
         shipping_total=shipping_cost,
         total=subtotal + shipping_cost,
         created_at=placed,
         confirmed_at=placed,
+        paid_at=None if payment_method == PaymentMethod.COD else placed,
         routed_at=placed,
         **{**ADDRESS, "phone": phone},
     )

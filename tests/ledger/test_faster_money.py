@@ -15,7 +15,7 @@ from ledger.models import LedgerEntry, Payout, PayoutRun
 from marketplace.celery import app as celery_app
 from notifications.models import Notification, OutgoingEmail
 from orders import lifecycle
-from orders.models import Order, SubOrder
+from orders.models import Order, PaymentMethod, SubOrder
 from tests.factories import make_product, make_shop, make_user
 from tests.ledger.conftest import S, move, place_routed
 from tests.ledger.factories import make_suborder
@@ -350,7 +350,8 @@ def test_the_finance_page_shows_each_stage_of_the_money_with_its_figures(client,
     # paid by the buyer, not delivered: 200.000 − 10.000 + 15.000 and 100.000 − 5.000 + 15.000
     _paid_order(make_suborder(shop=shop, status=S.ACCEPTED, subtotal=200_000))
     _paid_order(make_suborder(shop=shop, status=S.SHIPPED, subtotal=100_000, shipped_at=now))
-    make_suborder(shop=shop, status=S.ACCEPTED, subtotal=900_000)  # cash on delivery, not paid
+    # cash on delivery: the buyer pays the maker at the door
+    make_suborder(shop=shop, status=S.ACCEPTED, subtotal=900_000, payment_method=PaymentMethod.COD)
     # delivered today: held until the day after tomorrow
     held = make_suborder(shop=shop, status=S.DELIVERED, subtotal=300_000, delivered_at=now)
     services.record_suborder_delivered(suborder=held)

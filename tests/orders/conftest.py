@@ -26,5 +26,16 @@ def english_url(name: str, *args) -> str:
 
 
 def address_post(prefix: str = "address", **changes) -> dict[str, str]:
-    values = {**ADDRESS, **changes}
+    """The checkout's address fields as a browser posts them: the regions chosen by code."""
+    values = {
+        "recipient": ADDRESS["recipient"],
+        "phone": ADDRESS["phone"],
+        "street": ADDRESS["street"],
+        "postal_code": ADDRESS["postal_code"],
+        "province": ADDRESS["province_code"],
+        "regency": ADDRESS["regency_code"],
+        "district": ADDRESS["district_code"],
+        "village": ADDRESS["village_code"],
+        **changes,
+    }
     return {f"{prefix}-{name}": value for name, value in values.items()}

@@ -66,15 +66,19 @@ def _week_of(day: date) -> int:
 
 
 def test_capacity_two_a_week_with_five_pieces_accepted_puts_a_new_order_in_week_four(client):
+    """Issue 14: "with capacity 2 a week and 5 pieces already accepted, a new order's date is in
+    week 4" (a week: the seven days from tomorrow, when work starts)."""
     shop = make_shop(weekly_capacity=2)
     kain = _made_to_order(shop)
     for quantity in (2, 2, 1):
         _accepted(kain, quantity)
 
-    # Pieces 6 and 7 of the queue: week 3 has one free place, the second piece needs week 4.
-    assert _week_of(_ready_date(client, kain, 2)) == 4
-    # A single piece takes the free place left in week 3.
-    assert _week_of(_ready_date(client, kain, 1)) == 3
+    # The five pieces fill weeks 1 to 3 (week 3's second place is not promised to a newcomer):
+    # a new order of one piece or of two is made in week 4; of three, it spills into week 5.
+    assert [_week_of(_ready_date(client, kain, quantity)) for quantity in (1, 2, 3)] == [4, 4, 5]
+    # The accept form proposes the product page's date.
+    shown = _ready_date(client, kain, 1)
+    assert capacity.proposed_ready_date(suborder=_order(kain, 1)) == shown
 
 
 def test_the_product_page_date_reads_siap_sekitar_in_indonesian(client):
@@ -97,13 +101,22 @@ def test_days_off_are_skipped():
     # Five pieces a week on five working days: one a day, from Tuesday.
     days = [
         capacity.queue_date(
-            pieces_ahead=3, quantity=quantity, weekly_capacity=5,
+            pieces_ahead=0, quantity=quantity, weekly_capacity=5,
             days_off=friday_and_sunday, today=MONDAY,
         )
-        for quantity in (1, 2)
+        for quantity in (4, 5)
     ]  # fmt: skip
     # Tue 1, Wed 2, Thu 3, (Friday off) Sat 5 Dec is the 4th piece; (Sunday off) Mon 7 Dec the 5th.
     assert days == [date(2026, 12, 5), date(2026, 12, 7)]
+
+
+def test_work_ahead_fills_whole_weeks_of_working_days():
+    friday_and_sunday = frozenset({5, 7})
+    # Three pieces ahead at five a week take the first working week (Tue 1 to Mon 7 Dec); a new
+    # piece is the first of the next one.
+    assert capacity.queue_date(
+        pieces_ahead=3, quantity=1, weekly_capacity=5, days_off=friday_and_sunday, today=MONDAY
+    ) == date(2026, 12, 8)
 
 
 def test_a_shop_with_days_off_never_gets_a_ready_date_on_them(client):

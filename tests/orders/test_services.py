@@ -12,6 +12,7 @@ from notifications.services import send_pending_emails
 from orders import lifecycle, placement, routing
 from orders.models import Order, OrderLine, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from orders.payments.common import mark_order_paid
+from orders.shipping import shipping_zone_for, shipping_zone_of
 from tests.factories import make_product, make_shop, make_user
 from tests.orders.conftest import set_shipping
 
@@ -102,6 +103,22 @@ def test_shop_on_vacation_cannot_be_ordered(address):
 
 
 @pytest.mark.parametrize(
+    ("regency_code", "zone"),
+    [
+        ("64.08", "local"),  # Kabupaten Kutai Timur
+        ("64.72", "kalimantan"),  # Kota Samarinda, Kalimantan Timur
+        ("64.01", "kalimantan"),  # Kabupaten Paser, Kalimantan Timur
+        ("63.71", "kalimantan"),  # Kota Banjarmasin, Kalimantan Selatan
+        ("65.01", "kalimantan"),  # Kabupaten Bulungan, Kalimantan Utara
+        ("31.71", "indonesia"),  # Jakarta Pusat
+        ("35.78", "indonesia"),  # Kota Surabaya
+    ],
+)
+def test_shipping_zone_from_the_regency_code(regency_code, zone):
+    assert shipping_zone_for(regency_code=regency_code) == zone
+
+
+@pytest.mark.parametrize(
     ("kabupaten", "province", "zone"),
     [
         ("Kutai Timur", "Kalimantan Timur", "local"),
@@ -109,10 +126,32 @@ def test_shop_on_vacation_cannot_be_ordered(address):
         ("Kota Samarinda", "Kalimantan Timur", "kalimantan"),
         ("Kota Banjarmasin", "Kalimantan Selatan", "kalimantan"),
         ("Kota Surabaya", "Jawa Timur", "indonesia"),
+        ("Jakarta Selatan", "DKI Jakarta", "indonesia"),
     ],
 )
-def test_shipping_zone_from_the_address(kabupaten, province, zone):
-    assert placement.shipping_zone_for(kabupaten=kabupaten, province=province) == zone
+def test_an_address_saved_before_the_codes_finds_its_zone_by_the_official_names(
+    kabupaten, province, zone
+):
+    assert shipping_zone_of({"kabupaten": kabupaten, "province": province}) == zone
+
+
+def test_the_zone_follows_the_code_not_the_typed_name(address):
+    # Given an address whose text still says Kutai Timur but whose chosen regency is Samarinda
+    product = make_product()
+    set_shipping(product.shop, rate_local=15_000, rate_kalimantan=35_000)
+    address.update(regency_code="64.72", district_code="", village_code="")
+
+    order = placement.place_order(
+        buyer=None,
+        email="tamu@example.com",
+        quantities={_option(product).pk: 1},
+        address=address,
+        payment_method=PaymentMethod.BANK_TRANSFER,
+    )
+
+    assert order.shipping_zone == "kalimantan"
+    assert order.shipping_total == 35_000
+    assert order.regency_code == "64.72"
 
 
 def test_cod_only_when_every_artisan_offers_it(address):

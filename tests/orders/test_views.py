@@ -180,7 +180,8 @@ def test_signed_in_checkout_saves_the_address_and_lists_the_order(client):
     )
     order = Order.objects.get(buyer=user)
     assert response["Location"] == reverse("orders:detail", args=[order.reference])
-    assert Address.objects.get(user=user).kabupaten == "Kutai Timur"
+    saved = Address.objects.get(user=user)
+    assert (saved.kabupaten, saved.regency_code) == ("Kabupaten Kutai Timur", "64.08")
     assert order.reference.encode() in client.get(reverse("orders:list")).content
 
 

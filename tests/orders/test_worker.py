@@ -156,9 +156,9 @@ def test_checkout_succeeds_with_the_broker_down_and_routes_when_it_is_back(celer
             reverse("orders:checkout"),
             {"email": "tamu@example.com", "payment_method": "cod", **address_post()},
         )
-        # Each enqueue to an unreachable Redis costs about 6 s (the client's own retries), and
-        # checkout asks twice: to route the order and to send the outbox.
-        assert time.monotonic() - started < 15
+        # An enqueue to an unreachable Redis gives up at once (it took about 6 s of retries
+        # each, and checkout asks twice: to route the order and to send the outbox).
+        assert time.monotonic() - started < 2
     assert response.status_code == 302
     order = Order.objects.get()
     assert order.status == Order.Status.CONFIRMED and order.routed_at is None

@@ -29,7 +29,7 @@ def add_phrases(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0010_one_tap_links")]
+    dependencies = [("orders", "0012_merge_20261202_0016")]
 
     operations = [
         migrations.AddField(

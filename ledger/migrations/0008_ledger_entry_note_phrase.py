@@ -5,7 +5,7 @@ Entries written before keep their note as written (they are never changed).
 
 from django.db import migrations, models
 
-# The append-only trigger of 0006, now also refusing a change of the note's phrase.
+# The append-only trigger of 0006 (still current after 0007), now also refusing a change of the note's phrase.
 CREATE = """
 CREATE OR REPLACE FUNCTION ledger_entry_append_only() RETURNS trigger AS $$
 BEGIN
@@ -56,7 +56,7 @@ def unguard(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0006_ledger_entry_available_at_append_only")]
+    dependencies = [("ledger", "0007_ledger_entry_collected_in_cash")]
 
     operations = [
         migrations.AddField(

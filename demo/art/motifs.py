@@ -1,49 +1,27 @@
-"""Procedural batik cloth images for the Kutai Timur demo catalogue, drawn with Pillow only."""
+"""The five Kutai Timur motifs as drawing primitives, and how the primitives are drawn.
+
+A motif is a list of primitives in cell units centred on (0, 0); `render` draws them at any
+scale: a wax outline pass first, then the fills, then the fine canting details.
+"""
 
 from __future__ import annotations
 
-import io
 import math
 import random
 from collections.abc import Callable
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import ImageDraw
 
 MOTIF_SLUGS: tuple[str, ...] = ("paku", "telapak-tangan", "daun-singkong", "wakaroros", "sawit")
-
-# (background, motif, accent): soga brown, indigo, maroon, and bright Kalimantan colourways.
-PALETTES: tuple[tuple[str, str, str], ...] = (
-    ("#5a3519", "#c98f45", "#f4e4c1"),
-    ("#1c2a4a", "#5d86c4", "#f1e8d2"),
-    ("#6a1a1f", "#d9a03f", "#f7e7c6"),
-    ("#0d5c4a", "#f2b134", "#fff3d6"),
-    ("#4b2477", "#f0803c", "#fde9c9"),
-    ("#8a2b12", "#f2c14e", "#1f1a17"),
-)
-
-# Supersampling factor: tiles are drawn larger then downscaled, which gives smooth wax-like edges.
-_SS = 2
 
 Point = tuple[float, float]
 # A primitive is (kind, geometry, fill role); motifs are described in cell units centred on 0,0.
 Prim = tuple[Any, ...]
+Colours = dict[str, tuple[int, int, int]]
 
 
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    """Parse a '#rrggbb' string into an RGB tuple."""
-    value = hex_colour.lstrip("#")
-    if len(value) != 6:
-        raise ValueError(f"invalid hex colour: {hex_colour!r}")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-
-
-def _mix(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> tuple[int, int, int]:
-    """Blend two RGB colours linearly, t=0 gives a and t=1 gives b."""
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
-
-
-def _leaf(base: Point, angle: float, length: float, width: float, n: int = 8) -> list[Point]:
+def leaf_outline(base: Point, angle: float, length: float, width: float, n: int = 8) -> list[Point]:
     """Return a pointed leaf/petal polygon growing from base in direction angle (radians)."""
     ca, sa = math.cos(angle), math.sin(angle)
     left: list[Point] = []
@@ -58,7 +36,7 @@ def _leaf(base: Point, angle: float, length: float, width: float, n: int = 8) ->
     return left + right[::-1]
 
 
-def _spiral(centre: Point, r0: float, turns: float, start: float, sign: int = 1) -> list[Point]:
+def spiral(centre: Point, r0: float, turns: float, start: float, sign: int = 1) -> list[Point]:
     """Return points of an inward spiral, used for curled fern fiddleheads."""
     steps = max(8, int(turns * 18))
     pts: list[Point] = []
@@ -70,7 +48,7 @@ def _spiral(centre: Point, r0: float, turns: float, start: float, sign: int = 1)
     return pts
 
 
-def _bezier(p0: Point, p1: Point, p2: Point, n: int = 16) -> list[Point]:
+def bezier(p0: Point, p1: Point, p2: Point, n: int = 16) -> list[Point]:
     """Return points on a quadratic Bezier curve, used for stems and frond ribs."""
     out: list[Point] = []
     for i in range(n + 1):
@@ -89,7 +67,7 @@ def _motif_paku(rng: random.Random) -> list[Prim]:
     """Describe a fern frond with alternating pinnae ending in a curled fiddlehead."""
     prims: list[Prim] = []
     details: list[Prim] = []
-    stem = _bezier((0.12, 0.44), (0.22, -0.05), (-0.04, -0.22), 18)
+    stem = bezier((0.12, 0.44), (0.22, -0.05), (-0.04, -0.22), 18)
     prims.append(("stroke", stem, 0.022, "motif"))
     # Pinnae shrink towards the tip, like a real frond.
     for i in range(2, 17):
@@ -104,12 +82,12 @@ def _motif_paku(rng: random.Random) -> list[Prim]:
             details.append(("line", [(x0, y0), tip], 0.006, "accent"))
     # The crozier: the frond tip rolls into a spiral.
     x, y = stem[-1]
-    curl = _spiral((x - 0.075, y + 0.02), 0.08, 1.4, -0.25, -1)
+    curl = spiral((x - 0.075, y + 0.02), 0.08, 1.4, -0.25, -1)
     prims.append(("stroke", curl, 0.026, "motif"))
     # A young fiddlehead beside the frond adds the characteristic curl motif twice.
-    stalk = _bezier((-0.30, 0.42), (-0.36, 0.15), (-0.25, 0.02), 10)
+    stalk = bezier((-0.30, 0.42), (-0.36, 0.15), (-0.25, 0.02), 10)
     prims.append(("stroke", stalk, 0.02, "motif"))
-    prims.append(("stroke", _spiral((-0.19, 0.06), 0.065, 1.6, math.pi, 1), 0.022, "motif"))
+    prims.append(("stroke", spiral((-0.19, 0.06), 0.065, 1.6, math.pi, 1), 0.022, "motif"))
     for _ in range(5):
         details.append(
             ("dot", (rng.uniform(-0.42, -0.08), rng.uniform(-0.42, -0.2)), 0.012, "soft")
@@ -157,7 +135,7 @@ def _motif_telapak(rng: random.Random) -> list[Prim]:
         ((-0.15, 0.08), (-0.02, 0.1), (0.08, 0.2)),
         ((0.02, 0.24), (0.0, 0.12), (0.05, 0.0)),
     ):
-        details.append(("line", [rot(p) for p in _bezier(p0, p1, p2, 8)], 0.008, "accent"))
+        details.append(("line", [rot(p) for p in bezier(p0, p1, p2, 8)], 0.008, "accent"))
     details.append(("dot", rot((0.0, 0.17)), 0.03, "accent"))
     details.append(("dot", rot((0.0, 0.17)), 0.016, "bg"))
     return prims + details
@@ -169,7 +147,7 @@ def _motif_singkong(rng: random.Random) -> list[Prim]:
     details: list[Prim] = []
     lobes = rng.choice((5, 7, 7))
     hub = (0.02, 0.06)
-    prims.append(("stroke", _bezier(hub, (0.18, 0.25), (0.12, 0.45), 10), 0.018, "motif"))
+    prims.append(("stroke", bezier(hub, (0.18, 0.25), (0.12, 0.45), 10), 0.018, "motif"))
     spread = 1.9 if lobes == 5 else 2.5
     for i in range(lobes):
         t = i / (lobes - 1) - 0.5
@@ -241,7 +219,7 @@ def _motif_sawit(rng: random.Random) -> list[Prim]:
         ((0.02, -0.46), (0.02, -0.25)),
     )
     for end, ctrl in fronds:
-        rib = _bezier(crown, ctrl, end, 12)
+        rib = bezier(crown, ctrl, end, 12)
         prims.append(("stroke", rib, 0.014, "motif"))
         for i in range(2, 12):
             (x0, y0), (x1, y1) = rib[i], rib[i + 1]
@@ -264,7 +242,7 @@ def _motif_sawit(rng: random.Random) -> list[Prim]:
     return prims + details
 
 
-def _filler() -> list[Prim]:
+def filler() -> list[Prim]:
     """Describe a small four-petal ceplok that fills the gaps of the half-drop lattice."""
     prims: list[Prim] = []
     for i in range(4):
@@ -276,7 +254,7 @@ def _filler() -> list[Prim]:
     return prims
 
 
-_MOTIFS: dict[str, Callable[[random.Random], list[Prim]]] = {
+MOTIFS: dict[str, Callable[[random.Random], list[Prim]]] = {
     "paku": _motif_paku,
     "telapak-tangan": _motif_telapak,
     "daun-singkong": _motif_singkong,
@@ -285,12 +263,12 @@ _MOTIFS: dict[str, Callable[[random.Random], list[Prim]]] = {
 }
 
 
-def _render(
+def render(
     draw: ImageDraw.ImageDraw,
     prims: list[Prim],
     origin: Point,
     scale: float,
-    colours: dict[str, tuple[int, int, int]],
+    colours: Colours,
     mirror: bool = False,
 ) -> None:
     """Draw motif primitives at origin: wax outline pass first, then fills, then details."""
@@ -307,17 +285,17 @@ def _render(
         x, y = ox + c[0] * sx, oy + c[1] * scale
         draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
 
-    def leaf(prim: Prim, grow: float) -> list[Point]:
+    def grown_leaf(prim: Prim, grow: float) -> list[Point]:
         _, (bx, by), ang, length, width, n, _ = prim
         # Growing the leaf itself is much cheaper than stroking its outline with round joins.
         base = (bx - math.cos(ang) * grow, by - math.sin(ang) * grow)
-        return tr(_leaf(base, ang, length + 2 * grow, width + 2 * grow, n))
+        return tr(leaf_outline(base, ang, length + 2 * grow, width + 2 * grow, n))
 
     # Pass 1 draws every shape enlarged in the wax colour so overlapping shapes share one outline.
     for prim in prims:
         kind = prim[0]
         if kind == "leaf":
-            draw.polygon(leaf(prim, ow_units), fill=outline)
+            draw.polygon(grown_leaf(prim, ow_units), fill=outline)
         elif kind == "poly":
             pts = tr(prim[1])
             draw.polygon(pts, fill=outline)
@@ -332,7 +310,7 @@ def _render(
     for prim in prims:
         kind = prim[0]
         if kind == "leaf":
-            draw.polygon(leaf(prim, 0.0), fill=colours[prim[6]])
+            draw.polygon(grown_leaf(prim, 0.0), fill=colours[prim[6]])
         elif kind == "poly":
             draw.polygon(tr(prim[1]), fill=colours[prim[2]])
         elif kind == "stroke":
@@ -353,157 +331,3 @@ def _render(
             x, y = ox + prim[1][0] * sx, oy + prim[1][1] * scale
             r = prim[2] * scale
             draw.ellipse((x - r, y - r, x + r, y + r), outline=colours[prim[3]], width=round(ow))
-
-
-def _field_unit(
-    prims: list[Prim], cell: int, colours: dict[str, tuple[int, int, int]], rng: random.Random
-) -> Image.Image:
-    """Draw one seamless half-drop repeat unit (two cells wide, one cell tall)."""
-    big = cell * _SS
-    uw, uh = 2 * big, big
-    unit = Image.new("RGB", (uw, uh), colours["bg"])
-    draw = ImageDraw.Draw(unit)
-    shifts = [(dx, dy) for dx in (-uw, 0, uw) for dy in (-uh, 0, uh)]
-    # Remukan: faint crackle veins where the wax broke and dye seeped in, wrapped to stay seamless.
-    for _ in range(6):
-        x, y = rng.uniform(0, uw), rng.uniform(0, uh)
-        pts = [(x, y)]
-        for _ in range(5):
-            x += rng.uniform(-0.12, 0.12) * big
-            y += rng.uniform(-0.12, 0.12) * big
-            pts.append((x, y))
-        for dx, dy in shifts:
-            draw.line([(px + dx, py + dy) for px, py in pts], fill=colours["crackle"], width=1)
-    # Isen-isen cecek: a staggered dot grid filling the ground between motifs.
-    step = big / 8
-    r = max(1.0, big * 0.008)
-    for j in range(8):
-        for i in range(-1, 17):
-            cx = (i + 0.5 + 0.5 * (j % 2)) * step
-            cy = (j + 0.5) * step
-            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colours["soft"])
-    scale = big * 0.96
-    filler = _filler()
-    # Half-drop: the second column is shifted by half a cell (and mirrored), so it wraps vertically.
-    placements = [
-        (big * 0.5, big * 0.5, prims, False),
-        (big * 1.5, 0.0, prims, True),
-        (0.0, big * 0.25, filler, False),
-        (big * 1.0, big * 0.75, filler, False),
-    ]
-    reach = 0.6 * scale
-    for cx, cy, items, mirror in placements:
-        for dx, dy in shifts:
-            x, y = cx + dx, cy + dy
-            # Only copies that can touch the unit are drawn; the rest would be clipped anyway.
-            if -reach < x < uw + reach and -reach < y < uh + reach:
-                _render(draw, items, (x, y), scale, colours, mirror)
-    # Pad with wrapped copies before downscaling so the filter sees neighbours, not hard edges.
-    pad = 4 * _SS
-    padded = Image.new("RGB", (uw + 2 * pad, uh + 2 * pad))
-    for dx, dy in shifts:
-        padded.paste(unit, (pad + dx, pad + dy))
-    small = padded.resize((2 * cell + 8, cell + 8), Image.Resampling.LANCZOS)
-    return small.crop((4, 4, 4 + 2 * cell, 4 + cell))
-
-
-def _border_unit(band: int, colours: dict[str, tuple[int, int, int]]) -> Image.Image:
-    """Draw one repeat of the pinggiran band: stripes framing a row of tumpal triangles."""
-    big = band * _SS
-    w, h = big, big
-    unit = Image.new("RGB", (w, h), colours["deep"])
-    draw = ImageDraw.Draw(unit)
-    stripe = h * 0.07
-    # Thin wax-line stripes on both edges of the band, like a printed selvedge.
-    for y0 in (0.0, h - stripe):
-        draw.rectangle((0, y0, w, y0 + stripe), fill=colours["motif"])
-    for y0 in (stripe * 1.4, h - stripe * 1.8):
-        draw.rectangle((0, y0, w, y0 + stripe * 0.4), fill=colours["accent"])
-    top, bottom = stripe * 2.3, h - stripe * 2.3
-    # Tumpal (bamboo-shoot triangle) is the classic batik border ornament.
-    tri = [(w * 0.08, bottom), (w * 0.5, top), (w * 0.92, bottom)]
-    draw.polygon(tri, fill=colours["accent"])
-    inner = [
-        (w * 0.18, bottom - stripe * 0.5),
-        (w * 0.5, top + stripe * 1.3),
-        (w * 0.82, bottom - stripe * 0.5),
-    ]
-    draw.polygon(inner, fill=colours["motif"])
-    core = [
-        (w * 0.36, bottom - stripe * 1.0),
-        (w * 0.5, top + stripe * 4.5),
-        (w * 0.64, bottom - stripe * 1.0),
-    ]
-    draw.polygon(core, fill=colours["accent"])
-    r = h * 0.035
-    for cx, cy in (
-        (0.0, top + stripe * 1.5),
-        (w, top + stripe * 1.5),
-        (0.0, bottom - stripe * 1.2),
-        (w, bottom - stripe * 1.2),
-    ):
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colours["accent"])
-    rr = r * 0.7
-    draw.ellipse(
-        (w * 0.5 - rr, bottom - stripe - rr * 2.8, w * 0.5 + rr, bottom - stripe - rr * 0.8),
-        fill=colours["deep"],
-    )
-    return unit.resize((band, band), Image.Resampling.LANCZOS)
-
-
-def draw_batik(
-    motif: str,
-    *,
-    width: int = 800,
-    height: int = 800,
-    palette: tuple[str, str, str] | None = None,
-    seed: int = 0,
-) -> Image.Image:
-    """Render a deterministic batik cloth image of the given motif as an RGB Pillow image."""
-    if motif not in _MOTIFS:
-        raise ValueError(f"unknown motif {motif!r}; expected one of {', '.join(MOTIF_SLUGS)}")
-    if width < 16 or height < 16:
-        raise ValueError("width and height must be at least 16 pixels")
-    rng = random.Random(f"{motif}:{seed}")
-    if palette is None:
-        palette = PALETTES[seed % len(PALETTES)]
-    bg, fg, accent = (_rgb(c) for c in palette)
-    colours = {
-        "bg": bg,
-        "motif": fg,
-        "accent": accent,
-        "mid": _mix(fg, bg, 0.45),
-        "soft": _mix(bg, accent, 0.4),
-        "crackle": _mix(bg, accent, 0.18),
-        "deep": _mix(bg, (0, 0, 0), 0.35),
-        "fruit": _mix(fg, (170, 30, 20), 0.45),
-    }
-    short = min(width, height)
-    cell = max(8, round(short / 4))
-    band = max(6, round(short * 0.09))
-
-    prims = _MOTIFS[motif](rng)
-    unit = _field_unit(prims, cell, colours, rng)
-    image = Image.new("RGB", (width, height), bg)
-    # A seed-dependent phase keeps several images of one motif from looking identical.
-    ox = -rng.randrange(2 * cell)
-    oy = -rng.randrange(cell)
-    for y in range(oy, height, cell):
-        for x in range(ox, width, 2 * cell):
-            image.paste(unit, (x, y))
-
-    border = _border_unit(band, colours)
-    flipped = border.transpose(Image.Transpose.FLIP_TOP_BOTTOM)
-    # The pinggiran runs along the top and bottom selvedges, mirrored so tumpal point inward.
-    offset = -(width % band) // 2
-    for x in range(offset, width, band):
-        image.paste(flipped, (x, 0))
-        image.paste(border, (x, height - band))
-    return image
-
-
-def save_jpeg_bytes(image: Image.Image, quality: int = 85) -> bytes:
-    """Encode a Pillow image as JPEG and return the bytes."""
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="JPEG", quality=quality, optimize=True)
-    return buffer.getvalue()

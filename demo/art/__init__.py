@@ -1,0 +1,1 @@
+"""Batik drawn with Pillow for the demo: motifs, cloth, garments and the scenes they make."""
