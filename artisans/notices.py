@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.phrases import phrase
 from notifications.services import Message, language_of, notify
 
 from .models import ShopEvent
@@ -25,16 +26,28 @@ def notify_shop_decision(*, event: ShopEvent) -> None:
     shop, owner = event.shop, event.shop.owner
     with translation.override(language_of(owner)):
         if event.action == ShopEvent.Action.APPROVED:
-            title = _("Your shop %(shop)s is open") % {"shop": shop.name}
-            body = _("The cooperative approved your shop. Buyers can now find it and your batik.")
+            title = phrase(gettext_noop("Your shop %(shop)s is open"), shop=shop.name)
+            body = phrase(
+                gettext_noop(
+                    "The cooperative approved your shop. Buyers can now find it and your batik."
+                )
+            )
             url = shop.get_absolute_url()
         elif event.action == ShopEvent.Action.REJECTED:
-            title = _("Your application for %(shop)s was not approved") % {"shop": shop.name}
-            body = _("Reason: %(reason)s") % {"reason": event.note}
+            title = phrase(
+                gettext_noop("Your application for %(shop)s was not approved"), shop=shop.name
+            )
+            body = phrase(gettext_noop("Reason: %(reason)s"), reason=event.note)
             url = reverse("artisans:my-shops")
         else:
-            title = _("%(shop)s is now a verified Kutai Timur maker") % {"shop": shop.name}
-            body = _("Buyers will see the verified maker badge on your shop and your batik.")
+            title = phrase(
+                gettext_noop("%(shop)s is now a verified Kutai Timur maker"), shop=shop.name
+            )
+            body = phrase(
+                gettext_noop(
+                    "Buyers will see the verified maker badge on your shop and your batik."
+                )
+            )
             url = shop.get_absolute_url()
         notify(
             key=f"shop-{shop.pk}-{event.action}-{event.pk}",

@@ -5,6 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import in_reader_language
+
 from .models import Colour, Fabric, Motif, Product, ProductType, ShopTypeCapacity, Technique
 from .services import NOT_BATIK_TECHNIQUES
 
@@ -64,6 +66,8 @@ class ProductForm(forms.ModelForm):
         fields = [
             "title",
             "description",
+            "title_en",
+            "description_en",
             "motifs",
             "technique",
             "fabric",
@@ -79,6 +83,7 @@ class ProductForm(forms.ModelForm):
             "motifs": forms.CheckboxSelectMultiple,
             "colours": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 6}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
             "technique": forms.RadioSelect,
         }
         help_texts = {
@@ -98,6 +103,7 @@ class ProductForm(forms.ModelForm):
         self.fields["lead_time_days"].widget.attrs.update(min=1, max=365)
         self.fields["length_cm"].widget.attrs.update(min=1)
         self.fields["width_cm"].widget.attrs.update(min=1)
+        in_reader_language(self)
 
     def clean_lead_time_days(self):
         days = self.cleaned_data.get("lead_time_days")
@@ -270,6 +276,7 @@ class ShopSpecialitiesForm(forms.Form):
                 {"motifs": list(shop.motifs.all()), "techniques": list(shop.techniques.all())},
             )
         super().__init__(*args, **kwargs)
+        in_reader_language(self)
 
     def save(self, shop) -> None:
         """Set the chosen motifs and techniques on `shop` (call inside the caller's transaction)."""

@@ -10,14 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
 from core.models import acting_user
+from core.translated import Translated
 
 
 class Taxon(models.Model):
     """A curated term buyers filter by; edited by the cooperative in Django admin."""
 
     name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(
+        _("name in English"), max_length=80, blank=True, help_text=_("Optional.")
+    )
     slug = models.SlugField(_("slug"), max_length=90, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    local_name = Translated("name")
 
     class Meta:
         abstract = True
@@ -29,10 +35,13 @@ class Taxon(models.Model):
 
 class Motif(Taxon):
     story = models.TextField(_("origin story"), blank=True)
+    story_en = models.TextField(_("origin story in English"), blank=True)
     image = models.ImageField(_("image"), upload_to="motifs/", blank=True)
     shops = models.ManyToManyField(
         Shop, related_name="motifs", blank=True, verbose_name=_("shops working this motif")
     )
+
+    local_story = Translated("story")
 
     class Meta(Taxon.Meta):
         verbose_name = _("motif")
@@ -43,9 +52,12 @@ class Technique(Taxon):
     """Tulis, cap or kombinasi; printed textile is not batik and is not offered."""
 
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     shops = models.ManyToManyField(
         Shop, related_name="techniques", blank=True, verbose_name=_("shops using this technique")
     )
+
+    local_description = Translated("description")
 
     class Meta(Taxon.Meta):
         verbose_name = _("technique")
@@ -78,6 +90,7 @@ CARD_FIELDS = (
     "id",
     "slug",
     "title",
+    "title_en",
     "price",
     "is_made_to_order",
     "is_featured",
@@ -180,8 +193,20 @@ class Product(models.Model):
         Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="products"
     )
     title = models.CharField(_("title"), max_length=140)
+    # Optional English versions, shown on English pages (catalog pages are cached per language).
+    title_en = models.CharField(
+        _("title in English"),
+        max_length=140,
+        blank=True,
+        help_text=_("Optional: English pages show it instead of the title above."),
+    )
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(
+        _("description in English"),
+        blank=True,
+        help_text=_("Optional: English pages show it instead of the description above."),
+    )
     motifs = models.ManyToManyField(Motif, verbose_name=_("motifs"), related_name="products")
     technique = models.ForeignKey(
         Technique, verbose_name=_("technique"), on_delete=models.PROTECT, related_name="products"
@@ -230,6 +255,9 @@ class Product(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
+
+    local_title = Translated("title")
+    local_description = Translated("description")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -374,8 +402,10 @@ class Collection(models.Model):
     """A curated, ordered selection of batik (e.g. "Motif Paku", "Seragam kantor")."""
 
     title = models.CharField(_("title"), max_length=120)
+    title_en = models.CharField(_("title in English"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     image = models.ImageField(_("image"), upload_to="collections/", blank=True)
     is_published = models.BooleanField(_("published"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -385,6 +415,9 @@ class Collection(models.Model):
     )
 
     objects = CollectionQuerySet.as_manager()
+
+    local_title = Translated("title")
+    local_description = Translated("description")
 
     class Meta:
         ordering = ["position", "title"]

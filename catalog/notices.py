@@ -1,9 +1,10 @@
 """What the catalog tells artisans: the cooperative hid or showed a listing, in their language."""
 
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import links
+from core.phrases import phrase
 from notifications.services import Message, language_of, notify
 
 from .models import Product
@@ -20,9 +21,11 @@ def notify_product_hidden(*, product: Product) -> None:
             key=f"product-{product.pk}-hidden-{product.hidden_at.timestamp():.0f}",
             message=Message(
                 kind="product-hidden",
-                title=_("Your listing “%(title)s” was hidden by the cooperative")
-                % {"title": product.title},
-                body=_("Reason: %(reason)s") % {"reason": product.hidden_reason},
+                title=phrase(
+                    gettext_noop("Your listing “%(title)s” was hidden by the cooperative"),
+                    title=product.title,
+                ),
+                body=phrase(gettext_noop("Reason: %(reason)s"), reason=product.hidden_reason),
                 url=links.url("shop-listings"),
                 email_template="product_hidden",
                 context={**_context(product), "reason": product.hidden_reason},
@@ -42,8 +45,12 @@ def notify_product_shown(*, product: Product, shown_at: int) -> None:
             key=f"product-{product.pk}-shown-{shown_at}",
             message=Message(
                 kind="product-shown",
-                title=_("Your listing “%(title)s” is public again") % {"title": product.title},
-                body=_("The cooperative showed it again: buyers can find and order it."),
+                title=phrase(
+                    gettext_noop("Your listing “%(title)s” is public again"), title=product.title
+                ),
+                body=phrase(
+                    gettext_noop("The cooperative showed it again: buyers can find and order it.")
+                ),
                 url=product.get_absolute_url(),
                 email_template="product_shown",
                 context=_context(product),

@@ -58,8 +58,10 @@ def collections_with_products(
         .annotate(
             in_collection=F("collections"),
             collection_title=F("collections__title"),
+            collection_title_en=F("collections__title_en"),
             collection_slug=F("collections__slug"),
             collection_description=F("collections__description"),
+            collection_description_en=F("collections__description_en"),
             collection_image=F("collections__image"),
             collection_position=F("collections__position"),
             item_position=Subquery(position),
@@ -76,8 +78,10 @@ def collections_with_products(
             found = Collection(
                 pk=product.in_collection,
                 title=product.collection_title,
+                title_en=product.collection_title_en,
                 slug=product.collection_slug,
                 description=product.collection_description,
+                description_en=product.collection_description_en,
                 image=product.collection_image,
                 position=product.collection_position,
             )

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.widgets import NativeDateInput
 
@@ -12,8 +13,9 @@ MAX_REPORT_DAYS = 366 * 5
 class PeriodForm(forms.Form):
     """The period of the impact report, both days included."""
 
-    start = forms.DateField(label=_("from"), widget=NativeDateInput())
-    end = forms.DateField(label=_("to"), widget=NativeDateInput())
+    # A period's words ("Dari" / "Sampai"), not a status change's ("dari" / "menjadi").
+    start = forms.DateField(label=pgettext_lazy("period", "From"), widget=NativeDateInput())
+    end = forms.DateField(label=pgettext_lazy("period", "To"), widget=NativeDateInput())
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,7 @@
 """Demo data: the makers, motifs and batik of Kutai Timur, with images drawn by Pillow.
 
-What makers write (stories, descriptions) is in Bahasa Indonesia, as they would write it.
+What makers write (stories, descriptions) is in Bahasa Indonesia, as they would write it; the
+cooperative's terms, stories and collections, and the listings, carry an English version too.
 """
 
 import random
@@ -88,6 +89,64 @@ COLOURS = [
     ("ungu", "Ungu", "#4b2477"),
     ("oranye", "Oranye", "#8a2b12"),
 ]
+
+# The English versions, by slug: the names buyers abroad read, and the stories told in English.
+MOTIFS_EN = {
+    "paku": (
+        "Paku (fern)",
+        "The fern that grows on the banks of the Sangatta river: its curled young shoot stands "
+        "for growth and new beginnings.",
+    ),
+    "telapak-tangan": (
+        "Telapak Tangan (palm of the hand)",
+        "The palm of the hand: the mark of the maker's own handwork, and of the hands joined "
+        "together in the community.",
+    ),
+    "daun-singkong": (
+        "Daun Singkong (cassava leaf)",
+        "Cassava leaves from the gardens of Rantau Pulung: the plant that feeds families, drawn "
+        "with its long leaflets.",
+    ),
+    "wakaroros": (
+        "Wakaroros",
+        "A rosette flower of the Kutai forest, drawn with radiating petals and glowing dots.",
+    ),
+    "sawit": (
+        "Sawit (oil palm)",
+        "The oil palm that shapes the land and the work of Kutai Timur: arching fronds and "
+        "bunches of fruit.",
+    ),
+}
+TECHNIQUES_EN = {
+    "tulis": (
+        "Tulis (hand-drawn)",
+        "Drawn by hand with a canting: every line is unique; weeks of work.",
+    ),
+    "cap": ("Cap (stamped)", "Stamped with a copper block: a neat repeating pattern, for less."),
+    "kombinasi": ("Kombinasi (stamped and drawn)", "A stamped ground with hand-drawn details."),
+}
+FABRICS_EN = {"katun-primisima": "Primisima cotton", "katun-prima": "Prima cotton", "sutra": "Silk"}
+PRODUCT_TYPES_EN = {
+    "kain": "Kain (cloth)",
+    "kemeja": "Shirt",
+    "selendang": "Selendang (shawl)",
+    "dress": "Dress",
+}
+COLOURS_EN = {
+    "cokelat-soga": "Soga brown",
+    "biru-indigo": "Indigo blue",
+    "merah-marun": "Maroon",
+    "hijau": "Green",
+    "ungu": "Purple",
+    "oranye": "Orange",
+}
+# A product's title word (PRODUCT_KINDS) in English.
+PRODUCT_WORDS_EN = {
+    "Kain": "Kain",
+    "Kemeja": "Shirt",
+    "Selendang": "Selendang",
+    "Kain Sutra": "Silk Kain",
+}
 
 
 @dataclass(frozen=True)
@@ -189,22 +248,47 @@ PRODUCT_KINDS = [
 
 def _taxonomy() -> None:
     for position, (slug, name, story) in enumerate(MOTIFS):
+        name_en, story_en = MOTIFS_EN[slug]
         Motif.objects.update_or_create(
-            slug=slug, defaults={"name": name, "story": story, "position": position}
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "story": story,
+                "story_en": story_en,
+                "position": position,
+            },
         )
     for position, (slug, name, description) in enumerate(TECHNIQUES):
+        name_en, description_en = TECHNIQUES_EN[slug]
         Technique.objects.update_or_create(
-            slug=slug, defaults={"name": name, "description": description, "position": position}
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "description": description,
+                "description_en": description_en,
+                "position": position,
+            },
         )
     for position, (slug, name) in enumerate(FABRICS):
-        Fabric.objects.update_or_create(slug=slug, defaults={"name": name, "position": position})
+        Fabric.objects.update_or_create(
+            slug=slug, defaults={"name": name, "name_en": FABRICS_EN[slug], "position": position}
+        )
     for position, (slug, name) in enumerate(PRODUCT_TYPES):
         ProductType.objects.update_or_create(
-            slug=slug, defaults={"name": name, "position": position}
+            slug=slug,
+            defaults={"name": name, "name_en": PRODUCT_TYPES_EN[slug], "position": position},
         )
     for position, (slug, name, hex_code) in enumerate(COLOURS):
         Colour.objects.update_or_create(
-            slug=slug, defaults={"name": name, "hex": hex_code, "position": position}
+            slug=slug,
+            defaults={
+                "name": name,
+                "name_en": COLOURS_EN[slug],
+                "hex": hex_code,
+                "position": position,
+            },
         )
 
 
@@ -290,10 +374,19 @@ def _products(shop: Shop, maker: DemoMaker, rng: random.Random, count: int) -> i
             defaults={
                 "shop": shop,
                 "title": title,
+                "title_en": (
+                    f"{techniques[technique].name} Batik {PRODUCT_WORDS_EN[word]}, "
+                    f"{motifs[motif_slug].name} Motif, {colour.name_en}"
+                ),
                 "description": (
                     f"{motifs[motif_slug].story}\n\n"
                     f"Batik {techniques[technique].name.lower()} di atas {fabrics[fabric].name.lower()}, "
                     f"dibuat di {shop.get_district_display()}, Kutai Timur."
+                ),
+                "description_en": (
+                    f"{motifs[motif_slug].story_en}\n\n"
+                    f"{techniques[technique].name} batik on {fabrics[fabric].name_en.lower()}, "
+                    f"made in {shop.get_district_display()}, Kutai Timur."
                 ),
                 "technique": techniques[technique],
                 "fabric": fabrics[fabric],
@@ -350,6 +443,18 @@ COLLECTIONS = [
         {"product_type__slug__in": ["kemeja", "kain"]},
     ),
 ]
+COLLECTIONS_EN = {
+    "motif-paku": (
+        "The Paku (fern) motif",
+        "Ferns from the banks of the Sangatta river, drawn by hand: young shoots for growth and "
+        "new beginnings.",
+    ),
+    "seragam-kantor": (
+        "Office uniforms",
+        "Shirts and cloth for the regency's offices: order the same batik for a whole team, from "
+        "several makers at once.",
+    ),
+}
 
 
 def _collections(per_collection: int = 8) -> int:
@@ -360,7 +465,9 @@ def _collections(per_collection: int = 8) -> int:
             slug=slug,
             defaults={
                 "title": title,
+                "title_en": COLLECTIONS_EN[slug][0],
                 "description": description,
+                "description_en": COLLECTIONS_EN[slug][1],
                 "is_published": True,
                 "position": position,
             },

@@ -96,7 +96,7 @@ def write_shop_ledger(writer, entries: Iterable[LedgerEntry]) -> None:
                 entry.get_kind_display(),
                 _reference(entry),
                 entry.payout_id or "",
-                entry.note,
+                entry.note_text,
                 entry.amount,
                 balance,
             ]  # fmt: skip
@@ -128,7 +128,7 @@ def write_period(writer, entries: Iterable[LedgerEntry]) -> None:
                 _reference(entry),
                 entry.payout_id or "",
                 entry.payout.transfer_reference if entry.payout_id else "",
-                entry.note,
+                entry.note_text,
                 entry.amount,
             ]  # fmt: skip
         )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
+from core import phrases
 from core.models import acting_user
 from orders.models import SubOrder
 
@@ -208,6 +209,9 @@ class LedgerEntry(models.Model):
         related_name="ledger_entries",
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    # The note as what happened (core.phrases), shown in the reader's language; None for a note
+    # typed by a person.
+    note_phrase = models.JSONField(_("note phrase"), null=True, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     # From when the amount counts in the balance that may be paid out: a sale after the
     # cooperative's hold; every other entry at once.
@@ -248,3 +252,8 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Ledger entries are never deleted; add a new entry instead."))
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language."""
+        return phrases.render(self.note_phrase, self.note)

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core import links
+from core.phrases import phrase
 from core.templatetags.money import format_rupiah
 from notifications import whatsapp
 from notifications.services import Message, language_of, notify
@@ -20,19 +21,21 @@ def notify_payout_paid(*, payout: Payout) -> int:
         with translation.override(language_of(user)):
             message = Message(
                 kind="payout-paid",
-                title=_("Payout of %(amount)s transferred")
-                % {"amount": format_rupiah(payout.amount)},
-                body=_(
-                    "The cooperative transferred %(amount)s to %(bank)s %(number)s "
-                    "(%(holder)s). Transfer reference: %(reference)s."
-                )
-                % {
-                    "amount": format_rupiah(payout.amount),
-                    "bank": payout.bank_name,
-                    "number": payout.account_number,
-                    "holder": payout.account_holder,
-                    "reference": payout.transfer_reference,
-                },
+                title=phrase(
+                    gettext_noop("Payout of %(amount)s transferred"),
+                    amount=format_rupiah(payout.amount),
+                ),
+                body=phrase(
+                    gettext_noop(
+                        "The cooperative transferred %(amount)s to %(bank)s %(number)s "
+                        "(%(holder)s). Transfer reference: %(reference)s."
+                    ),
+                    amount=format_rupiah(payout.amount),
+                    bank=payout.bank_name,
+                    number=payout.account_number,
+                    holder=payout.account_holder,
+                    reference=payout.transfer_reference,
+                ),
                 url=links.url("shop-payout", payout.pk),
                 email_template="payout_paid",
                 # The approved template's body: amount, bank, account number, reference, link.

@@ -12,9 +12,12 @@ from django.db import transaction
 from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from artisans.models import Shop
 from catalog.cache import bump_catalog_version
+from core import phrases
+from core.phrases import Phrase, phrase
 from orders.models import SubOrder
 
 from .models import LedgerEntry, Payout, PayoutAccount, PayoutRun, ShopCommission
@@ -144,12 +147,12 @@ def record_down_payment_released(*, suborder: SubOrder) -> bool:
             kind=Kind.DOWN_PAYMENT_COMMISSION,
             amount=-commission,
             suborder=suborder,
-            note=note,
+            **phrases.fields("note", note),
         ).save()
     return True
 
 
-def _commission_on(suborder: SubOrder, amount: int) -> tuple[int, str]:
+def _commission_on(suborder: SubOrder, amount: int) -> tuple[int, Phrase | str]:
     """The commission on `amount` rupiah of the sub-order's goods, and the note saying how.
 
     A sub-order with an agreed commission (an institution's order: the cooperative's margin
@@ -158,9 +161,10 @@ def _commission_on(suborder: SubOrder, amount: int) -> tuple[int, str]:
     """
     if suborder.agreed_commission is not None:
         if amount == suborder.subtotal:
-            return suborder.agreed_commission, str(_("agreed margin"))
+            return suborder.agreed_commission, phrase(gettext_noop("agreed margin"))
         exact = Decimal(suborder.agreed_commission) * Decimal(amount) / Decimal(suborder.subtotal)
-        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), str(_("agreed margin"))
+        margin = phrase(gettext_noop("agreed margin"))
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), margin
     percent = commission_percent_for(suborder.shop)
     return commission_for(amount, percent), f"{percent.normalize():f}%"
 
@@ -218,7 +222,7 @@ def record_suborder_delivered(*, suborder: SubOrder) -> bool:
                 kind=Kind.COMMISSION,
                 amount=-(commission - down_commission),
                 suborder=suborder,
-                note=note,
+                **phrases.fields("note", note),
             ),
         ]
         if suborder.shipping_cost:
@@ -281,7 +285,10 @@ def record_suborder_refunded(*, suborder: SubOrder, by=None, note: str = "") -> 
             # it never touches today's balance. Else at once, though part may still be held:
             # money being refunded is never paid out meanwhile.
             available_at=now if added["first"] <= now else added["last"],
-            note=note or str(_("Refund of order %(reference)s") % {"reference": reference}),
+            **phrases.fields(
+                "note",
+                note or phrase(gettext_noop("Refund of order %(reference)s"), reference=reference),
+            ),
         ).save()
     return added["total"]
 
@@ -341,7 +348,7 @@ def _write_payout(
         amount=-amount,
         payout=payout,
         created_by=by,
-        note=str(_("Payout #%(number)s") % {"number": payout.pk}),
+        **phrases.fields("note", phrase(gettext_noop("Payout #%(number)s"), number=payout.pk)),
     ).save()
     return payout
 
@@ -469,7 +476,9 @@ def cancel_payout(*, payout: Payout, by) -> Payout:
             amount=payout.amount,
             payout=payout,
             created_by=by,
-            note=str(_("Payout #%(number)s cancelled") % {"number": payout.pk}),
+            **phrases.fields(
+                "note", phrase(gettext_noop("Payout #%(number)s cancelled"), number=payout.pk)
+            ),
         ).save()
     return payout
 

@@ -220,6 +220,8 @@ SOCIALACCOUNT_ONLY = False
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way to write a date per language ("20 Des 2026", "20 Dec 2026"), not Django's "20 Des. 2026".
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True

@@ -2,7 +2,11 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_from_path, override
 from django.utils.translation import gettext_lazy as _
+
+from core import phrases
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -29,6 +33,10 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=50)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # What happened (core.phrases): the title and message shown in the reader's language. The
+    # text above is the same in the language active when it was written, kept for old rows.
+    title_phrase = models.JSONField(_("title phrase"), null=True, blank=True)
+    body_phrase = models.JSONField(_("message phrase"), null=True, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     whatsapp_url = models.CharField(_("WhatsApp link"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -44,6 +52,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_text(self) -> str:
+        """The title in the active language (the stored one for rows written before phrases)."""
+        return phrases.render(self.title_phrase, self.title)
+
+    @property
+    def body_text(self) -> str:
+        return phrases.render(self.body_phrase, self.body)
+
+    @property
+    def localized_url(self) -> str:
+        """The link, to the page in the active language."""
+        reading = get_language()
+        if not self.url:
+            return ""
+        # Resolved in the language it was written in, then reversed in the reader's.
+        written_in = get_language_from_path(self.url) or settings.LANGUAGE_CODE
+        with override(written_in):
+            return translate_url(self.url, reading)
 
 
 class OutgoingEmailQuerySet(models.QuerySet):

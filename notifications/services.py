@@ -20,7 +20,9 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core import phrases
 from core.enqueue import send
+from core.phrases import Phrase
 
 from . import whatsapp
 from .models import Notification, OutgoingEmail, OutgoingWhatsApp
@@ -30,11 +32,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Message:
-    """What to say; the title and body are already in the recipient's language."""
+    """What to say: a title and body as phrases (shown in the language of whoever reads them), or
+    as text already in the recipient's language (e.g. a reply a person typed)."""
 
     kind: str
-    title: str
-    body: str = ""
+    title: Phrase | str
+    body: Phrase | str = ""
     url: str = ""
     whatsapp_url: str = ""
     email_template: str = ""
@@ -87,20 +90,7 @@ def notify_many(deliveries: list[Delivery]) -> None:
     # No savepoint of its own: any error here undoes the caller's whole transaction anyway.
     with transaction.atomic(savepoint=False):
         Notification.objects.bulk_create(
-            [
-                Notification(
-                    key=delivery.key,
-                    recipient=delivery.recipient,
-                    email=delivery.address,
-                    kind=delivery.message.kind,
-                    title=delivery.message.title,
-                    body=delivery.message.body,
-                    url=delivery.message.url,
-                    whatsapp_url=delivery.message.whatsapp_url,
-                )
-                for delivery in ordered
-            ],
-            ignore_conflicts=True,
+            [_notification(delivery) for delivery in ordered], ignore_conflicts=True
         )
         emails = _render_emails(
             [
@@ -116,6 +106,22 @@ def notify_many(deliveries: list[Delivery]) -> None:
         if messages:
             OutgoingWhatsApp.objects.bulk_create(messages, ignore_conflicts=True)
             transaction.on_commit(schedule_whatsapp_sending)
+
+
+def _notification(delivery: Delivery) -> Notification:
+    """The in-app row: what happened as phrases, and its text in the delivery's language."""
+    message = delivery.message
+    with translation.override(delivery.language or translation.get_language()):
+        return Notification(
+            key=delivery.key,
+            recipient=delivery.recipient,
+            email=delivery.address,
+            kind=message.kind,
+            **phrases.fields("title", message.title),
+            **phrases.fields("body", message.body),
+            url=message.url,
+            whatsapp_url=message.whatsapp_url,
+        )
 
 
 def wants_whatsapp(delivery: Delivery) -> bool:
@@ -144,20 +150,20 @@ def _whatsapp_message(delivery: Delivery) -> OutgoingWhatsApp:
 
 def _render_emails(deliveries: list[Delivery]) -> list[OutgoingEmail]:
     """One email per delivery; a message shared by several recipients is rendered once."""
-    rendered: dict[tuple[int, str | None], tuple[str, str | None]] = {}
+    rendered: dict[tuple[int, str | None], tuple[str, str, str | None]] = {}
     emails = []
     for delivery in deliveries:
         message = delivery.message
         cache_key = (id(message), delivery.language)
         if cache_key not in rendered:
             with translation.override(delivery.language or translation.get_language()):
-                rendered[cache_key] = _render(message)
-        text, html = rendered[cache_key]
+                rendered[cache_key] = (str(message.title), *_render(message))
+        title, text, html = rendered[cache_key]
         emails.append(
             OutgoingEmail(
                 key=delivery.key,
                 to=delivery.address,
-                subject=f"[Batik Kutim] {message.title}",
+                subject=f"[Batik Kutim] {title}",
                 text=text,
                 html=html or "",
             )
@@ -166,7 +172,7 @@ def _render_emails(deliveries: list[Delivery]) -> list[OutgoingEmail]:
 
 
 def _render(message: Message) -> tuple[str, str | None]:
-    context = {"title": message.title, "body": message.body, "url": message.url}
+    context = {"title": str(message.title), "body": str(message.body), "url": message.url}
     context.update(message.context or {})
     context["absolute_url"] = settings.SITE_URL + message.url if message.url else settings.SITE_URL
     text = render_to_string(f"email/{message.email_template}.txt", context)

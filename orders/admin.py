@@ -8,12 +8,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from artisans.models import District
 from core.admin_readonly import ReadOnlyAdmin
+from core.phrases import phrase
 
 from . import lifecycle
 from .models import (
@@ -176,7 +177,7 @@ class OrderAdmin(admin.ModelAdmin):
             (
                 (localtime(event.created_at).strftime("%Y-%m-%d %H:%M"), event.suborder.shop_name,
                  event.get_from_status_display() or "—", event.get_to_status_display(),
-                 event.actor or "—", event.note)
+                 event.actor or "—", event.note_text)
                 for event in events
             ),
         )  # fmt: skip
@@ -264,7 +265,9 @@ class SubOrderAdmin(admin.ModelAdmin):
                 suborder=suborder,
                 to=SubOrder.Status.CANCELLED,
                 by=None,
-                note=gettext("The rest was not paid in time; cancelled by the cooperative."),
+                note=phrase(
+                    gettext_noop("The rest was not paid in time; cancelled by the cooperative.")
+                ),
             )
             done += 1
         self.message_user(

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.documents import is_pdf, render_pdf
@@ -36,6 +37,24 @@ class AddToCartForm(forms.Form):
 class QuantityForm(forms.Form):
     option = forms.IntegerField(min_value=1)
     quantity = forms.IntegerField(min_value=0, max_value=99)
+
+
+# The address's Indonesian terms stay on English pages too (they are what the courier reads);
+# English readers get what each one means beside it.
+ENGLISH_HINTS = {
+    "village": _("The village (desa) or urban ward (kelurahan)."),
+    "district": _("The district within the regency or city."),
+    "regency": _("The regency (kabupaten) or city (kota)."),
+}
+
+
+def add_english_hints(form: forms.BaseForm) -> None:
+    """On pages in another language than Indonesian, say what each Indonesian address term means."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return
+    for name, hint in ENGLISH_HINTS.items():
+        if name in form.fields:
+            form.fields[name].help_text = hint
 
 
 def current_values(form: forms.Form) -> dict:
@@ -113,6 +132,8 @@ class AddressForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Before any bound field is made below: a bound field keeps the help text it was made with.
+        add_english_hints(self)
         if not self.is_bound and not self.initial:
             # Most buyers are in Kutai Timur: its shipping shows before anything is chosen.
             self.initial = {"province": "64", "regency": KUTAI_TIMUR}

@@ -13,10 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from catalog.models import ProductOption
+from core import phrases
+from core.phrases import Phrase, phrase
 from core.templatetags.money import format_rupiah
 
 from . import provenance
@@ -75,7 +77,9 @@ class Move:
     reason: str
     courier: str
     tracking_number: str
-    note: str
+    # What the timeline says: a phrase the system wrote (shown in each reader's language), or
+    # text a person typed (a decline reason), shown as typed.
+    note: "Phrase | str"
     fields: list[str] = field(default_factory=lambda: ["status"])
 
     def set(self, **values) -> None:
@@ -95,7 +99,7 @@ def _accept(move: Move) -> None:
         raise ValidationError(_("The ready date cannot be in the past."), code="ready_by")
     move.set(ready_by=ready_by, accepted_at=move.now)
     if ready_by is not None and not move.note:
-        move.note = str(_("Ready by %(date)s.") % {"date": date_format(ready_by, "DATE_FORMAT")})
+        move.note = phrase(gettext_noop("Ready by %(date)s."), date=ready_by)
 
 
 def _decline(move: Move) -> None:
@@ -119,24 +123,24 @@ def _start_work(move: Move) -> None:
             code="down_payment_unpaid",
         )
     move.set(work_started_at=move.now)
-    move.note = move.note or str(_("Work started."))
+    move.note = move.note or phrase(gettext_noop("Work started."))
 
 
 def _mark_ready(move: Move) -> None:
     move.set(ready_at=move.now)
     if is_rest_in_cash(move.suborder):
-        move.note = move.note or str(
-            _("Ready. %(amount)s is paid in cash on delivery or at pickup.")
-            % {"amount": format_rupiah(move.suborder.collected_in_cash)}
+        move.note = move.note or phrase(
+            gettext_noop("Ready. %(amount)s is paid in cash on delivery or at pickup."),
+            amount=format_rupiah(move.suborder.collected_in_cash),
         )
     elif move.suborder.balance and not move.suborder.order.is_invoiced_after_handover:
         request_balance(suborder=move.suborder, now=move.now)
-        move.note = move.note or str(
-            _("Ready. The rest of the price, %(amount)s, is asked before it ships.")
-            % {"amount": format_rupiah(move.suborder.balance)}
+        move.note = move.note or phrase(
+            gettext_noop("Ready. The rest of the price, %(amount)s, is asked before it ships."),
+            amount=format_rupiah(move.suborder.balance),
         )
     else:
-        move.note = move.note or str(_("Ready to ship."))
+        move.note = move.note or phrase(gettext_noop("Ready to ship."))
 
 
 def _ship(move: Move) -> None:
@@ -243,7 +247,7 @@ def transition_suborder(
     reason: str = "",
     courier: str = "",
     tracking_number: str = "",
-    note: str = "",
+    note: "Phrase | str" = "",
 ) -> SubOrder:
     """Move a sub-order to `to` if `by` may; record the event and tell the other side.
 
@@ -276,7 +280,8 @@ def transition_suborder(
             from_status=from_status,
             to_status=to,
             actor=by,
-            note=move.note,
+            note=str(move.note),
+            note_phrase=phrases.as_json(move.note),
             created_at=move.now,
         )
         _close_order_if_all_cancelled(suborder.order, move.now)
@@ -339,6 +344,7 @@ def _expire_order(order_id: int, now: datetime) -> bool:
         order.expired_at = now
         order.save(update_fields=["status", "expired_at"])
         close_open_payments(order=order, now=now)
+        not_paid = phrase(gettext_noop("Not paid in time."))
         for suborder in order.suborders.select_for_update().order_by("pk"):
             restore_stock(suborder)
             from_status = suborder.status
@@ -349,7 +355,8 @@ def _expire_order(order_id: int, now: datetime) -> bool:
                 suborder=suborder,
                 from_status=from_status,
                 to_status=S.CANCELLED,
-                note=str(_("Not paid in time.")),
+                note=str(not_paid),
+                note_phrase=not_paid.as_json(),
                 created_at=now,
             )
         notices.notify_buyer_of_expiry(order=order)

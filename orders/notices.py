@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from core import links
+from core import links, phrases
 from core.phone import whatsapp_link
+from core.phrases import When, phrase
 from core.templatetags.money import format_rupiah
 from notifications import whatsapp
 from notifications.services import Delivery, Message, language_of, notify, notify_many
@@ -22,6 +24,9 @@ from .how_to_pay import how_to_pay_context
 from .models import Order, OrderLine, SubOrder, SubOrderEvent
 
 WITA = ZoneInfo("Asia/Makassar")
+
+# Deadlines in notices: "20 Des 2026 14:30" (WITA), the month in the reader's language.
+DEADLINE_FORMAT = "j M Y H:i"
 
 TRACKING_SALT = "orders.guest-tracking"
 # A guest's link works this long after the order was placed: enough for made-to-order work and
@@ -71,10 +76,19 @@ def new_suborder_message(*, order: Order, suborder: SubOrder) -> Message:
     )
     return Message(
         kind="order-routed",
-        title=_("New order %(reference)s for %(shop)s")
-        % {"reference": order.reference, "shop": suborder.shop_name},
-        body=_("%(count)s item(s) for %(name)s in %(place)s. Please accept or decline it.")
-        % {"count": count, "name": order.recipient, "place": order.kabupaten},
+        title=phrase(
+            gettext_noop("New order %(reference)s for %(shop)s"),
+            reference=order.reference,
+            shop=suborder.shop_name,
+        ),
+        body=phrase(
+            gettext_noop(
+                "%(count)s item(s) for %(name)s in %(place)s. Please accept or decline it."
+            ),
+            count=count,
+            name=order.recipient,
+            place=order.kabupaten,
+        ),
         url=links.url("shop-order", suborder.pk),
         whatsapp_url=chat,
         email_template="order_artisan_new",
@@ -105,13 +119,17 @@ def notify_maker_of_answer_reminder(*, link, token: str) -> None:
     order = suborder.order
     language = language_of(user)
     with translation.override(language):
-        deadline = date_format(link.expires_at.astimezone(WITA), "j F Y H:i")
+        deadline = date_format(link.expires_at.astimezone(WITA), DEADLINE_FORMAT)
         message = Message(
             kind="order-answer-reminder",
-            title=_("Order %(reference)s is waiting for your answer")
-            % {"reference": order.reference},
-            body=_("Please accept or decline it before %(deadline)s WITA.")
-            % {"deadline": deadline},
+            title=phrase(
+                gettext_noop("Order %(reference)s is waiting for your answer"),
+                reference=order.reference,
+            ),
+            body=phrase(
+                gettext_noop("Please accept or decline it before %(deadline)s WITA."),
+                deadline=When(link.expires_at, DEADLINE_FORMAT),
+            ),
             url=links.url("shop-order", suborder.pk),
             # The approved template's body: shop, order reference, deadline, one-tap link.
             whatsapp_kind=whatsapp.REMINDER,
@@ -206,10 +224,14 @@ def buyer_confirmation_message(*, order: Order, suborders: list[SubOrder]) -> Me
     """One combined confirmation for the whole order, in the active language."""
     return Message(
         kind="order-confirmed",
-        title=_("Your order %(reference)s is on its way to the makers")
-        % {"reference": order.reference},
-        body=_("%(count)s artisan(s) received your order and will confirm it soon.")
-        % {"count": len(suborders)},
+        title=phrase(
+            gettext_noop("Your order %(reference)s is on its way to the makers"),
+            reference=order.reference,
+        ),
+        body=phrase(
+            gettext_noop("%(count)s artisan(s) received your order and will confirm it soon."),
+            count=len(suborders),
+        ),
         url=buyer_order_url(order),
         email_template="order_buyer_confirmation",
         context={"order": order, "suborders": suborders},
@@ -234,32 +256,36 @@ def _with_lines(order: Order) -> list[SubOrder]:
     return list(order.suborders.prefetch_related(lines).order_by("pk"))
 
 
-def _deadline(order: Order) -> str:
-    return date_format(order.payment_due_at.astimezone(WITA), "j F Y H:i")
+def _deadline(order: Order) -> When:
+    return When(order.payment_due_at, DEADLINE_FORMAT)
 
 
-def _payment_message(*, order: Order, kind: str, title: str, email_template: str) -> Message:
+def _payment_message(
+    *, order: Order, kind: str, title: phrases.Phrase, email_template: str
+) -> Message:
     """A message about paying `order`: what was ordered, from whom, and how to pay it."""
     url = buyer_order_url(order)
     how_to_pay = how_to_pay_context(order=order, order_url=url)
     if how_to_pay["kind"] == "cod":
-        body = _("You pay when the batik arrives or when you pick it up.")
+        body = phrase(gettext_noop("You pay when the batik arrives or when you pick it up."))
     elif how_to_pay["cash_at_door"] and order.payment_due_at is not None:
-        body = _(
-            "Please pay the down payment, %(amount)s, online before %(deadline)s WITA. The rest, "
-            "%(cash)s, you pay in cash when the batik arrives or when you pick it up."
-        ) % {
-            "amount": format_rupiah(how_to_pay["amount"]),
-            "deadline": _deadline(order),
-            "cash": format_rupiah(how_to_pay["cash_at_door"]),
-        }
+        body = phrase(
+            gettext_noop(
+                "Please pay the down payment, %(amount)s, online before %(deadline)s WITA. The "
+                "rest, %(cash)s, you pay in cash when the batik arrives or when you pick it up."
+            ),
+            amount=format_rupiah(how_to_pay["amount"]),
+            deadline=_deadline(order),
+            cash=format_rupiah(how_to_pay["cash_at_door"]),
+        )
     elif order.payment_due_at is not None:
-        body = _("Please pay %(total)s before %(deadline)s WITA.") % {
-            "total": format_rupiah(how_to_pay["amount"]),
-            "deadline": _deadline(order),
-        }
+        body = phrase(
+            gettext_noop("Please pay %(total)s before %(deadline)s WITA."),
+            total=format_rupiah(how_to_pay["amount"]),
+            deadline=_deadline(order),
+        )
     else:
-        body = _("Open your order page to pay.")
+        body = phrase(gettext_noop("Open your order page to pay."))
     return Message(
         kind=kind,
         title=title,
@@ -275,7 +301,7 @@ def placement_message(*, order: Order) -> Message:
     return _payment_message(
         order=order,
         kind="order-placed",
-        title=_("Your order %(reference)s is placed") % {"reference": order.reference},
+        title=phrase(gettext_noop("Your order %(reference)s is placed"), reference=order.reference),
         email_template="order_placed",
     )
 
@@ -294,8 +320,11 @@ def notify_buyer_of_payment_reminder(*, order: Order) -> None:
         return _payment_message(
             order=order,
             kind="payment-reminder",
-            title=_("Reminder: pay order %(reference)s before %(deadline)s WITA")
-            % {"reference": order.reference, "deadline": _deadline(order)},
+            title=phrase(
+                gettext_noop("Reminder: pay order %(reference)s before %(deadline)s WITA"),
+                reference=order.reference,
+                deadline=_deadline(order),
+            ),
             email_template="order_placed",  # the same email, with a title that says why again
         )
 
@@ -306,8 +335,12 @@ def notify_buyer_of_expiry(*, order: Order) -> None:
     def build() -> Message:
         return Message(
             kind="order-expired",
-            title=_("Order %(reference)s expired") % {"reference": order.reference},
-            body=_("We did not receive the payment in time, so the batik went back on sale."),
+            title=phrase(gettext_noop("Order %(reference)s expired"), reference=order.reference),
+            body=phrase(
+                gettext_noop(
+                    "We did not receive the payment in time, so the batik went back on sale."
+                )
+            ),
             url=buyer_order_url(order),
             email_template="order_expired",
             context={"order": order},
@@ -316,22 +349,25 @@ def notify_buyer_of_expiry(*, order: Order) -> None:
     _notify_buyer(order, key=f"order-{order.pk}-expired-buyer", build=build)
 
 
-def _event_title(event: SubOrderEvent) -> str:
+EVENT_TITLES = {
+    SubOrder.Status.ACCEPTED: gettext_noop("%(shop)s accepted your order %(reference)s"),
+    SubOrder.Status.IN_PROGRESS: gettext_noop("%(shop)s started work on your order %(reference)s"),
+    SubOrder.Status.READY: gettext_noop("%(shop)s finished your order %(reference)s"),
+    SubOrder.Status.DECLINED: gettext_noop("%(shop)s declined your order %(reference)s"),
+    SubOrder.Status.SHIPPED: gettext_noop("%(shop)s shipped your order %(reference)s"),
+    SubOrder.Status.DELIVERED: gettext_noop("Order %(reference)s from %(shop)s delivered"),
+    SubOrder.Status.COMPLETED: gettext_noop("Order %(reference)s from %(shop)s completed"),
+    SubOrder.Status.CANCELLED: gettext_noop("Order %(reference)s for %(shop)s cancelled"),
+}
+
+
+def _event_title(event: SubOrderEvent) -> phrases.Phrase:
     suborder = event.suborder
-    titles = {
-        SubOrder.Status.ACCEPTED: _("%(shop)s accepted your order %(reference)s"),
-        SubOrder.Status.IN_PROGRESS: _("%(shop)s started work on your order %(reference)s"),
-        SubOrder.Status.READY: _("%(shop)s finished your order %(reference)s"),
-        SubOrder.Status.DECLINED: _("%(shop)s declined your order %(reference)s"),
-        SubOrder.Status.SHIPPED: _("%(shop)s shipped your order %(reference)s"),
-        SubOrder.Status.DELIVERED: _("Order %(reference)s from %(shop)s delivered"),
-        SubOrder.Status.COMPLETED: _("Order %(reference)s from %(shop)s completed"),
-        SubOrder.Status.CANCELLED: _("Order %(reference)s for %(shop)s cancelled"),
-    }
-    return titles[event.to_status] % {
-        "shop": suborder.shop_name,
-        "reference": suborder.order.reference,
-    }
+    return phrase(
+        EVENT_TITLES[event.to_status],
+        shop=suborder.shop_name,
+        reference=suborder.order.reference,
+    )
 
 
 def notify_of_suborder_event(*, event: SubOrderEvent) -> None:
@@ -347,7 +383,7 @@ def notify_of_suborder_event(*, event: SubOrderEvent) -> None:
             return Message(
                 kind="suborder-update",
                 title=_event_title(event),
-                body=event.note,
+                body=phrases.stored(event.note_phrase, event.note),
                 url=buyer_order_url(order),
                 email_template="order_update",
                 context={"order": order, "suborder": suborder, "event": event},
@@ -363,7 +399,7 @@ def notify_of_suborder_event(*, event: SubOrderEvent) -> None:
             message = Message(
                 kind="suborder-update",
                 title=_event_title(event),
-                body=event.note,
+                body=phrases.stored(event.note_phrase, event.note),
                 url=links.url("shop-order", suborder.pk),
                 email_template="order_update",
                 context={"order": order, "suborder": suborder, "event": event},
@@ -378,11 +414,16 @@ def write_refund_account_request(*, refund) -> None:
     def build() -> Message:
         return Message(
             kind="refund-account-needed",
-            title=_("Refund of %(amount)s for order %(reference)s")
-            % {"amount": format_rupiah(refund.amount), "reference": order.reference},
-            body=_(
-                "A payment by virtual account cannot be sent back automatically. Open your order "
-                "and tell us the bank account to transfer the refund to."
+            title=phrase(
+                gettext_noop("Refund of %(amount)s for order %(reference)s"),
+                amount=format_rupiah(refund.amount),
+                reference=order.reference,
+            ),
+            body=phrase(
+                gettext_noop(
+                    "A payment by virtual account cannot be sent back automatically. Open your "
+                    "order and tell us the bank account to transfer the refund to."
+                )
             ),
             url=buyer_order_url(order),
             email_template="refund_account_needed",
@@ -399,14 +440,17 @@ def notify_buyer_of_balance_due(*, suborder: SubOrder, payment) -> None:
     def build() -> Message:
         return Message(
             kind="balance-due",
-            title=_("%(shop)s finished your batik: pay the rest, %(amount)s")
-            % {"shop": suborder.shop_name, "amount": format_rupiah(payment.amount)},
-            body=_("Please pay before %(deadline)s WITA; the batik ships as soon as it is paid.")
-            % {
-                "deadline": date_format(
-                    payment.due_at.astimezone(ZoneInfo(settings.TIME_ZONE)), "j M Y H:i"
-                )
-            },
+            title=phrase(
+                gettext_noop("%(shop)s finished your batik: pay the rest, %(amount)s"),
+                shop=suborder.shop_name,
+                amount=format_rupiah(payment.amount),
+            ),
+            body=phrase(
+                gettext_noop(
+                    "Please pay before %(deadline)s WITA; the batik ships as soon as it is paid."
+                ),
+                deadline=When(payment.due_at, DEADLINE_FORMAT),
+            ),
             url=buyer_order_url(order),
             email_template="order_update",
             context={"order": order, "suborder": suborder, "event": None},
@@ -423,10 +467,14 @@ def notify_artisans_of_balance_paid(*, suborder: SubOrder) -> None:
         with translation.override(language_of(user)):
             message = Message(
                 kind="balance-paid",
-                title=_("Order %(reference)s is fully paid: ship it")
-                % {"reference": order.reference},
-                body=_("The buyer paid the rest of the price, %(amount)s.")
-                % {"amount": format_rupiah(suborder.balance)},
+                title=phrase(
+                    gettext_noop("Order %(reference)s is fully paid: ship it"),
+                    reference=order.reference,
+                ),
+                body=phrase(
+                    gettext_noop("The buyer paid the rest of the price, %(amount)s."),
+                    amount=format_rupiah(suborder.balance),
+                ),
                 url=links.url("shop-order", suborder.pk),
                 email_template="order_update",
                 context={"order": order, "suborder": suborder, "event": None},

@@ -10,11 +10,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from artisans.models import Shop
 from catalog.models import Product, ProductOption
+from core import phrases
 from core.phone import normalize_indonesian_phone
+from core.phrases import phrase
 
 from . import notices
 from .cart import shipping_profile_for
@@ -275,13 +278,15 @@ def _place_locked(
         for option in by_shop[suborder.shop_id]
     ]
     OrderLine.objects.bulk_create(lines)
+    placed = phrase(gettext_noop("Order placed."))
     SubOrderEvent.objects.bulk_create(
         [
             SubOrderEvent(
                 suborder=suborder,
                 to_status=SubOrder.Status.NEW,
                 actor=buyer,
-                note=str(_("Order placed.")),
+                note=str(placed),
+                note_phrase=placed.as_json(),
                 created_at=now,
             )
             for suborder in suborders
@@ -443,7 +448,7 @@ def place_agreed_order(
                 suborder=suborder,
                 to_status=SubOrder.Status.NEW,
                 actor=buyer,
-                note=str(_("Order placed.")),
+                **phrases.fields("note", phrase(gettext_noop("Order placed."))),
                 created_at=now,
             )
             for suborder in suborders

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Motif
+from core.forms import in_reader_language
 from core.phone import normalize_indonesian_phone
 from core.widgets import NativeDateInput
 from orders.models import MidtransChannel, PaymentMethod
@@ -53,6 +54,7 @@ class RequestForm(SizeCountsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["motifs"].queryset = Motif.objects.order_by("name")
+        in_reader_language(self)
         self.add_size_fields()
         self.staff = None
 

@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from core.phrases import phrase
 from core.templatetags.money import format_rupiah
 from notifications.services import Delivery, Message, language_of, notify_many
 from orders import lifecycle
@@ -178,10 +180,18 @@ def issue_quote(
         def build() -> Message:
             return Message(
                 kind="quote-issued",
-                title=_("The cooperative's quote %(number)s for “%(title)s”: %(total)s")
-                % {"number": quote.number, "title": request.title, "total": format_rupiah(total)},
-                body=_("Valid until %(date)s. Your procurement officer can accept or decline it.")
-                % {"date": date_format(valid_until, "j M Y")},
+                title=phrase(
+                    gettext_noop("The cooperative's quote %(number)s for “%(title)s”: %(total)s"),
+                    number=quote.number,
+                    title=request.title,
+                    total=format_rupiah(total),
+                ),
+                body=phrase(
+                    gettext_noop(
+                        "Valid until %(date)s. Your procurement officer can accept or decline it."
+                    ),
+                    date=valid_until,
+                ),
                 url=reverse("procurement:quote-detail", args=[quote.pk]),
                 email_template="procurement_update",
             )
@@ -358,12 +368,20 @@ def confirm_handover(*, quote: Quote, by, suborders: Iterable[SubOrder], note: s
                 def build() -> Message:
                     return Message(
                         kind="invoice-due",
-                        title=_("Everything for %(number)s is handed over: please pay %(amount)s")
-                        % {"number": quote.number, "amount": format_rupiah(invoice.amount)},
-                        body=_(
-                            "By bank transfer or the payment shown on the quote's page, by %(date)s."
-                        )
-                        % {"date": date_format(timezone.localtime(invoice.due_at), "j M Y")},
+                        title=phrase(
+                            gettext_noop(
+                                "Everything for %(number)s is handed over: please pay %(amount)s"
+                            ),
+                            number=quote.number,
+                            amount=format_rupiah(invoice.amount),
+                        ),
+                        body=phrase(
+                            gettext_noop(
+                                "By bank transfer or the payment shown on the quote's page, by "
+                                "%(date)s."
+                            ),
+                            date=timezone.localtime(invoice.due_at).date(),
+                        ),
                         url=reverse("procurement:quote-detail", args=[quote.pk]),
                         email_template="procurement_update",
                     )

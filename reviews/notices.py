@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.phrases import phrase
 from notifications.services import Message, language_of, notify
 
 from .models import ProductReview, Review
@@ -17,10 +18,13 @@ def notify_review_hidden(*, review: Review) -> None:
     kind = "product" if isinstance(review, ProductReview) else "shop"
     buyer = review.buyer
     with translation.override(language_of(buyer)):
-        title = _("Your review of %(subject)s was hidden") % {"subject": review.subject}
-        body = _("The cooperative hid your review. Reason: %(reason)s") % {
-            "reason": review.hidden_reason
-        }
+        title = phrase(
+            gettext_noop("Your review of %(subject)s was hidden"), subject=str(review.subject)
+        )
+        body = phrase(
+            gettext_noop("The cooperative hid your review. Reason: %(reason)s"),
+            reason=review.hidden_reason,
+        )
         notify(
             key=f"review-hidden-{kind}-{review.pk}-{review.hidden_at.timestamp():.0f}",
             message=Message(
@@ -55,10 +59,13 @@ def notify_review_replied(*, review: Review) -> None:
             message=Message(
                 kind="review-replied",
                 title=(
-                    _("%(shop)s answered your review of %(subject)s")
-                    % {"shop": shop.name, "subject": review.subject}
+                    phrase(
+                        gettext_noop("%(shop)s answered your review of %(subject)s"),
+                        shop=shop.name,
+                        subject=str(review.subject),
+                    )
                     if is_product
-                    else _("%(shop)s answered your review") % {"shop": shop.name}
+                    else phrase(gettext_noop("%(shop)s answered your review"), shop=shop.name)
                 ),
                 body=review.reply,
                 url=f"{subject_page.get_absolute_url()}#reviews",

@@ -27,7 +27,9 @@ from .search_index import products_changed
 SLUG_MAX_LENGTH = 150
 PRODUCT_FIELDS = (
     "title",
+    "title_en",
     "description",
+    "description_en",
     "technique",
     "fabric",
     "product_type",
@@ -104,6 +106,8 @@ def _clean_options(product_price: int, options: Sequence[dict[str, Any]]) -> lis
 
 
 def _clean_product_data(data: dict[str, Any]) -> dict[str, Any]:
+    # The English versions are optional: none given is none shown.
+    data = {**data, **{name: data.get(name) or "" for name in ("title_en", "description_en")}}
     price = data.get("price")
     if not isinstance(price, int) or isinstance(price, bool) or price < 1:
         raise ValidationError(_("Enter the price in whole rupiah, above zero."))

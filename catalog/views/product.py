@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.links import absolute_url
 from core.phone import whatsapp_link
+from core.translated import pick
 
 from .. import cache as catalog_cache
 from ..models import Colour, Motif, Product, ProductOption
@@ -54,8 +55,8 @@ def _product_json_ld(request, product: Product, images, options, url: str) -> st
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
-        "name": product.title,
-        "description": product.description[:500],
+        "name": product.local_title,
+        "description": product.local_description[:500],
         "sku": str(product.pk),
         "url": url,
         "image": [absolute_url(image.image.url) for image in images],
@@ -63,18 +64,20 @@ def _product_json_ld(request, product: Product, images, options, url: str) -> st
         "offers": offer,
     }
     if product.fabric:
-        data["material"] = product.fabric.name
+        data["material"] = product.fabric.local_name
     return _json_ld({key: value for key, value in data.items() if value})
 
 
 # The columns of `_options_and_taxonomy()`'s rows; each kind fills in the columns it lacks.
-_ROW_COLUMNS = ("kind", "pk", "name", "slug", "colour_hex", "price_delta", "stock", "position")
+_ROW_COLUMNS = (
+    "kind", "pk", "name", "name_en", "slug", "colour_hex", "price_delta", "stock", "position"
+)  # fmt: skip
 
 
 def _options_and_taxonomy(product: Product) -> tuple[list, list[dict], list[dict]]:
     """The product's options, motifs and colours, in ONE query (a UNION ALL of values rows)."""
     options = ProductOption.objects.filter(product=product).annotate(
-        kind=Value("option"), slug=Value(""), colour_hex=Value("")
+        kind=Value("option"), name_en=Value(""), slug=Value(""), colour_hex=Value("")
     )
     no_price = {"price_delta": Value(0), "stock": Value(0)}
     motifs = Motif.objects.filter(products=product).annotate(
@@ -94,7 +97,7 @@ def _options_and_taxonomy(product: Product) -> tuple[list, list[dict], list[dict
         .order_by("kind", "position", "pk")
     )
     options, motifs, colours = [], [], []
-    for kind, pk, name, slug, colour_hex, price_delta, stock, position in rows:
+    for kind, pk, name, name_en, slug, colour_hex, price_delta, stock, position in rows:
         if kind == "option":
             options.append(
                 ProductOption(
@@ -107,8 +110,9 @@ def _options_and_taxonomy(product: Product) -> tuple[list, list[dict], list[dict
                 )
             )
         elif kind == "motif":
-            motifs.append({"slug": slug, "name": name})
+            motifs.append({"slug": slug, "name": pick({"name": name, "name_en": name_en}, "name")})
         else:
+            name = pick({"name": name, "name_en": name_en}, "name")
             colours.append({"slug": slug, "name": name, "hex": colour_hex})
     return options, motifs, colours
 
@@ -137,7 +141,7 @@ def _details(request, product: Product) -> dict:
     url = absolute_url(product.get_absolute_url())
     message = _("Hello %(shop)s, I am interested in “%(product)s”: %(url)s") % {
         "shop": shop.name,
-        "product": product.title,
+        "product": product.local_title,
         "url": url,
     }
     prices = sorted({option.price for option in options}) or [product.price]
@@ -150,7 +154,7 @@ def _details(request, product: Product) -> dict:
         "motifs": motifs,
         "colours": colours,
         "whatsapp_url": whatsapp_link(shop.whatsapp, message) if shop.whatsapp else "",
-        "share_text": f"{product.title} – {url}",
+        "share_text": f"{product.local_title} – {url}",
         "absolute_url": url,
         "og_image": absolute_url(images[0].image.url) if images else "",
         "json_ld": _product_json_ld(request, product, images, options, url),

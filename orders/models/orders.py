@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
 from catalog.models import Product, ProductOption
+from core import phrases
 from core.models import acting_user
 
 # Letters and digits that cannot be confused when read aloud or typed from a phone screen.
@@ -446,6 +447,9 @@ class SubOrderEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=20, choices=SubOrder.Status.choices)
     actor = acting_user(_("by"))
     note = models.TextField(_("note"), blank=True)
+    # What the system said (core.phrases), shown in the reader's language; None for a note a
+    # person typed (a decline reason), shown as typed.
+    note_phrase = models.JSONField(_("note phrase"), null=True, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -455,6 +459,11 @@ class SubOrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.suborder_id}: {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def note_text(self) -> str:
+        """The note in the active language."""
+        return phrases.render(self.note_phrase, self.note)
 
 
 class OneTapLink(models.Model):

@@ -75,5 +75,5 @@ def test_the_capacity_fields_speak_indonesian_first(client):
     shop = make_shop()
     client.force_login(shop.owner)
     page = client.get("/dasbor/toko/").content.decode()
-    assert "Potong pesanan (made to order) yang Anda selesaikan per minggu" in page
+    assert "Potong pesanan khusus (dibuat setelah dipesan) yang Anda selesaikan per minggu" in page
     assert "Hari Anda tidak bekerja" in page and "Jumat" in page

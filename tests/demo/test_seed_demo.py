@@ -39,3 +39,16 @@ def test_demo_images_are_real_jpegs():
     with image.image.open("rb") as handle, Image.open(handle) as picture:
         assert picture.format == "JPEG"
         assert picture.size == (image.width, image.height)
+
+
+def test_the_demo_has_english_versions_of_terms_stories_collections_and_listings():
+    from catalog.models import Collection, Colour, Fabric, Motif, ProductType, Technique
+
+    call_command("seed_demo", stdout=io.StringIO())
+    for model in (Motif, Technique, Fabric, ProductType, Colour):
+        assert not model.objects.filter(name_en="").exists(), model
+    assert not Motif.objects.filter(story_en="").exists()
+    assert not Collection.objects.filter(title_en="").exists()
+    assert not Collection.objects.filter(description_en="").exists()
+    assert not Product.objects.filter(title_en="").exists()
+    assert not Product.objects.filter(description_en="").exists()

@@ -120,7 +120,7 @@ def test_guest_finds_batik_from_two_makers_and_orders_by_bank_transfer(open_brow
     page.locator("header a.brand").click()
     expect(page.locator("main h1")).to_have_text("Batik from the makers of Kutai Timur")
     expect(page.locator("#site-search")).to_have_attribute(
-        "placeholder", "Search motif, maker, kemeja…"
+        "placeholder", "Search motif, maker, shirt…"
     )
     steps.switch_language(page, "id")
     expect(page.locator("main h1")).to_have_text("Batik dari para pembatik Kutai Timur")

@@ -207,5 +207,9 @@ def test_the_database_refuses_to_change_or_delete_an_entry():
             available_at=entry.available_at.replace(year=2099)
         )
     with pytest.raises(DatabaseError), transaction.atomic():
+        LedgerEntry.objects.filter(pk=entry.pk).update(
+            note_phrase={"msgid": "Payout", "params": {}}
+        )
+    with pytest.raises(DatabaseError), transaction.atomic():
         LedgerEntry.objects.filter(pk=entry.pk).delete()
     assert LedgerEntry.objects.get().amount == 1_000

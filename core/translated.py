@@ -1,0 +1,42 @@
+"""Content kept in both languages: an optional English version beside the Indonesian text.
+
+A model keeps its text in a field (`title`) and the optional English version beside it
+(`title_en`); `Translated("title")` on the model reads the one for the active language, falling
+back to the Indonesian text where there is no English one. Rows read as dicts (values()) use
+`pick`.
+"""
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+
+def _suffix() -> str | None:
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return None if language == settings.LANGUAGE_CODE else language
+
+
+def pick(values, field: str) -> str:
+    """`values[field]` in the active language: `<field>_en` on English pages when it is filled in."""
+    get = (
+        values.get
+        if isinstance(values, dict)
+        else lambda name, default="": getattr(values, name, default)
+    )
+    suffix = _suffix()
+    if suffix:
+        translated = get(f"{field}_{suffix}", "")
+        if translated:
+            return translated
+    return get(field, "")
+
+
+class Translated:
+    """A model attribute that reads `field` in the active language (see the module doc)."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return pick(instance, self.field)
