@@ -60,7 +60,6 @@ def submit(page: Page, form: str) -> None:
 def test_an_office_orders_uniforms_from_three_makers_through_the_cooperative(
     open_browser, celery_worker
 ):
-
     # given a verified regency office with its officer, the cooperative's admin, and three
     # verified makers of the paku motif
     ProductType.objects.get_or_create(slug="kemeja", defaults={"name": "Kemeja"})
