@@ -10,6 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -51,6 +53,16 @@ def share_of(pieces: int) -> dict[str, int]:
     return share
 
 
+def signed_in(page: Page, user, *, url: str) -> Page:
+    """The page's browser signed in as `user` by a session cookie (the login form itself is
+    walked through by the officer here and by the other journeys)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
+    return page
+
+
 def submit(page: Page, form: str) -> None:
     """Submit the form and wait for the page the server answers with."""
     with page.expect_navigation():
@@ -58,7 +70,7 @@ def submit(page: Page, form: str) -> None:
 
 
 def test_an_office_orders_uniforms_from_three_makers_through_the_cooperative(
-    open_browser, celery_worker
+    open_browser, live_server, celery_worker
 ):
     # given a verified regency office with its officer, the cooperative's admin, and three
     # verified makers of the paku motif
@@ -120,8 +132,7 @@ def test_an_office_orders_uniforms_from_three_makers_through_the_cooperative(
         assert Notification.objects.filter(
             recipient=shop.owner, kind="procurement-invitation"
         ).exists()
-        maker = makers[shop.pk] = open_browser(PHONE)
-        steps.log_in(maker, shop.owner.email)
+        maker = makers[shop.pk] = signed_in(open_browser(PHONE), shop.owner, url=live_server.url)
         maker.goto("/dasbor/permintaan-instansi/")
         maker.get_by_test_id("invitation").get_by_role("link").click()
         for size, count in share_of(pieces).items():
