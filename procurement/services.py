@@ -145,6 +145,16 @@ def invite_makers(*, request: ProcurementRequest, shops: Iterable[Shop], by) -> 
     """The cooperative asks these makers to offer; once per maker, each told once."""
     if request.status not in (R.SUBMITTED, R.INVITING):
         raise ValidationError(_("This request is not open for offers."), code="not_open")
+    shops = list(shops)
+    verified = set(
+        Shop.objects.verified()
+        .filter(pk__in=[shop.pk for shop in shops])
+        .values_list("pk", flat=True)
+    )
+    if any(shop.pk not in verified for shop in shops):
+        raise ValidationError(
+            _("Only verified Kutai Timur makers can be invited."), code="not_verified"
+        )
     with transaction.atomic():
         invitations = []
         new = []

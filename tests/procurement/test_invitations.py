@@ -162,3 +162,14 @@ def test_an_invited_maker_on_whatsapp_gets_the_invitation_there(
     assert message["parameters"][-1] == (
         f"https://batikkutim.example/dasbor/permintaan-instansi/{sent_request.pk}/"
     )
+
+
+def test_the_service_refuses_a_maker_not_verified_as_from_kutai_timur(sent_request):
+    from django.core.exceptions import ValidationError
+
+    verified, unverified = _paku_maker("Batik Paku Sangatta"), make_shop(name="Luar Kutim")
+    with pytest.raises(ValidationError, match="Kutai Timur"):
+        services.invite_makers(
+            request=sent_request, shops=[verified, unverified], by=make_user(is_staff=True)
+        )
+    assert not Invitation.objects.exists() and not Notification.objects.exists()
