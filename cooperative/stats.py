@@ -3,19 +3,20 @@
 "Sales" are orders with money received (`paid_at` set), dated by when it was received, in
 Asia/Makassar time. District and maker amounts are the goods sold (sub-order subtotals, before
 commission, without shipping), leaving out sub-orders the maker declined or that were cancelled.
+Institutional orders are the orders placed from a quote an institution accepted.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from artisans.models import District, Shop
 from catalog.models import Product
 from orders.models import Order, OrderLine, SubOrder
+from procurement.models import Quote
 
 TOP_MOTIFS = 5
 _NOT_SOLD = [SubOrder.Status.DECLINED, SubOrder.Status.CANCELLED]
@@ -44,14 +45,9 @@ def _paid_between(prefix: str, start: date, end: date) -> Q:
     )
 
 
-def institutional_q(prefix: str = "") -> Q:
-    """Orders placed with an email at an institutional domain (or one of its subdomains)."""
-    condition = Q(pk__in=[])
-    for domain in settings.INSTITUTIONAL_EMAIL_DOMAINS:
-        domain = domain.lower().lstrip("@")
-        condition |= Q(**{f"{prefix}email__iendswith": f"@{domain}"})
-        condition |= Q(**{f"{prefix}email__iendswith": f".{domain}"})
-    return condition
+def institutional_q(order: str = "pk") -> Q:
+    """Orders placed from an institution's accepted quote (`order` names the order's id)."""
+    return Q(Exists(Quote.objects.filter(order=OuterRef(order))))
 
 
 @dataclass
@@ -122,6 +118,18 @@ class MakerRow:
 
 
 @dataclass
+class WorkRow:
+    """One maker's (or district's) part of the institutions' orders: pieces and rupiah."""
+
+    name: str
+    district: str
+    makers: int
+    pieces: int
+    sales: int
+    makers_share: int
+
+
+@dataclass
 class ImpactReport:
     start: date
     end: date
@@ -131,6 +139,8 @@ class ImpactReport:
     institutional_total: int
     public_orders: int
     public_total: int
+    institutional_makers: list[WorkRow] = field(default_factory=list)
+    institutional_districts: list[WorkRow] = field(default_factory=list)
 
     @property
     def goods_total(self) -> int:
@@ -142,7 +152,8 @@ class ImpactReport:
 
 
 def impact_report(*, start: date, end: date) -> ImpactReport:
-    """Sales by district, makers who earned, institutional vs public orders: 3 queries."""
+    """Sales by district, makers who earned, institutional vs public orders, and how the
+    institutions' work was spread across makers and districts: 4 queries."""
     sold = SubOrder.objects.filter(_paid_between("order__", start, end)).exclude(
         status__in=_NOT_SOLD
     )
@@ -164,6 +175,36 @@ def impact_report(*, start: date, end: date) -> ImpactReport:
         .order_by("-sales", "shop__name")
     )
     institutional = institutional_q()
+    pieces = (
+        OrderLine.objects.filter(suborder=OuterRef("pk"))
+        .order_by()
+        .values("suborder")
+        .annotate(pieces=Sum("quantity"))
+        .values("pieces")
+    )
+    work = (
+        sold.filter(institutional_q("order"))
+        .annotate(pieces=Subquery(pieces))
+        .order_by()
+        .values("shop_id", "shop__name", "shop__district")
+        .annotate(
+            total_pieces=Coalesce(Sum("pieces"), 0),
+            sales=Sum("subtotal"),
+            makers_share=Sum(F("subtotal") - Coalesce("agreed_commission", 0)),
+        )
+        .order_by("-total_pieces", "shop__name")
+    )
+    work_makers = [
+        WorkRow(
+            name=row["shop__name"],
+            district=_DISTRICTS.get(row["shop__district"], row["shop__district"]),
+            makers=1,
+            pieces=row["total_pieces"],
+            sales=row["sales"],
+            makers_share=row["makers_share"],
+        )
+        for row in work
+    ]
     orders = Order.objects.filter(_paid_between("", start, end)).aggregate(
         institutional_orders=Count("pk", filter=institutional),
         institutional_total=Coalesce(Sum("total", filter=institutional), 0),
@@ -191,5 +232,23 @@ def impact_report(*, start: date, end: date) -> ImpactReport:
             )
             for row in makers
         ],
+        institutional_makers=work_makers,
+        institutional_districts=_by_district(work_makers),
         **orders,
     )
+
+
+def _by_district(rows: list[WorkRow]) -> list[WorkRow]:
+    """The makers' rows added up per district, most pieces first."""
+    districts: dict[str, WorkRow] = {}
+    for row in rows:
+        total = districts.setdefault(
+            row.district,
+            WorkRow(name=row.district, district=row.district, makers=0, pieces=0, sales=0,
+                    makers_share=0),
+        )  # fmt: skip
+        total.makers += 1
+        total.pieces += row.pieces
+        total.sales += row.sales
+        total.makers_share += row.makers_share
+    return sorted(districts.values(), key=lambda row: (-row.pieces, row.district))

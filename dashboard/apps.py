@@ -18,3 +18,4 @@ class DashboardConfig(AppConfig):
         links.provide("shop-order", "dashboard:order-detail")
         links.provide("shop-order-one-tap", "dashboard:order-one-tap")
         links.provide("shop-payout", "dashboard:payout-detail")
+        links.provide("shop-procurement-offer", "dashboard:procurement-offer")

@@ -492,6 +492,7 @@ WHATSAPP_TEMPLATES = {
     "new_order": env("WHATSAPP_TEMPLATE_NEW_ORDER"),
     "payment": env("WHATSAPP_TEMPLATE_PAYMENT"),
     "reminder": env("WHATSAPP_TEMPLATE_REMINDER"),
+    "invitation": env("WHATSAPP_TEMPLATE_INVITATION"),
 }
 # Connect and read timeout of each call: a slow API must not hold a worker.
 WHATSAPP_TIMEOUT_SECONDS = float(env("WHATSAPP_TIMEOUT_SECONDS", "10"))
@@ -656,11 +657,6 @@ COOPERATIVE_SIGNATORY_TITLE = env("COOPERATIVE_SIGNATORY_TITLE", "Ketua Koperasi
 PROCUREMENT_DIRECT_PURCHASE_CAP = int(env("PROCUREMENT_DIRECT_PURCHASE_CAP", "50000000"))
 # Days an institution has to pay a down payment or an invoice (after the handover).
 PROCUREMENT_INVOICE_DAYS = int(env("PROCUREMENT_INVOICE_DAYS", "30"))
-
-# --- curation ---
-# Orders whose buyer email is at one of these domains (or a subdomain) count as institutional
-# (regency offices) in the impact report.
-INSTITUTIONAL_EMAIL_DOMAINS = env_list("INSTITUTIONAL_EMAIL_DOMAINS", "kutaitimurkab.go.id")
 
 # --- ledger ---
 # The cooperative's commission on each delivered sub-order's goods (not shipping), in percent;

@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 NEW_ORDER = "new_order"
 PAYMENT = "payment"
 REMINDER = "reminder"
-KINDS = (NEW_ORDER, PAYMENT, REMINDER)
+INVITATION = "invitation"
+KINDS = (NEW_ORDER, PAYMENT, REMINDER, INVITATION)
 # Our languages as WhatsApp's template language codes.
 LANGUAGE_CODES = {"id": "id", "en": "en"}
 # Pauses before the first, second, ... repeat of a request that could not connect.

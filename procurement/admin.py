@@ -12,15 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from artisans.models import Shop
 from core.admin_readonly import ReadOnlyAdmin
 
 from . import allocation, quotes, selectors
-from .forms import QuoteIssueForm
+from .forms import InviteMakersForm, QuoteIssueForm
 from .models import (
     Allocation,
     Document,
     Institution,
     InstitutionMember,
+    Invitation,
     Offer,
     OfferedSize,
     ProcurementRequest,
@@ -30,7 +32,7 @@ from .models import (
     RequestedSize,
     StaffMember,
 )
-from .services import verify_institution
+from .services import invite_makers, pieces_by, suggested_makers, verify_institution
 
 
 class InstitutionMemberInline(admin.TabularInline):
@@ -84,6 +86,11 @@ class ProcurementRequestAdmin(ReadOnlyAdmin):
     def get_urls(self):
         return [
             path(
+                "<int:pk>/undang/",
+                self.admin_site.admin_view(self.invite_view),
+                name="procurement_procurementrequest_invite",
+            ),
+            path(
                 "<int:pk>/pembagian/",
                 self.admin_site.admin_view(self.allocation_view),
                 name="procurement_procurementrequest_allocation",
@@ -95,6 +102,57 @@ class ProcurementRequestAdmin(ReadOnlyAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def invite_view(self, request, pk: int):
+        """Choose the makers to invite: the ones that fit first, every verified maker choosable."""
+        if not request.user.has_perm("procurement.add_invitation"):
+            raise PermissionDenied
+        item = get_object_or_404(
+            ProcurementRequest.objects.select_related("institution", "product_type", "technique"),
+            pk=pk,
+        )
+        form = InviteMakersForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                invite_makers(request=item, shops=form.cleaned_data["shops"], by=request.user)
+            except ValidationError as error:
+                for text in error.messages:
+                    self.message_user(request, text, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(count)s maker(s) invited; each is told on their dashboard.")
+                    % {"count": len(form.cleaned_data["shops"])},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:procurement_procurementrequest_invite", pk=item.pk)
+        suggested = set(suggested_makers(item).values_list("pk", flat=True))
+        invited = set(Invitation.objects.filter(request=item).values_list("shop_id", flat=True))
+        chosen = {str(value) for value in form["shops"].value() or []}
+        rows = [
+            {
+                "shop": shop,
+                "pieces_by_date": pieces_by(shop, item.needed_by),
+                "is_suggested": shop.pk in suggested,
+                "is_invited": shop.pk in invited,
+                "is_chosen": str(shop.pk) in chosen,
+            }
+            for shop in Shop.objects.verified().order_by("name")
+        ]
+        rows.sort(key=lambda row: (not row["is_suggested"], row["shop"].name))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Invite makers to offer on %(title)s") % {"title": item.title},
+            "item": item,
+            "form": form,
+            "rows": rows,
+            "sizes": list(item.sizes.all()),
+            "total": sum(row.quantity for row in item.sizes.all()),
+            "motifs": list(item.motifs.all()),
+            "is_open": item.status in (ProcurementRequest.Status.SUBMITTED,
+                                       ProcurementRequest.Status.INVITING),
+        }  # fmt: skip
+        return TemplateResponse(request, "procurement/admin_invite.html", context)
 
     def quote_view(self, request, pk: int):
         """Price the saved split per size: the makers' cost and the margin shown, then issue."""

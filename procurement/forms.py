@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from artisans.models import Shop
 from catalog.models import Motif
 from core.forms import in_reader_language
 from core.phone import normalize_indonesian_phone
@@ -169,3 +170,17 @@ class QuoteIssueForm(forms.Form):
 
     def prices(self) -> dict[str, int]:
         return {size: self.cleaned_data[f"price_{size}"] for size in self.sizes}
+
+
+class InviteMakersForm(forms.Form):
+    """The makers the cooperative asks to offer: verified Kutai Timur makers only."""
+
+    shops = forms.ModelMultipleChoiceField(
+        label=_("Makers"),
+        queryset=Shop.objects.verified(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one maker to invite."),
+            "invalid_choice": _("Only verified Kutai Timur makers can be invited."),
+        },
+    )

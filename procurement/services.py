@@ -3,12 +3,19 @@
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
+from core import links
+from notifications import whatsapp
+from notifications.services import Delivery, Message, language_of, notify_many
+from orders.notices import maker_phone
 
 from .models import (
     Institution,
@@ -99,32 +106,123 @@ def withdraw_request(*, request: ProcurementRequest, by) -> ProcurementRequest:
     return request
 
 
+# A maker fits a request's size when they can make at least this share of it by the date.
+FITTING_SHARE = 10  # a tenth: the cooperative splits bigger requests among several makers
+
+
+def pieces_by(shop: Shop, day: date) -> int | None:
+    """How many made-to-order pieces the shop says it makes from today to `day`; None: unstated."""
+    if shop.weekly_capacity is None:
+        return None
+    weeks = max((day - timezone.localdate()).days, 0) // 7
+    return shop.weekly_capacity * weeks
+
+
 def suggested_makers(request: ProcurementRequest):
-    """Verified Kutai Timur makers whose motifs or techniques fit the request."""
+    """Verified Kutai Timur makers whose motifs, technique and capacity fit the request.
+
+    A maker who states no capacity is not left out for it: the offer says what they can make.
+    """
     shops = Shop.objects.verified()
     motifs = list(request.motifs.values_list("pk", flat=True))
     if motifs:
         shops = shops.filter(products__motifs__in=motifs)
     if request.technique_id:
         shops = shops.filter(products__technique=request.technique_id)
+    total = sum(row.quantity for row in request.sizes.all())
+    weeks = max((request.needed_by - timezone.localdate()).days, 0) // 7
+    if total:
+        needed = -(-total // FITTING_SHARE)  # pieces by the date, rounded up
+        per_week = -(-needed // weeks) if weeks else None
+        capacity = Q(weekly_capacity__isnull=True)
+        if per_week is not None:
+            capacity |= Q(weekly_capacity__gte=per_week)
+        shops = shops.filter(capacity)
     return shops.distinct().order_by("name")
 
 
 def invite_makers(*, request: ProcurementRequest, shops: Iterable[Shop], by) -> list[Invitation]:
-    """The cooperative asks these makers to offer; once per maker."""
+    """The cooperative asks these makers to offer; once per maker, each told once."""
     if request.status not in (R.SUBMITTED, R.INVITING):
         raise ValidationError(_("This request is not open for offers."), code="not_open")
+    shops = list(shops)
+    verified = set(
+        Shop.objects.verified()
+        .filter(pk__in=[shop.pk for shop in shops])
+        .values_list("pk", flat=True)
+    )
+    if any(shop.pk not in verified for shop in shops):
+        raise ValidationError(
+            _("Only verified Kutai Timur makers can be invited."), code="not_verified"
+        )
     with transaction.atomic():
-        invitations = [
-            Invitation.objects.get_or_create(
+        invitations = []
+        new = []
+        for shop in shops:
+            invitation, created = Invitation.objects.get_or_create(
                 request=request, shop=shop, defaults={"invited_by": by}
-            )[0]
-            for shop in shops
-        ]
+            )
+            invitations.append(invitation)
+            if created:
+                new.append(invitation)
         if request.status != R.INVITING:
             request.status = R.INVITING
             request.save(update_fields=["status"])
+        notify_many(invitation_deliveries(request=request, invitations=new))
     return invitations
+
+
+def invitation_deliveries(
+    *, request: ProcurementRequest, invitations: list[Invitation]
+) -> list[Delivery]:
+    """A notice to every member of each invited shop, in their language, on WhatsApp too where
+    the invitation's template is set up."""
+    total = sum(row.quantity for row in request.sizes.all())
+    on_whatsapp = whatsapp.is_configured(whatsapp.INVITATION)
+    deliveries = []
+    for invitation in invitations:
+        shop = invitation.shop
+        for membership in shop.memberships.select_related("user"):
+            user = membership.user
+            language = language_of(user)
+            with translation.override(language):
+                url = links.url("shop-procurement-offer", request.pk)
+                needed_by = date_format(request.needed_by, "j M Y")
+                message = Message(
+                    kind="procurement-invitation",
+                    title=_("%(institution)s asks for %(count)s × %(type)s: will you offer?")
+                    % {
+                        "institution": request.institution.name,
+                        "count": total,
+                        "type": request.product_type.name,
+                    },
+                    body=_(
+                        "“%(title)s”, needed by %(date)s. Offer how many pieces you can make "
+                        "by then and at what price; the cooperative splits the work among makers."
+                    )
+                    % {"title": request.title, "date": needed_by},
+                    url=url,
+                    email_template="procurement_update",
+                    # The approved template's body: shop, institution, pieces, needed by, link.
+                    whatsapp_kind=whatsapp.INVITATION,
+                    whatsapp_parameters=(
+                        shop.name,
+                        request.institution.name,
+                        str(total),
+                        needed_by,
+                        settings.SITE_URL + url,
+                    ),
+                )
+            deliveries.append(
+                Delivery(
+                    key=f"request-{request.pk}-invitation-shop-{shop.pk}-user-{user.pk}",
+                    message=message,
+                    recipient=user,
+                    language=language,
+                    phone=maker_phone(user=user, shop=shop) if on_whatsapp else "",
+                )
+            )
+    return deliveries
 
 
 def submit_offer(

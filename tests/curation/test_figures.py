@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from artisans.models import District
+from artisans.models import District, Shop
 from cooperative.stats import impact_report, month_figures
 from orders.models import Order, SubOrder
 from tests.curation.factories import paid_order
@@ -46,7 +46,7 @@ def march():
 
 
 def test_the_impact_report_is_exact_for_the_period(march, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         report = impact_report(start=date(2026, 3, 1), end=date(2026, 3, 31))
 
     assert [(r.district, r.makers, r.orders, r.sales) for r in report.districts] == [
@@ -58,12 +58,94 @@ def test_the_impact_report_is_exact_for_the_period(march, django_assert_max_num_
         ("Singkong Rantau", "Rantau Pulung", 300_000),
     ]
     assert report.goods_total == 1_300_000
-    assert (report.institutional_orders, report.institutional_total) == (1, march["office"].total)
+    # an office's email address no longer makes an order institutional: only an accepted quote
+    assert (report.institutional_orders, report.institutional_total) == (0, 0)
+    assert report.institutional_makers == [] and report.institutional_districts == []
     assert (report.public_orders, report.public_total) == (
-        2,
-        march["public"].total + march["declined"].total,
+        3,
+        march["public"].total + march["declined"].total + march["office"].total,
     )
     assert march["office"].total == 600_000 + march["office"].shipping_total
+
+
+@pytest.fixture
+def institution_order():
+    """An institution's accepted quote for 120 shirts from three makers in two districts, its
+    down payment received on 15 March 2026 (Asia/Makassar)."""
+    from orders.payments.transfer import confirm_transfer
+    from procurement import quotes
+    from tests.procurement.test_quotes import ADDRESS, _quote, _split_request
+
+    _institution, officer, request, offers = _split_request()
+    for offer, (name, district) in zip(
+        offers,
+        [
+            ("Batik Paku Sangatta", District.SANGATTA_UTARA),
+            ("Singkong Rantau", District.RANTAU_PULUNG),
+            ("Wakaroros Rantau", District.RANTAU_PULUNG),
+        ],
+        strict=True,
+    ):
+        Shop.objects.filter(pk=offer.shop_id).update(name=name, district=district)
+    quote = quotes.accept_quote(
+        quote=_quote(request, percent=30), by=officer, payment_method="bank_transfer",
+        address=ADDRESS,
+    )  # fmt: skip
+    order = quote.order
+    confirm_transfer(payment=order.payments.get(purpose="down_payment"), by=None)
+    Order.objects.filter(pk=order.pk).update(paid_at=at(2026, 3, 15, 9))
+    return quote
+
+
+def test_the_report_counts_institution_orders_and_spreads_their_work(
+    institution_order, march, django_assert_max_num_queries
+):
+    quote = institution_order
+    prices = {line.size: line.unit_price for line in quote.lines.all()}
+    expected = {}  # shop name -> [pieces, sold, makers' share]
+    for share in quote.shares.select_related("shop"):
+        row = expected.setdefault(share.shop.name, [0, 0, 0])
+        row[0] += share.quantity
+        row[1] += share.quantity * prices[share.size]
+        row[2] += share.quantity * share.maker_price
+
+    with django_assert_max_num_queries(4):
+        report = impact_report(start=date(2026, 3, 1), end=date(2026, 3, 31))
+
+    # the accepted quote's order is the one institutional order, the rest are public
+    assert (report.institutional_orders, report.institutional_total) == (1, quote.order.total)
+    assert quote.order.total == 100 * 330_000 + 20 * 345_000
+    assert report.public_orders == 3
+    # its work, per maker: pieces, what the institution paid for them, what the maker earns
+    assert {
+        row.name: [row.pieces, row.sales, row.makers_share] for row in report.institutional_makers
+    } == expected
+    assert sum(row.pieces for row in report.institutional_makers) == 120
+    # and per district
+    rantau = [expected["Singkong Rantau"], expected["Wakaroros Rantau"]]
+    by_district = {
+        row.district: (row.makers, row.pieces, row.sales, row.makers_share)
+        for row in report.institutional_districts
+    }
+    assert by_district == {
+        "Sangatta Utara": (1, *expected["Batik Paku Sangatta"]),
+        "Rantau Pulung": (2, *[a + b for a, b in zip(*rantau, strict=True)]),
+    }
+
+
+def test_the_report_page_shows_the_institutions_work_by_maker_and_district(
+    admin_client, institution_order
+):
+    from core.templatetags.money import format_rupiah
+
+    response = admin_client.get("/en/admin/laporan-dampak/?start=2026-03-01&end=2026-03-31")
+    html = response.content.decode()
+    work = html.split('data-testid="institution-makers"')[1].split("</table>")[0]
+    districts = html.split('data-testid="institution-districts"')[1].split("</table>")[0]
+    assert "Singkong Rantau" in work and "Batik Paku Sangatta" in work
+    assert "Rantau Pulung" in districts and "Sangatta Utara" in districts
+    assert format_rupiah(institution_order.order.total) in html
+    assert "accepted" in html  # says where institutional orders come from
 
 
 def test_the_report_page_is_for_staff_and_prints(admin_client, march):

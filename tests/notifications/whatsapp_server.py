@@ -16,7 +16,12 @@ from tests.fake_servers import free_port, running_fake
 
 TOKEN = "EAAG-batik-kutim-test-token"
 PHONE_NUMBER_ID = "109876543210987"
-TEMPLATES = {"new_order": "pesanan_baru", "payment": "pembayaran", "reminder": "pengingat"}
+TEMPLATES = {
+    "new_order": "pesanan_baru",
+    "payment": "pembayaran",
+    "reminder": "pengingat",
+    "invitation": "undangan_penawaran",
+}
 
 
 class FakeWhatsApp:
@@ -61,6 +66,7 @@ def whatsapp_env(url: str) -> dict[str, str]:
         "WHATSAPP_TEMPLATE_NEW_ORDER": TEMPLATES["new_order"],
         "WHATSAPP_TEMPLATE_PAYMENT": TEMPLATES["payment"],
         "WHATSAPP_TEMPLATE_REMINDER": TEMPLATES["reminder"],
+        "WHATSAPP_TEMPLATE_INVITATION": TEMPLATES["invitation"],
     }
 
 

@@ -92,7 +92,7 @@ def test_the_whole_journey_from_staff_list_to_handover_adds_up_to_the_rupiah(
     assert request.status == ProcurementRequest.Status.SUBMITTED, sent.text[:3000]
 
     # three makers are invited and offer 50, 50 and 40 on their dashboards
-    shops = [make_shop(name=f"Batik Paku {n}") for n in range(3)]
+    shops = [make_shop(name=f"Batik Paku {n}", is_verified=True) for n in range(3)]
     services.invite_makers(request=request, shops=shops, by=staff_admin)
     for shop, pieces, price in zip(shops, [50, 50, 40], MAKER_PRICES, strict=True):
         share = {size: round(pieces * count / 120) for size, count in SIZES.items()}

@@ -77,7 +77,7 @@ def test_a_maker_sees_only_their_own_offer(client):
     request = _request(institution, officer)
     services.set_sizes(request=request, counts=SIZES)
     services.submit_request(request=request, by=officer)
-    mine, theirs = make_shop(), make_shop()
+    mine, theirs = make_shop(is_verified=True), make_shop(is_verified=True)
     services.invite_makers(request=request, shops=[mine, theirs], by=make_user(is_staff=True))
     services.submit_offer(
         request=request, shop=theirs, by=theirs.owner, price_per_piece=287_654,

@@ -118,7 +118,7 @@ def test_only_a_verified_institutions_member_submits():
 
 def _offers(request, quantities):
     """Three invited makers offering `quantities` pieces each, spread over the sizes."""
-    shops = [make_shop() for _ in quantities]
+    shops = [make_shop(is_verified=True) for _ in quantities]
     services.invite_makers(request=request, shops=shops, by=make_user(is_staff=True))
     offers = []
     for index, (shop, total) in enumerate(zip(shops, quantities, strict=True)):
@@ -183,7 +183,9 @@ def test_a_maker_not_invited_cannot_offer():
     request = _request(institution, officer)
     services.set_sizes(request=request, counts=SIZES)
     services.submit_request(request=request, by=officer)
-    services.invite_makers(request=request, shops=[make_shop()], by=make_user(is_staff=True))
+    services.invite_makers(
+        request=request, shops=[make_shop(is_verified=True)], by=make_user(is_staff=True)
+    )
     stranger = make_shop()
     with pytest.raises(ValidationError, match="tidak mengundang"):
         services.submit_offer(
