@@ -44,18 +44,10 @@ def _clear_cache():
     yield
 
 
-@pytest.fixture(autouse=True)
-def _official_regions(request):
-    """The regions' migration loads them into the test database, but a transactional test empties
-    every table when it ends: the next one gets the provinces, kabupaten/kota and kecamatan back,
-    with the villages of Kalimantan Timur and Jakarta (the whole country takes seconds)."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
-    )
-    if not transactional:
-        return
-    request.getfixturevalue("transactional_db")
+REGIONS_FOR_TESTS = frozenset({"64", "31"})  # the villages of Kalimantan Timur and Jakarta
+
+
+def _load_regions_for_tests() -> None:
     from regions.loading import load_regions
     from regions.models import District, Province, Regency, Village
 
@@ -66,7 +58,31 @@ def _official_regions(request):
             "District": District,
             "Village": Village,
         }
-        load_regions(models=models, villages_of=frozenset({"64", "31"}))
+        load_regions(models=models, villages_of=REGIONS_FOR_TESTS)
+
+
+@pytest.fixture(autouse=True)
+def _official_regions(request):
+    """The regions' migration loads them into the test database, but a transactional test empties
+    every table when it ends: right after, the provinces, kabupaten/kota and kecamatan are loaded
+    back, with the villages of Kalimantan Timur and Jakarta (the whole country takes seconds), so
+    the tests after it, transactional or not, find them."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    blocker = request.getfixturevalue("django_db_blocker")
+
+    def load_after_the_flush() -> None:
+        with blocker.unblock():
+            _load_regions_for_tests()
+
+    # Registered before the database fixture is set up, so it runs after that one's flush.
+    request.addfinalizer(load_after_the_flush)
+    request.getfixturevalue("transactional_db")
+    _load_regions_for_tests()
 
 
 @pytest.fixture
