@@ -61,28 +61,33 @@ def _load_regions_for_tests() -> None:
         load_regions(models=models, villages_of=REGIONS_FOR_TESTS)
 
 
-@pytest.fixture(autouse=True)
-def _official_regions(request):
-    """The regions' migration loads them into the test database, but a transactional test empties
-    every table when it ends: right after, the provinces, kabupaten/kota and kecamatan are loaded
-    back, with the villages of Kalimantan Timur and Jakarta (the whole country takes seconds), so
-    the tests after it, transactional or not, find them."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker is not None and marker.kwargs.get("transaction")) or any(
+        name in getattr(item, "fixturenames", ()) for name in ("transactional_db", "live_server")
     )
-    if not transactional:
-        return
-    blocker = request.getfixturevalue("django_db_blocker")
 
-    def load_after_the_flush() -> None:
-        with blocker.unblock():
+
+_database_blocker = []  # pytest-django's blocker, kept by the session fixture below
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keep_database_blocker(django_db_blocker):
+    _database_blocker.append(django_db_blocker)
+    yield
+    _database_blocker.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """The regions' migration loads them into the test database, but a transactional test empties
+    every table when it ends: right after (when every fixture of the test is torn down), the
+    provinces, kabupaten/kota and kecamatan are loaded back, with the villages of Kalimantan Timur
+    and Jakarta (the whole country takes seconds), so the tests after it find them."""
+    yield
+    if nextitem is not None and _database_blocker and _is_transactional(item):
+        with _database_blocker[0].unblock():
             _load_regions_for_tests()
-
-    # Registered before the database fixture is set up, so it runs after that one's flush.
-    request.addfinalizer(load_after_the_flush)
-    request.getfixturevalue("transactional_db")
-    _load_regions_for_tests()
 
 
 @pytest.fixture
