@@ -281,8 +281,8 @@ def test_an_office_orders_uniforms_from_three_makers_through_the_cooperative(
     expect(office.get_by_test_id("amount-paid")).to_have_text(rupiah(expected_total))
     expect(office.get_by_test_id("payment-due")).to_have_count(0)
 
-    # when the officer, at the office's computer to print them, opens each invoice and kwitansi
-    # listed on the quote's page
+    # when the officer opens each invoice and kwitansi listed on the quote's page, on the phone
+    # and at the office's computer to print them
     desk = signed_in(open_browser(DESKTOP), officer, url=live_server.url)
     desk.goto(quote_url)
     links = desk.get_by_test_id("quote-documents").locator("a[href*='/instansi/dokumen/']")
@@ -293,6 +293,8 @@ def test_an_office_orders_uniforms_from_three_makers_through_the_cooperative(
         kind = re.search(r"/(INV|KW)/", text)
         if kind is None:
             continue  # the order letter and the handover record have no amount to pay
+        office.goto(href)
+        steps.assert_fits_width(office)
         desk.goto(href)
         expect(desk.get_by_test_id("document-number")).to_have_text(text.split()[-1])
         steps.assert_fits_width(desk)
