@@ -33,7 +33,7 @@ from .models import (
     SubOrderEvent,
 )
 from .payments.midtrans_refunds import record_refund_paid_by_hand
-from .payments.transfer import confirm_transfer
+from .payments.transfer import confirm_transfer, transfer_to_confirm
 
 
 class SubOrderInline(admin.TabularInline):
@@ -104,7 +104,11 @@ class ShopDistrictFilter(admin.SimpleListFilter):
 def _confirm_orders(request, orders) -> int:
     confirmed = 0
     for order in orders:
-        payment = order.payments.filter(method=PaymentMethod.BANK_TRANSFER).first()
+        # The transfer asked now, else the latest (money that came for an order given up on).
+        payment = (
+            transfer_to_confirm(order)
+            or order.payments.filter(method=PaymentMethod.BANK_TRANSFER).first()
+        )
         if payment is None:
             continue
         try:
@@ -136,6 +140,14 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "transfer_to_confirm": order and transfer_to_confirm(order),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("total"), ordering="total")
     def total_display(self, order: Order) -> str:

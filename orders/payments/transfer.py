@@ -45,6 +45,20 @@ def submit_transfer_proof(*, order: Order, proof) -> Payment:
     return payment
 
 
+def transfer_to_confirm(order: Order) -> Payment | None:
+    """The transfer the cooperative confirms from the order's page, if one is asked now: the
+    order's at checkout (all of it, or a cash-on-delivery order's down payment) while the order
+    waits for it, or an institution's down payment or invoice (its order confirmed at acceptance)
+    while unpaid. The rest of a ready piece is not one of them."""
+    payments = (
+        order.payments.filter(method=METHOD)
+        .exclude(purpose=Payment.Purpose.BALANCE)
+        .exclude(status__in=[Payment.Status.PAID, Payment.Status.CANCELLED])
+        .order_by("pk")
+    )
+    return next((payment for payment in payments if payment_is_due(order, payment)), None)
+
+
 def confirm_transfer(*, payment: Payment, by) -> bool:
     """The cooperative admin saw the transfer arrive in the bank account."""
     if payment.method != METHOD:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from core.templatetags.money import format_rupiah
@@ -348,3 +349,42 @@ def test_what_each_maker_delivered_is_read_back_for_the_handover_record(
     assert sum(part.quantity for part in parts) == sum(
         line.quantity for s in suborders[:2] for line in s.lines.all()
     )
+
+
+def test_the_cooperative_confirms_an_institutions_transfers_from_the_orders_admin_page(
+    client, django_capture_on_commit_callbacks
+):
+    # an institution's order is confirmed at acceptance, before its down payment is paid
+    _i, officer, request, _offers_ = _split_request()
+    quote = quotes.accept_quote(
+        quote=_quote(request, percent=30), by=officer,
+        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
+    )  # fmt: skip
+    order = quote.order
+    route_order(order=order)
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    change_url = reverse("admin:orders_order_change", args=[order.pk])
+    confirm_url = reverse("admin:orders_order_confirm_transfer", args=[order.pk])
+
+    # the down payment's transfer is confirmed from the order's page, once
+    assert confirm_url.encode() in client.get(change_url).content
+    client.post(confirm_url)
+    down = order.payments.get(purpose=Payment.Purpose.DOWN_PAYMENT)
+    assert down.status == Payment.Status.PAID
+    assert confirm_url.encode() not in client.get(change_url).content
+
+    # and so is the invoice of the rest after the handover
+    suborders = list(order.suborders.order_by("pk"))
+    with django_capture_on_commit_callbacks(execute=True):
+        for suborder in suborders:
+            transition_suborder(
+                suborder=suborder, to=SubOrder.Status.ACCEPTED, by=suborder.shop.owner,
+                ready_by=request.needed_by,
+            )  # fmt: skip
+        _make_and_hand_over(quote, officer, suborders)
+    assert confirm_url.encode() in client.get(change_url).content
+    client.post(confirm_url)
+    invoice = order.payments.get(purpose=Payment.Purpose.INVOICE)
+    assert invoice.status == Payment.Status.PAID
+    assert amounts_paid(order).outstanding == 0
+    assert confirm_url.encode() not in client.get(change_url).content
