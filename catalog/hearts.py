@@ -2,27 +2,21 @@
 
 A card (`includes/_product_card.html`) carries the placeholder `<!--favourite-heart-<pk>-->`
 where its heart goes (the product page its own button as `<!--favourite-button-<pk>-->`), so
-the same cached page of cards serves every reader; `with_hearts()` puts in each reader's own:
-a saved or unsaved button for a signed-in buyer, a link to log in for anyone else. A
-placeholder is an HTML comment because no text of a seller's can become one: Django escapes
-its `<` (and the JSON-LD writes it as `\u003c`).
+the same cached page of cards serves every reader; `fill_hearts()` puts in each reader's own
+(catalog/views/pagecache.py, with the reader's other bits): a saved or unsaved button for a
+signed-in buyer, a link to log in for anyone else. A placeholder is an HTML comment because no
+text of a seller's can become one: Django escapes its `<` (and the JSON-LD writes it as
+`\u003c`).
 
 Which products the buyer saved is read with the user (catalog/readers.py).
 """
 
 import re
 
-from django.template.loader import render_to_string
-
-from .readers import ids_of
-
 HEART_PLACEHOLDER = re.compile(rb"<!--favourite-(heart|button)-(\d+)-->")
-BUTTON_TEMPLATES = {
-    b"heart": "includes/_heart_button.html",
-    b"button": "includes/_favourite_button.html",
-}
-# Each kind of button is rendered once per response with this number in place of the product's
-# id, which is then written in per card: a render per card would cost more than the page.
+# Each kind of button is rendered once per response (includes/_visitor_bits.html) with this
+# number in place of the product's id, which is then written in per card: a render per card
+# would cost more than the page.
 PRODUCT_PK_SLOT = 987654321987654321
 
 
@@ -38,23 +32,3 @@ def fill_hearts(content: bytes, *, saved: set[int], buttons: dict[tuple[bytes, b
     return HEART_PLACEHOLDER.sub(
         lambda match: buttons[match[1], int(match[2]) in saved].replace(slot, match[2]), content
     )
-
-
-def with_hearts(request, content: bytes) -> bytes:
-    """Each heart placeholder replaced by the reader's own button or log-in link."""
-    wanted = product_ids_with_hearts(content)
-    if not wanted:
-        return content
-    buttons = {
-        (kind, is_favourite): render_to_string(
-            template_name,
-            {"is_favourite": is_favourite, "product_pk": PRODUCT_PK_SLOT},
-            request=request,
-        )
-        .strip()
-        .encode()
-        for kind, template_name in BUTTON_TEMPLATES.items()
-        for is_favourite in (True, False)
-    }
-    saved = ids_of(request.user, "favourite_product_ids", wanted)
-    return fill_hearts(content, saved=saved, buttons=buttons)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.phone import whatsapp_link
 from orders import capacity, lifecycle, progress
-from orders.down_payments import balance_is_paid, is_rest_in_cash
+from orders.down_payments import may_ship
 from orders.forms import AcceptForm, DeclineForm, ProgressPhotoForm, ShipForm, ShippingProfileForm
 from orders.models import ShippingProfile, SubOrder, SubOrderEvent
 
@@ -73,14 +73,7 @@ def _render_detail(request, shop, suborder, **forms):
         % {"name": order.recipient, "shop": suborder.shop_name, "reference": order.reference},
     )
     lines = list(suborder.lines.all())
-    # Cash on delivery: the rest is the maker's to collect at the door, never asked online. An
-    # institution's order ships on its agreed terms: the rest is invoiced after the handover.
-    balance_paid = (
-        not suborder.balance
-        or is_rest_in_cash(suborder)
-        or order.is_invoiced_after_handover
-        or balance_is_paid(suborder)
-    )
+    balance_paid = may_ship(suborder)
     context = {
         "shop": shop,
         "suborder": suborder,

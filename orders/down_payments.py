@@ -70,6 +70,22 @@ def is_rest_in_cash(suborder: SubOrder) -> bool:
     return suborder.order.payment_method == PaymentMethod.COD
 
 
+def is_rest_asked_before_shipping(suborder: SubOrder) -> bool:
+    """The rest of this sub-order's price is asked online when it is ready, and paid before it
+    ships: not when it is paid in cash at the door, nor on an institution's order (invoiced
+    after the handover)."""
+    return (
+        bool(suborder.balance)
+        and not is_rest_in_cash(suborder)
+        and not suborder.order.is_invoiced_after_handover
+    )
+
+
+def may_ship(suborder: SubOrder) -> bool:
+    """Nothing of this sub-order's price is still to be paid before it ships."""
+    return not is_rest_asked_before_shipping(suborder) or balance_is_paid(suborder)
+
+
 def checkout_method(order: Order) -> str:
     """How the order's payment at checkout is (or was) paid: the order's method, except a
     cash-on-delivery order's down payment, paid online by transfer or through Midtrans."""

@@ -23,10 +23,11 @@ from core.templatetags.money import format_rupiah
 
 from . import provenance
 from .down_payments import (
-    balance_is_paid,
     checkout_method,
     close_balance_requests,
+    is_rest_asked_before_shipping,
     is_rest_in_cash,
+    may_ship,
     paid_for,
     request_balance,
 )
@@ -133,7 +134,7 @@ def _mark_ready(move: Move) -> None:
             gettext_noop("Ready. %(amount)s is paid in cash on delivery or at pickup."),
             amount=format_rupiah(move.suborder.collected_in_cash),
         )
-    elif move.suborder.balance and not move.suborder.order.is_invoiced_after_handover:
+    elif is_rest_asked_before_shipping(move.suborder):
         request_balance(suborder=move.suborder, now=move.now)
         move.note = move.note or phrase(
             gettext_noop("Ready. The rest of the price, %(amount)s, is asked before it ships."),
@@ -144,12 +145,7 @@ def _mark_ready(move: Move) -> None:
 
 
 def _ship(move: Move) -> None:
-    if (
-        move.suborder.balance
-        and not is_rest_in_cash(move.suborder)
-        and not move.suborder.order.is_invoiced_after_handover
-        and not balance_is_paid(move.suborder)
-    ):
+    if not may_ship(move.suborder):
         raise ValidationError(
             _("The rest of the price is not paid yet: the batik ships once it is."),
             code="balance_unpaid",

@@ -59,17 +59,22 @@ class InstitutionAdmin(admin.ModelAdmin):
         self.message_user(request, gettext("Institutions verified."), messages.SUCCESS)
 
 
-class RequestedSizeInline(admin.TabularInline):
-    model = RequestedSize
+class ReadOnlyInline(admin.TabularInline):
+    """Rows written by the procurement services alone: shown, never added or removed here."""
+
     extra = 0
     can_delete = False
-    readonly_fields = ["size", "quantity"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
-class StaffMemberInline(RequestedSizeInline):
+class RequestedSizeInline(ReadOnlyInline):
+    model = RequestedSize
+    readonly_fields = ["size", "quantity"]
+
+
+class StaffMemberInline(ReadOnlyInline):
     model = StaffMember
     readonly_fields = ["row", "name", "unit", "size"]
 
@@ -289,8 +294,9 @@ class ProcurementRequestAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "procurement/admin_allocation.html", context)
 
 
-class OfferedSizeInline(RequestedSizeInline):
+class OfferedSizeInline(ReadOnlyInline):
     model = OfferedSize
+    readonly_fields = ["size", "quantity"]
 
 
 @admin.register(Offer)
@@ -301,12 +307,12 @@ class OfferAdmin(ReadOnlyAdmin):
     inlines = [OfferedSizeInline]
 
 
-class QuoteLineInline(RequestedSizeInline):
+class QuoteLineInline(ReadOnlyInline):
     model = QuoteLine
     readonly_fields = ["size", "quantity", "unit_price"]
 
 
-class QuoteShareInline(RequestedSizeInline):
+class QuoteShareInline(ReadOnlyInline):
     model = QuoteShare
     readonly_fields = ["shop", "size", "quantity", "maker_price"]
 

@@ -6,16 +6,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import cache as catalog_cache
-from ..hearts import with_hearts
 from ..models import Product
 from ..services import toggle_favourite
+from .pagecache import cached_for_visitors
 
 FAVOURITES_PER_PAGE = 48
 
@@ -42,6 +43,7 @@ def favourite_toggle(request, pk: int):
 
 
 @login_required
+@cached_for_visitors(shared_with_signed_in=False)  # the buyer's own: rendered for them alone
 def favourite_list(request):
     """The buyer's wishlist: saved batik still on sale, most recently saved first."""
     products = (
@@ -53,6 +55,4 @@ def favourite_list(request):
     )
     page = Paginator(products, FAVOURITES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "products": page.object_list, **catalog_cache.fragment_context()}
-    response = render(request, "catalog/favourite_list.html", context)
-    response.content = with_hearts(request, response.content)
-    return response
+    return TemplateResponse(request, "catalog/favourite_list.html", context)

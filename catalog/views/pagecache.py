@@ -9,9 +9,10 @@ script: the add-to-cart form, the hearts and the cart badge must work without Ja
 the bits cost a few small renders.
 
 Readers with a message waiting (e.g. "Added to cart"), a member previewing their own shop or
-listing, lists of what is in stock, and pages a view marks as the reader's own (`shared_with_signed_in=False`, e.g. the
-home page's work of followed shops) get the page rendered for them, with the same
-placeholders filled the same way; its `{% cache %}` fragments still come from the cache.
+listing, lists of what is in stock, and pages a view marks as the reader's own
+(`shared_with_signed_in=False`: the home page's work of followed shops, the wishlist) get the
+page rendered for them, with the same placeholders filled the same way; its `{% cache %}`
+fragments still come from the cache.
 """
 
 import re

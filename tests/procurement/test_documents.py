@@ -6,8 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from orders.lifecycle import transition_suborder
-from orders.models import MidtransCharge, Payment, PaymentMethod, SubOrder
+from orders.models import MidtransCharge, Payment, PaymentMethod
 from orders.payments.transfer import confirm_transfer
 from orders.routing import route_order
 from procurement import allocation, quotes, services
@@ -19,7 +18,13 @@ from tests.orders.midtrans_server import (  # noqa: F401 (fixtures)
     fake_midtrans_fixture,
     midtrans_server_fixture,
 )
-from tests.procurement.test_quotes import ADDRESS, _quote, _split_request
+from tests.procurement.test_quotes import (
+    ADDRESS,
+    _accept_and_ship,
+    _handed_over_by_virtual_account,
+    _quote,
+    _split_request,
+)
 from tests.procurement.test_requests import SIZES, _institution, _offers, _request
 
 pytestmark = pytest.mark.django_db
@@ -60,14 +65,7 @@ def _handed_over(*, percent=30, django_capture_on_commit_callbacks):
         )
     suborders = list(order.suborders.order_by("pk"))
     with django_capture_on_commit_callbacks(execute=True):
-        for suborder in suborders:
-            owner = suborder.shop.owner
-            transition_suborder(
-                suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner,
-                ready_by=request.needed_by,
-            )  # fmt: skip
-            transition_suborder(suborder=suborder, to=SubOrder.Status.IN_PROGRESS, by=owner)
-            transition_suborder(suborder=suborder, to=SubOrder.Status.SHIPPED, by=owner)
+        _accept_and_ship(suborders, ready_by=request.needed_by, start_work=True)
         quotes.confirm_handover(quote=quote, by=officer, suborders=suborders[:2])
         quotes.confirm_handover(quote=quote, by=officer, suborders=suborders[2:])
     confirm_transfer(
@@ -258,23 +256,8 @@ def test_receipts_confirmed_at_once_never_share_a_number():
 def test_an_invoice_paid_by_virtual_account_names_that_account(
     fake_midtrans, django_capture_on_commit_callbacks
 ):
-    _i, officer, request, _offers_ = _split_request()
-    quote = quotes.accept_quote(
-        quote=_quote(request, percent=0), by=officer, payment_method=PaymentMethod.MIDTRANS,
-        channel="bni_va", address=ADDRESS,
-    )  # fmt: skip
+    quote, officer = _handed_over_by_virtual_account(django_capture_on_commit_callbacks)
     order = quote.order
-    route_order(order=order)
-    suborders = list(order.suborders.all())
-    with django_capture_on_commit_callbacks(execute=True):
-        for suborder in suborders:
-            owner = suborder.shop.owner
-            transition_suborder(
-                suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner,
-                ready_by=request.needed_by,
-            )  # fmt: skip
-            transition_suborder(suborder=suborder, to=SubOrder.Status.SHIPPED, by=owner)
-        quotes.confirm_handover(quote=quote, by=officer, suborders=suborders)
     invoice = quote.documents.get(kind=K.INVOICE)
     office = _client(officer)
     # before the gateway gave an account, the invoice sends the officer to the online payment

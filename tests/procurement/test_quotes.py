@@ -176,6 +176,34 @@ def _make_and_hand_over(quote, officer, suborders):
     quotes.confirm_handover(quote=quote, by=officer, suborders=suborders)
 
 
+def _accept_and_ship(suborders, *, ready_by, start_work=False):
+    """Each maker accepts their part of an institution's order by its date and ships it."""
+    for suborder in suborders:
+        owner = suborder.shop.owner
+        transition_suborder(
+            suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner, ready_by=ready_by
+        )
+        if start_work:
+            transition_suborder(suborder=suborder, to=SubOrder.Status.IN_PROGRESS, by=owner)
+        transition_suborder(suborder=suborder, to=SubOrder.Status.SHIPPED, by=owner)
+
+
+def _handed_over_by_virtual_account(django_capture_on_commit_callbacks):
+    """A quote accepted with nothing down, everything to be paid by BNI virtual account after
+    the handover; made, shipped and handed over at once. Returns the quote and its officer."""
+    _i, officer, request, _offers_ = _split_request()
+    quote = quotes.accept_quote(
+        quote=_quote(request, percent=0), by=officer, payment_method=PaymentMethod.MIDTRANS,
+        channel="bni_va", address=ADDRESS,
+    )  # fmt: skip
+    route_order(order=quote.order)
+    suborders = list(quote.order.suborders.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        _accept_and_ship(suborders, ready_by=request.needed_by)
+        quotes.confirm_handover(quote=quote, by=officer, suborders=suborders)
+    return quote, officer
+
+
 def test_the_packing_lists_deal_out_the_staff_list_by_size():
     _i, officer, request, _offers_ = _split_request()
     quote = _quote(request)
@@ -232,13 +260,7 @@ def test_the_rest_is_invoiced_once_every_part_is_handed_over(django_capture_on_c
     route_order(order=order)
     first, second, third = order.suborders.order_by("pk")
     with django_capture_on_commit_callbacks(execute=True):
-        for suborder in (first, second, third):
-            owner = suborder.shop.owner
-            transition_suborder(
-                suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner,
-                ready_by=request.needed_by,
-            )  # fmt: skip
-            transition_suborder(suborder=suborder, to=SubOrder.Status.SHIPPED, by=owner)
+        _accept_and_ship([first, second, third], ready_by=request.needed_by)
         staff = make_user()
         InstitutionMember.objects.create(institution=institution, user=staff)
         with pytest.raises(ValidationError, match="pejabat pengadaan"):
@@ -286,23 +308,8 @@ def test_an_expired_quote_shows_so_and_offers_no_acceptance(client):
 def test_everything_after_the_handover_by_virtual_account_is_invoiced_on_the_chosen_bank(
     django_capture_on_commit_callbacks,
 ):
-    _i, officer, request, _offers_ = _split_request()
-    quote = quotes.accept_quote(
-        quote=_quote(request, percent=0), by=officer, payment_method=PaymentMethod.MIDTRANS,
-        channel="bni_va", address=ADDRESS,
-    )  # fmt: skip
+    quote, _officer = _handed_over_by_virtual_account(django_capture_on_commit_callbacks)
     order = quote.order
-    route_order(order=order)
-    suborders = list(order.suborders.all())
-    with django_capture_on_commit_callbacks(execute=True):
-        for suborder in suborders:
-            owner = suborder.shop.owner
-            transition_suborder(
-                suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner,
-                ready_by=request.needed_by,
-            )  # fmt: skip
-            transition_suborder(suborder=suborder, to=SubOrder.Status.SHIPPED, by=owner)
-        quotes.confirm_handover(quote=quote, by=officer, suborders=suborders)
     invoice = order.payments.get()
     assert invoice.purpose == Payment.Purpose.INVOICE and invoice.channel == "bni_va"
     assert MidtransCharge.objects.get(payment=invoice).amount == order.total
