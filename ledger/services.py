@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min, Sum
@@ -46,31 +45,17 @@ def commission_percent_for(shop: Shop) -> Decimal:
     return cooperative_percent() if rate is None else Decimal(rate)
 
 
-def _displayed_rate_key(shop_id: int) -> str:
-    return f"ledger:commission-percent:{shop_id}"
-
-
 def displayed_commission_percent(shop: Shop) -> Decimal:
-    """The shop's rate for showing on product pages, from the cache when possible.
+    """The shop's rate for showing on product pages: its own, or the cooperative-wide one.
 
-    Money is never computed from this: sales use commission_percent_for(), read at that moment.
+    The product page reads the shop with its rate (`select_related("shop__commission")`), so
+    this costs no query there. Money is never computed from this: sales use
+    commission_percent_for(), read at that moment.
     """
-    key = _displayed_rate_key(shop.pk)
-    cached = cache.get(key)
-    if cached is None:
-        cached = str(commission_percent_for(shop))
-        cache.set(key, cached, timeout=600)
-    return Decimal(cached)
-
-
-def _rates_changed(shop_ids: list[int]) -> None:
-    """After the commit: forget the shown rates, and make the cached product pages stale."""
-
-    def forget() -> None:
-        cache.delete_many([_displayed_rate_key(shop_id) for shop_id in shop_ids])
-        bump_catalog_version()
-
-    transaction.on_commit(forget)
+    try:
+        return Decimal(shop.commission.percent)
+    except ShopCommission.DoesNotExist:
+        return cooperative_percent()
 
 
 @transaction.atomic
@@ -79,7 +64,8 @@ def set_shop_commission(*, shop: Shop, percent: Decimal, note: str = "") -> Shop
     rate, _created = ShopCommission.objects.update_or_create(
         shop=shop, defaults={"percent": percent, "note": note}
     )
-    _rates_changed([shop.pk])
+    # The cached product pages showing the maker's share are stale after the commit.
+    transaction.on_commit(bump_catalog_version)
     return rate
 
 
@@ -88,7 +74,7 @@ def remove_shop_commissions(*, shop_ids: Iterable[int]) -> int:
     """Put shops back on the cooperative-wide rate; returns how many own rates were removed."""
     ids = sorted({int(pk) for pk in shop_ids})
     removed, _counts = ShopCommission.objects.filter(shop_id__in=ids).delete()
-    _rates_changed(ids)
+    transaction.on_commit(bump_catalog_version)
     return removed
 
 

@@ -11,12 +11,11 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from catalog.models import ProductOption
+from catalog.services import put_back_stock
 from core import phrases
 from core.phrases import Phrase, phrase
 from core.templatetags.money import format_rupiah
@@ -309,7 +308,7 @@ def restore_stock(suborder: SubOrder) -> None:
     for line in suborder.lines.filter(is_made_to_order=False, option__isnull=False).order_by(
         "option_id"
     ):
-        ProductOption.objects.filter(pk=line.option_id).update(stock=F("stock") + line.quantity)
+        put_back_stock(option_id=line.option_id, quantity=line.quantity)
     suborder.stock_restored_at = timezone.now()
 
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from artisans.models import Shop
 from catalog.models import Product, ProductOption
+from catalog.services import take_stock
 from core import phrases
 from core.phone import normalize_indonesian_phone
 from core.phrases import phrase
@@ -194,10 +194,9 @@ def _place_locked(
     for option in options:
         if option.product.is_made_to_order:
             continue
-        taken = ProductOption.objects.filter(pk=option.pk, stock__gte=quantities[option.pk]).update(
-            stock=F("stock") - quantities[option.pk]
-        )
-        if not taken:  # Only without row locks (SQLite serialises writers anyway).
+        if not take_stock(
+            option_id=option.pk, quantity=quantities[option.pk]
+        ):  # Only without row locks (SQLite serialises writers anyway).
             raise OutOfStock({option.pk: str(_("Sold out."))})
 
     # Every total is known before the first insert, so each row is written once, complete.

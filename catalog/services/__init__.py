@@ -28,9 +28,11 @@ from .products import (
     delete_products,
     duplicate_product,
     publish_product,
+    put_back_stock,
     save_option,
     save_product,
     set_option_stock,
+    take_stock,
     update_product,
 )
 from .search_index import (
@@ -61,6 +63,7 @@ __all__ = [
     "move_image",
     "products_changed",
     "publish_product",
+    "put_back_stock",
     "rebuild_search_index",
     "recount_favourites",
     "refresh_search_vector",
@@ -72,6 +75,7 @@ __all__ = [
     "save_taxon",
     "set_featured",
     "set_option_stock",
+    "take_stock",
     "set_primary_image",
     "set_shop_specialities",
     "set_type_capacities",

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from artisans.models import Shop
 
 from .. import images
+from ..cache import bump_stock_version
 from ..models import Product, ProductImage, ProductOption
 from .search_index import products_changed
 
@@ -333,6 +335,24 @@ def set_option_stock(*, shop: Shop, option: ProductOption, stock: int) -> Produc
     option.stock = stock
     after_product_change(option.product)
     return option
+
+
+def take_stock(*, option_id: int, quantity: int) -> bool:
+    """Take `quantity` pieces of an option for an order; False when fewer are left (stock
+    never goes below zero, whoever takes at the same time). Pages that show stock are stale
+    after the commit."""
+    taken = ProductOption.objects.filter(pk=option_id, stock__gte=quantity).update(
+        stock=F("stock") - quantity
+    )
+    if taken:
+        transaction.on_commit(bump_stock_version)
+    return bool(taken)
+
+
+def put_back_stock(*, option_id: int, quantity: int) -> None:
+    """Give an order's pieces of an option back (a cancelled or declined order)."""
+    ProductOption.objects.filter(pk=option_id).update(stock=F("stock") + quantity)
+    transaction.on_commit(bump_stock_version)
 
 
 def stored_names(image: ProductImage) -> list[str]:

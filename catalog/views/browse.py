@@ -25,7 +25,7 @@ from ..browse import (
 )
 from ..facets import Facets, current_taxonomy_facets
 from ..models import Product
-from .pagecache import NOT_SHARED, cached_for_visitors
+from .pagecache import FOLLOWS_STOCK, cached_for_visitors
 
 
 def matching_products(base: QuerySet, query: CatalogQuery) -> search.SearchResult:
@@ -102,14 +102,19 @@ def product_list(request):
         "per_page_choices": [(size, size) for size in PER_PAGE_CHOICES],
         "selected": {param: set(slugs) for param, slugs in query.taxa.items()},
         **fragments,
-        # Stock changes with every order, not with the catalog version: a list of what is in
-        # stock is rendered every time.
-        NOT_SHARED: query.availability == "in-stock",
-        "results_cache_seconds": 0
-        if query.availability == "in-stock"
-        else fragments["catalog_cache_seconds"],
+        **stock_keys(query, fragments),
     }
     return TemplateResponse(request, "catalog/product_list.html", context)
+
+
+def stock_keys(query: CatalogQuery, fragments: dict) -> dict:
+    """A list of what is in stock changes with every order, not with the catalog version: its
+    page and list fragment are kept under the stock version as well."""
+    follows_stock = query.availability == "in-stock"
+    return {
+        FOLLOWS_STOCK: follows_stock,
+        "list_stock_version": fragments["stock_version"] if follows_stock else "",
+    }
 
 
 def filter_chips(query: CatalogQuery, facets: Facets) -> list[dict]:

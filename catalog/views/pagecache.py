@@ -8,11 +8,17 @@ and a shop's follow button. Why substitution rather than a per-reader endpoint f
 script: the add-to-cart form, the hearts and the cart badge must work without JavaScript, and
 the bits cost a few small renders.
 
+A signed-out reader's bits depend only on the address and language (links to log in; their
+cart count and CSRF token stay placeholders), so the page with those bits in is kept too, and
+such a reader's response costs one cache read and two replacements.
+
+A page that shows stock (a product page, a list of what is in stock) sets FOLLOWS_STOCK on its
+context and is kept under the stock version as well (catalog/cache.py).
+
 Readers with a message waiting (e.g. "Added to cart"), a member previewing their own shop or
-listing, lists of what is in stock, and pages a view marks as the reader's own
-(`shared_with_signed_in=False`: the home page's work of followed shops, the wishlist) get the
-page rendered for them, with the same placeholders filled the same way; its `{% cache %}`
-fragments still come from the cache.
+listing, and pages a view marks as the reader's own (`shared_with_signed_in=False`: the home
+page's work of followed shops, the wishlist) get the page rendered for them, with the same
+placeholders filled the same way; its `{% cache %}` fragments still come from the cache.
 """
 
 import re
@@ -50,9 +56,10 @@ VISITOR_BITS = (
     "shop_actions",
 )
 VISITOR_BIT_SEPARATOR = b"<!--visitor-bit-->"
-# Set on a page's context when it may not be kept for other readers: a member's preview, or a
-# list of what is in stock (stock changes with every order, not with the catalog version).
+# Set on a page's context when it may not be kept for other readers: a member's preview.
 NOT_SHARED = "page_is_not_shared"
+# Set on a page's context when it shows stock: kept under the stock version as well.
+FOLLOWS_STOCK = "page_follows_stock"
 
 
 def _has_messages(request) -> bool:
@@ -86,19 +93,23 @@ def _shop_of_page(user, content: bytes) -> dict | None:
     }
 
 
-def _with_visitor_bits(request, content: bytes) -> bytes:
-    """The reader's own bits in place of their placeholders (see the module doc).
+def _with_visitor_bits(request, content: bytes, *, keep_counts: bool = False) -> bytes:
+    """The reader's own bits in place of their placeholders (see the module doc); with
+    `keep_counts`, the cart count and CSRF token are left as placeholders.
 
     They are rendered in one go (the context processors run once), then cut apart.
     """
     shop = _shop_of_page(request.user, content)
     context = {"product_pk_slot": PRODUCT_PK_SLOT, "shop": shop}
+    if keep_counts:  # what the bits may hold of the reader's own stays a placeholder
+        context.update(csrf_token=CSRF_PLACEHOLDER, cart_count=CART_COUNT_PLACEHOLDER)
     rendered = render_to_string("includes/_visitor_bits.html", context, request=request)
     bits = dict(zip(VISITOR_BITS, rendered.encode().split(VISITOR_BIT_SEPARATOR), strict=True))
     bits = {name: html.strip() for name, html in bits.items()}
     content = content.replace(HEADER_NOTICES_PLACEHOLDER, bits["notices"], 1)
     content = content.replace(HEADER_ACCOUNT_PLACEHOLDER, bits["account"], 1)
-    content = content.replace(CART_COUNT_PLACEHOLDER.encode(), bits["cart_count"])
+    if not keep_counts:
+        content = content.replace(CART_COUNT_PLACEHOLDER.encode(), bits["cart_count"])
     if shop is not None:
         content = SHOP_ACTIONS_PLACEHOLDER.sub(lambda _match: bits["shop_actions"], content, 1)
     wanted = product_ids_with_hearts(content)
@@ -106,10 +117,21 @@ def _with_visitor_bits(request, content: bytes) -> bytes:
         saved = ids_of(request.user, "favourite_product_ids", wanted)
         buttons = {name: html for name, html in bits.items() if isinstance(name, tuple)}
         content = fill_hearts(content, saved=saved, buttons=buttons)
+    return content if keep_counts else _with_csrf_token(request, content)
+
+
+def _with_csrf_token(request, content: bytes) -> bytes:
     placeholder = CSRF_PLACEHOLDER.encode()
     if placeholder in content:
         content = content.replace(placeholder, get_token(request).encode())
     return content
+
+
+def _with_counts(request, content: bytes) -> bytes:
+    """A signed-out reader's cart count and CSRF token put into their kept page."""
+    count = render_to_string("includes/_cart_count.html", request=request).strip()
+    content = content.replace(CART_COUNT_PLACEHOLDER.encode(), count.encode())
+    return _with_csrf_token(request, content)
 
 
 def _render_shared(response: TemplateResponse) -> None:
@@ -118,6 +140,12 @@ def _render_shared(response: TemplateResponse) -> None:
         csrf_token=CSRF_PLACEHOLDER, cart_count=CART_COUNT_PLACEHOLDER, visitor_placeholders=True
     )
     response.render()
+
+
+def _is_current(stored, versions: catalog_cache.Versions) -> bool:
+    """Whether a kept page (catalog version, stock version or None, ...) is still right."""
+    catalog_version, stock_version = stored[0], stored[1]
+    return catalog_version == versions.catalog and stock_version in (None, versions.stock)
 
 
 def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
@@ -138,26 +166,46 @@ def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
                 response.content = _with_visitor_bits(request, response.content)
                 response["X-Catalog-Cache"] = "private"
             return response
-        key = catalog_cache.page_key(request.get_full_path(), get_language())
-        version, stored = catalog_cache.catalog_version_with(key)
-        if stored is not None and stored[0] == version:
-            response = HttpResponse(stored[1], content_type=stored[2])
+        path, language = request.get_full_path(), get_language()
+        key = catalog_cache.page_key(path, language)
+        signed_out = not request.user.is_authenticated
+        signed_out_key = catalog_cache.page_key(path, language, signed_out=True)
+        versions, entries = catalog_cache.versions_with(
+            [key, signed_out_key] if signed_out else [key]
+        )
+        kept = entries.get(signed_out_key)
+        if kept is not None and _is_current(kept, versions):
+            response = HttpResponse(_with_counts(request, kept[2]), content_type=kept[3])
+            response["X-Catalog-Cache"] = "hit"
+            return response
+        stored = entries.get(key)
+        if stored is not None and _is_current(stored, versions):
+            response = HttpResponse(stored[2], content_type=stored[3])
             response["X-Catalog-Cache"] = "hit"
         else:
             response = view(request, *args, **kwargs)
             if not isinstance(response, TemplateResponse):
                 return response
             _render_shared(response)
-            if response.status_code == 200 and not response.context_data.get(NOT_SHARED):
-                cache.set(
-                    key,
-                    (version, response.content, response["Content-Type"]),
-                    catalog_cache.CACHE_SECONDS,
-                )
-                response["X-Catalog-Cache"] = "miss"
-            else:
+            context = response.context_data
+            if response.status_code != 200 or context.get(NOT_SHARED):
+                response.content = _with_visitor_bits(request, response.content)
                 response["X-Catalog-Cache"] = "private"
-        response.content = _with_visitor_bits(request, response.content)
+                return response
+            stock_version = versions.stock if context.get(FOLLOWS_STOCK) else None
+            stored = (versions.catalog, stock_version, response.content, response["Content-Type"])
+            cache.set(key, stored, catalog_cache.CACHE_SECONDS)
+            response["X-Catalog-Cache"] = "miss"
+        if signed_out:
+            kept = (
+                *stored[:2],
+                _with_visitor_bits(request, stored[2], keep_counts=True),
+                stored[3],
+            )
+            cache.set(signed_out_key, kept, catalog_cache.CACHE_SECONDS)
+            response.content = _with_counts(request, kept[2])
+        else:
+            response.content = _with_visitor_bits(request, response.content)
         return response
 
     return wrapper

@@ -16,7 +16,7 @@ from core.translated import pick
 
 from .. import cache as catalog_cache
 from ..models import Colour, Motif, Product, ProductOption
-from .pagecache import NOT_SHARED, cached_for_visitors
+from .pagecache import FOLLOWS_STOCK, NOT_SHARED, cached_for_visitors
 
 RELATED_CARDS = 8
 # Related work by motif is looked for among this many of the newest listings with the motif:
@@ -169,7 +169,9 @@ def _details(request, product: Product) -> dict:
     }
 
 
-PRODUCT_RELATED = ("shop", "technique", "fabric", "product_type")
+# The shop comes with its own commission rate, if the cooperative set one (ledger's one-to-one
+# `commission`): the maker's share on the page costs no query of its own.
+PRODUCT_RELATED = ("shop__commission", "technique", "fabric", "product_type")
 
 
 def _product_for(user, slug: str) -> Product:
@@ -200,6 +202,8 @@ def product_detail(request, slug: str):
         "is_preview": is_preview,
         # A member's preview of a listing that is not public is theirs alone.
         NOT_SHARED: is_preview,
+        # Its options say how many pieces are left.
+        FOLLOWS_STOCK: True,
         # Read only when a `{% cache %}` fragment of the page is missing.
         "details": SimpleLazyObject(lambda: _details(request, product)),
         # Built and read only when the page's shared fragment is missing.

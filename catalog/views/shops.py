@@ -22,7 +22,7 @@ from core.phone import whatsapp_link
 from .. import cache as catalog_cache
 from ..browse import AVAILABILITY, CatalogQuery, browse_page
 from ..models import Product
-from .browse import list_depth, matching_products, sort_choices
+from .browse import list_depth, matching_products, sort_choices, stock_keys
 from .pagecache import NOT_SHARED, cached_for_visitors
 
 PRODUCTS_PER_PAGE = 24
@@ -86,8 +86,8 @@ def shop_detail(request, slug: str):
         "canonical_query": query.canonical_query_string(request.GET.get("page")),
         "sorts": sort_choices(query),
         "availability_choices": list(AVAILABILITY.items()),
-        # A member's preview of a shop under review is theirs alone; stock is never kept.
-        NOT_SHARED: not shop.is_public or query.availability == "in-stock",
+        # A member's preview of a shop under review is theirs alone.
+        NOT_SHARED: not shop.is_public,
         "motifs": shop.motifs.all(),
         "techniques": shop.techniques.all(),
         "whatsapp_url": whatsapp_link(
@@ -101,9 +101,6 @@ def shop_detail(request, slug: str):
         "share_whatsapp_url": "https://wa.me/?text=" + quote(f"{shop.name} – {shop_url}"),
         "share_facebook_url": "https://www.facebook.com/sharer/sharer.php?u=" + quote(shop_url),
         **fragments,
-        # Stock changes with every order, not with the catalog version (as in the catalog).
-        "results_cache_seconds": 0
-        if query.availability == "in-stock"
-        else fragments["catalog_cache_seconds"],
+        **stock_keys(query, fragments),
     }
     return TemplateResponse(request, "catalog/shop_detail.html", context)

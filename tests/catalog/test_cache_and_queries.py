@@ -1,15 +1,20 @@
 """Cached pages for visitors, invalidated by edits; query counts that do not grow with the page."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.cache import bump_catalog_version
 from catalog.models import Product
 from catalog.services import refresh_search_vector
 from catalog.views.pagecache import CART_COUNT_PLACEHOLDER, CSRF_PLACEHOLDER
-from ledger.services import displayed_commission_percent
+from orders.lifecycle import expire_unpaid_orders
+from orders.models import Order, PaymentMethod
+from orders.placement import place_order
 from tests.catalog.conftest import add_image
-from tests.factories import make_product, make_shop, make_user
+from tests.factories import ADDRESS, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +111,6 @@ def test_product_page_query_count(client, django_assert_max_num_queries):
     _catalog(30)
     product = Product.objects.first()
     add_image(product, primary=False, position=1)
-    # The maker's share shown on the page reads the shop's rate from the cache once it is warm.
-    displayed_commission_percent(product.shop)
     with django_assert_max_num_queries(6):
         assert client.get(product.get_absolute_url()).status_code == 200
 
@@ -161,12 +164,64 @@ def test_signed_in_buyer_sees_the_new_count_after_a_listing_is_added(client):
     assert "Kain Dua" in body
 
 
-def test_in_stock_count_follows_stock_without_a_new_version(client):
-    product = make_product(title="Kain Stok", stock=1)
-    client.force_login(make_user())
-    assert "1 batik" in client.get("/en/batik/?availability=in-stock").content.decode()
-    product.options.update(stock=0)  # sold out by an order: no catalog version change
-    assert "0 batik" in client.get("/en/batik/?availability=in-stock").content.decode()
+@pytest.fixture
+def guest_order(django_capture_on_commit_callbacks):
+    """A guest's order of `quantity` pieces of `product`, committed."""
+
+    def order(product, quantity: int):
+        with django_capture_on_commit_callbacks(execute=True):
+            return place_order(
+                buyer=None, email="tamu@example.com", address=dict(ADDRESS),
+                quantities={product.options.get().pk: quantity},
+                payment_method=PaymentMethod.BANK_TRANSFER,
+            )  # fmt: skip
+
+    return order
+
+
+def test_a_product_page_says_how_many_are_left_after_an_order(client, guest_order):
+    product = make_product(title="Kain Stok", stock=3)
+    page = f"/en/batik/{product.slug}/"
+    assert "3 in stock" in client.get(page).content.decode()
+    guest_order(product, 2)
+    assert "1 in stock" in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_an_order_shows_at_once_on_the_pages_that_show_stock(
+    client, guest_order, django_capture_on_commit_callbacks, signed_in
+):
+    """Stock moves with orders, not with listing edits: the product page, the in-stock lists
+    of the catalog and of the shop follow it; nothing else is rendered again."""
+    product = make_product(title="Kain Stok", stock=3)
+    other = make_product(title="Kain Lain", stock=5)
+    if signed_in:
+        client.force_login(make_user())
+    page, in_stock = f"/en/batik/{product.slug}/", "/en/batik/?availability=in-stock"
+    shop_in_stock = f"/en/toko/{product.shop.slug}/?availability=in-stock"
+    assert "3 in stock" in client.get(page).content.decode()
+    assert "2 batik" in client.get(in_stock).content.decode()
+    assert "Kain Stok" in client.get(shop_in_stock).content.decode()
+    assert client.get(in_stock)["X-Catalog-Cache"] == "hit"
+    client.get(f"/en/batik/{other.slug}/")  # kept
+    client.get("/en/batik/")  # kept
+
+    guest_order(product, 2)
+    assert "1 in stock" in client.get(page).content.decode()
+    assert "2 batik" in client.get(in_stock).content.decode()
+    order = guest_order(product, 1)  # the last piece
+    sold_out = client.get(page).content.decode()
+    assert "Sold out for now" in sold_out and "1 in stock" not in sold_out
+    assert "1 batik" in client.get(in_stock).content.decode()
+    assert "Kain Stok" not in client.get(shop_in_stock).content.decode()
+    assert client.get("/en/batik/")["X-Catalog-Cache"] == "hit"  # stock is not on cards
+
+    # The buyer never pays: the order expires and the pieces come back.
+    Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_unpaid_orders()
+    assert "1 in stock" in client.get(page).content.decode()
+    assert "2 batik" in client.get(in_stock).content.decode()
 
 
 def test_uncached_list_shows_each_edit_and_each_readers_own_hearts(client, settings):

@@ -14,7 +14,6 @@ from django.test.utils import CaptureQueriesContext
 from artisans.models import ShopFollow
 from catalog.models import Collection, CollectionItem, Favourite, Product
 from catalog.services import refresh_search_vector
-from ledger.services import displayed_commission_percent
 from orders.cart import SESSION_KEY
 from tests.catalog.conftest import add_image
 from tests.factories import make_product, make_shop, make_user
@@ -37,8 +36,6 @@ def catalog():
     for position, product in enumerate(products[:30]):
         CollectionItem.objects.create(collection=collection, product=product, position=position)
     refresh_search_vector(product_ids=[p.pk for p in products])
-    for shop in shops:
-        displayed_commission_percent(shop)  # the maker's share reads the rate from the cache
     return {"product": products[0], "shop": shops[0], "collection": collection}
 
 
@@ -103,7 +100,6 @@ def test_every_page_stays_within_six_queries_cold_and_warm(catalog, visitor, pag
     client = VISITORS[visitor](catalog)
     url = PAGES[page](catalog)
     cache.clear()
-    displayed_commission_percent(catalog["product"].shop)
     cold = _queries(client, url)
     warm = _queries(client, url)
     assert cold <= MAX_QUERIES

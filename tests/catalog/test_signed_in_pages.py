@@ -161,6 +161,32 @@ def test_a_visitor_gets_the_page_a_buyer_left_in_the_cache_without_the_buyers_bi
     assert f"login/?next={url}" in html  # the heart asks to log in
 
 
+def test_signed_out_readers_share_one_kept_page_and_buyers_never_get_it():
+    """Signed out, the page is kept with the log-in links in; each reader still gets their own
+    CSRF token and cart count, and a buyer arriving after them gets their own header."""
+    product = make_product(title="Kain Satu")
+    url = "/en" + product.get_absolute_url()
+    first, second = Client(), Client()
+    assert first.get(url)["X-Catalog-Cache"] == "miss"
+    again = second.get(url)
+    buyer = make_user(display_name="Sari Wulan")
+    Favourite.objects.create(user=buyer, product=product)
+    signed_in = _buyer(buyer).get(url)
+    last = Client().get(url)
+
+    assert again["X-Catalog-Cache"] == signed_in["X-Catalog-Cache"] == last["X-Catalog-Cache"]
+    assert last["X-Catalog-Cache"] == "hit"
+    assert "Sari Wulan" in _menu(signed_in.content.decode())
+    assert 'aria-pressed="true"' in signed_in.content.decode()
+    for response in (again, last):
+        html = response.content.decode()
+        assert "Log in" in _menu(html) and "Sari Wulan" not in html
+        assert 'data-testid="cart-count">0<' in html
+        assert "__visitor-" not in html and "<!--visitor-" not in html
+    tokens = {c.cookies["csrftoken"].value for c in (first, second)}
+    assert len(tokens) == 2
+
+
 def test_each_reader_of_one_cached_shop_page_sees_their_own_follow_button():
     product = make_product(title="Kain Satu")
     shop = product.shop
