@@ -240,12 +240,18 @@ def _page_number(number, per_page: int, depth: int) -> int:
 
 
 def browse_page(
-    products: QuerySet, query: CatalogQuery, number, *, depth: int = BROWSE_DEPTH
+    products: QuerySet,
+    query: CatalogQuery,
+    number,
+    *,
+    depth: int = BROWSE_DEPTH,
+    found: int | None = None,
 ) -> Page:
     """One page of cards of `products` (filtered and sorted), at most `depth` deep.
 
-    ONE query: the page's cards, each carrying the capped count. Only a page past the end
-    (a stale link) costs a count of its own and then the last page.
+    ONE query: the page's cards, each carrying the capped count, unless the caller counted
+    them already (`found`, up to depth + 1: a search does). Only a page past the end (a stale
+    link) costs a count of its own and then the last page.
     """
     per_page = query.per_page
     number = _page_number(number, per_page, depth)
@@ -256,16 +262,15 @@ def browse_page(
         # and image joins run for one page of rows, not for every match sorted or skipped.
         on_page = products.values("pk")[start : min(start + per_page, depth)]
         cards = products.filter(pk__in=on_page).with_card_data()
-        return list(cards.annotate(found=capped_count(products, depth)))
+        if found is None:
+            cards = cards.annotate(found=capped_count(products, depth))
+        return list(cards)
 
     found_rows = rows(number)
-    if found_rows:
-        found = found_rows[0].found
-    else:
-        found = products.order_by()[: depth + 1].count()
-        paginator = DepthPaginator(per_page, found=found, depth=depth)
-        if number > paginator.num_pages:
-            number = paginator.num_pages
-            found_rows = rows(number) if found else []
+    if found is None:
+        found = found_rows[0].found if found_rows else products.order_by()[: depth + 1].count()
     paginator = DepthPaginator(per_page, found=found, depth=depth)
+    if not found_rows and found and number > paginator.num_pages:
+        number = paginator.num_pages
+        found_rows = rows(number)
     return Page(found_rows, number, paginator)

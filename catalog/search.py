@@ -60,6 +60,9 @@ class SearchResult:
     suggestion: str = ""
     # True when the typed words found nothing and these are the matches of `suggestion`.
     is_corrected: bool = False
+    # How many products match, counted up to SEARCH_LIMIT + 1, when the search counted them
+    # anyway (then the page need not count again); None when not counted that far.
+    found: int | None = None
 
 
 @SearchVectorField.register_lookup
@@ -94,18 +97,22 @@ def search_products(products: QuerySet, *, q: str, sort: str) -> SearchResult:
     if not words:
         return SearchResult(products.order_by(*SORT_ORDER.get(sort, NEWEST)))
     found, matching = _matching(products, words, sort)
+    counted = found if connection.vendor == "postgresql" else None
     if found >= FEW_MATCHES:
-        return SearchResult(matching)
+        return SearchResult(matching, found=counted)
     corrected = corrected_words(words, current_vocabulary())
     if corrected != words:
         suggestion = " ".join(corrected)
         if found:
-            return SearchResult(matching, suggestion=suggestion)
+            return SearchResult(matching, suggestion=suggestion, found=counted)
         corrected_found, corrected_matching = _matching(products, corrected, sort)
         if corrected_found:
-            return SearchResult(corrected_matching, suggestion=suggestion, is_corrected=True)
+            return SearchResult(
+                corrected_matching, suggestion=suggestion, is_corrected=True,
+                found=corrected_found if counted is not None else None,
+            )  # fmt: skip
     if found or connection.vendor != "postgresql":
-        return SearchResult(matching)
+        return SearchResult(matching, found=counted)
     similar = products.filter(_similar_match(words))
     fuzzy_sort = "newest" if sort == "relevance" else sort
     return SearchResult(similar.order_by(*SORT_ORDER.get(fuzzy_sort, NEWEST)), is_fuzzy=True)

@@ -347,6 +347,15 @@ else:
 # job is re-sent by a sweep (core/enqueue.py). The worker's own reconnects keep their settings.
 CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
 
+# Product cards, rendered once per product, language and catalog version in each web process
+# (keyed on the version, so an edit is never served stale): a list page of new cards costs
+# no cache round trips. LRU, 10,000 cards (about 15 MB) per process.
+CACHES["cards"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "product-cards",
+    "OPTIONS": {"MAX_ENTRIES": 10_000},
+}
+
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -37,10 +37,11 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate limits and cached pages live in the cache: start each test with it empty."""
-    from django.core.cache import cache
+    """Rate limits, cached pages and cards live in the caches: start each test with them empty."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
 
 

@@ -1,6 +1,7 @@
 """Browse and search the catalog: filters, sorting and pages, all kept in the URL."""
 
 import dataclasses
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
@@ -54,7 +55,9 @@ def _results(request, query: CatalogQuery, facets: Facets) -> dict:
     """The list part of the page: one page of cards, its count, the corrected words to
     suggest, and more suggestions when empty."""
     found = matching_products(Product.objects.published(), query)
-    page = browse_page(found.products, query, request.GET.get("page"), depth=list_depth(query))
+    page = browse_page(
+        found.products, query, request.GET.get("page"), depth=list_depth(query), found=found.found
+    )
     results = {
         "page": page,
         "is_fuzzy": found.is_fuzzy,
@@ -92,6 +95,7 @@ def product_list(request):
     context = {
         "query": query,
         "query_string": query.query_string(),
+        "filter_state": urlencode(query.filter_params()),
         "canonical_query": query.canonical_query_string(request.GET.get("page")),
         "facets": facets,
         "results": SimpleLazyObject(lambda: _results(request, query, facets)),

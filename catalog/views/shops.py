@@ -58,12 +58,14 @@ def shop_detail(request, slug: str):
 
     def shop_results() -> dict:
         result = matching_products(products.filter(shop=shop), query)
-        found = result.products
+        found, counted = result.products, result.found
         # A shop's own search shows what it has for the words typed, not other words' matches;
         # the corrected words are offered as a link.
         if result.is_fuzzy or result.is_corrected:
-            found = found.none()
-        page = browse_page(found, query, request.GET.get("page"), depth=list_depth(query))
+            found, counted = found.none(), 0
+        page = browse_page(
+            found, query, request.GET.get("page"), depth=list_depth(query), found=counted
+        )
         corrected = dataclasses.replace(query, q=result.suggestion)
         suggestion = (
             {"q": result.suggestion, "url": "?" + corrected.query_string() + "#shop-products"}

@@ -60,7 +60,7 @@ class RedisProcess:
 def own_redis(settings):
     server = RedisProcess()
     server.start()
-    settings.CACHES = {"default": redis_cache(server.url)}
+    settings.CACHES = {**settings.CACHES, "default": redis_cache(server.url)}
     yield server
     server.stop()
 
