@@ -169,16 +169,18 @@ def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
         path, language = request.get_full_path(), get_language()
         key = catalog_cache.page_key(path, language)
         signed_out = not request.user.is_authenticated
-        signed_out_key = catalog_cache.page_key(path, language, signed_out=True)
-        versions, entries = catalog_cache.versions_with(
-            [key, signed_out_key] if signed_out else [key]
-        )
-        kept = entries.get(signed_out_key)
-        if kept is not None and _is_current(kept, versions):
-            response = HttpResponse(_with_counts(request, kept[2]), content_type=kept[3])
-            response["X-Catalog-Cache"] = "hit"
-            return response
-        stored = entries.get(key)
+        if signed_out:
+            signed_out_key = catalog_cache.page_key(path, language, signed_out=True)
+            versions, entries = catalog_cache.versions_with([signed_out_key])
+            kept = entries.get(signed_out_key)
+            if kept is not None and _is_current(kept, versions):
+                response = HttpResponse(_with_counts(request, kept[2]), content_type=kept[3])
+                response["X-Catalog-Cache"] = "hit"
+                return response
+            stored = cache.get(key)  # only the first signed-out reader of a page reads it
+        else:
+            versions, entries = catalog_cache.versions_with([key])
+            stored = entries.get(key)
         if stored is not None and _is_current(stored, versions):
             response = HttpResponse(stored[2], content_type=stored[3])
             response["X-Catalog-Cache"] = "hit"
