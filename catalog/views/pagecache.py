@@ -148,11 +148,37 @@ def _is_current(stored, versions: catalog_cache.Versions) -> bool:
     return catalog_version == versions.catalog and stock_version in (None, versions.stock)
 
 
+def _for_this_reader(request, response):
+    """A page that is not kept for others: rendered for this reader alone (bits filled the
+    same way); anything but a TemplateResponse goes out as the view made it."""
+    if isinstance(response, TemplateResponse):
+        if not response.is_rendered:
+            _render_shared(response)
+        response.content = _with_visitor_bits(request, response.content)
+        response["X-Catalog-Cache"] = "private"
+    return response
+
+
+def _keepable(response) -> bool:
+    """Render the view's page as every reader gets it; whether it may be kept for others."""
+    if not isinstance(response, TemplateResponse):
+        return False
+    _render_shared(response)
+    return response.status_code == 200 and not response.context_data.get(NOT_SHARED)
+
+
+def _kept_response(content: bytes, stored, status: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=stored[3])
+    response["X-Catalog-Cache"] = status
+    return response
+
+
 def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
     """Serve a catalog view's page from the cache, each reader's own bits put in (module doc).
 
-    The view returns a TemplateResponse; the header X-Catalog-Cache says "hit", "miss" or
-    "private" (rendered for this reader alone).
+    A page is kept as (catalog version, stock version or None, HTML, content type). The view
+    returns a TemplateResponse; the header X-Catalog-Cache says "hit", "miss" or "private"
+    (rendered for this reader alone).
     """
     if view is None:
         return lambda view: cached_for_visitors(view, shared_with_signed_in=shared_with_signed_in)
@@ -160,54 +186,36 @@ def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _may_use_shared_page(request, shared_with_signed_in):
-            response = view(request, *args, **kwargs)
-            if isinstance(response, TemplateResponse):
-                _render_shared(response)
-                response.content = _with_visitor_bits(request, response.content)
-                response["X-Catalog-Cache"] = "private"
-            return response
+            return _for_this_reader(request, view(request, *args, **kwargs))
         path, language = request.get_full_path(), get_language()
         key = catalog_cache.page_key(path, language)
-        signed_out = not request.user.is_authenticated
-        if signed_out:
+        signed_in = request.user.is_authenticated
+        if signed_in:
+            versions, entries = catalog_cache.versions_with([key])
+            stored = entries.get(key)
+        else:
             signed_out_key = catalog_cache.page_key(path, language, signed_out=True)
             versions, entries = catalog_cache.versions_with([signed_out_key])
             kept = entries.get(signed_out_key)
             if kept is not None and _is_current(kept, versions):
-                response = HttpResponse(_with_counts(request, kept[2]), content_type=kept[3])
-                response["X-Catalog-Cache"] = "hit"
-                return response
+                return _kept_response(_with_counts(request, kept[2]), kept, "hit")
             stored = cache.get(key)  # only the first signed-out reader of a page reads it
-        else:
-            versions, entries = catalog_cache.versions_with([key])
-            stored = entries.get(key)
-        if stored is not None and _is_current(stored, versions):
-            response = HttpResponse(stored[2], content_type=stored[3])
-            response["X-Catalog-Cache"] = "hit"
-        else:
+        status = "hit"
+        if stored is None or not _is_current(stored, versions):
             response = view(request, *args, **kwargs)
-            if not isinstance(response, TemplateResponse):
-                return response
-            _render_shared(response)
-            context = response.context_data
-            if response.status_code != 200 or context.get(NOT_SHARED):
-                response.content = _with_visitor_bits(request, response.content)
-                response["X-Catalog-Cache"] = "private"
-                return response
-            stock_version = versions.stock if context.get(FOLLOWS_STOCK) else None
+            if not _keepable(response):
+                return _for_this_reader(request, response)
+            follows_stock = response.context_data.get(FOLLOWS_STOCK)
+            stock_version = versions.stock if follows_stock else None
             stored = (versions.catalog, stock_version, response.content, response["Content-Type"])
             cache.set(key, stored, catalog_cache.CACHE_SECONDS)
-            response["X-Catalog-Cache"] = "miss"
-        if signed_out:
-            kept = (
-                *stored[:2],
-                _with_visitor_bits(request, stored[2], keep_counts=True),
-                stored[3],
-            )
-            cache.set(signed_out_key, kept, catalog_cache.CACHE_SECONDS)
-            response.content = _with_counts(request, kept[2])
-        else:
-            response.content = _with_visitor_bits(request, response.content)
-        return response
+            status = "miss"
+        if signed_in:
+            return _kept_response(_with_visitor_bits(request, stored[2]), stored, status)
+        signed_out_page = _with_visitor_bits(request, stored[2], keep_counts=True)
+        cache.set(
+            signed_out_key, (*stored[:2], signed_out_page, stored[3]), catalog_cache.CACHE_SECONDS
+        )
+        return _kept_response(_with_counts(request, signed_out_page), stored, status)
 
     return wrapper
