@@ -270,7 +270,7 @@ def browse_page(
     if found is None:
         found = found_rows[0].found if found_rows else products.order_by()[: depth + 1].count()
     paginator = DepthPaginator(per_page, found=found, depth=depth)
-    if not found_rows and found and number > paginator.num_pages:
+    if not found_rows and number > paginator.num_pages:  # a stale link past the end
         number = paginator.num_pages
-        found_rows = rows(number)
+        found_rows = rows(number) if found else []
     return Page(found_rows, number, paginator)

@@ -68,6 +68,11 @@ def catalog_version() -> int:
     return _current(CATALOG_VERSION_KEY)
 
 
+def current_versions() -> Versions:
+    versions, _entries = versions_with([])
+    return versions
+
+
 def versions_with(keys: list[str]) -> tuple[Versions, dict]:
     """The current versions and the cache entries under `keys`, in one cache round trip."""
     found = cache.get_many([CATALOG_VERSION_KEY, STOCK_VERSION_KEY, *keys]) or {}
@@ -100,7 +105,7 @@ def fragment_context() -> dict:
     """
     if not is_enabled():
         return {"catalog_version": 0, "stock_version": 0, "catalog_cache_seconds": 0}
-    versions, _entries = versions_with([])
+    versions = current_versions()
     return {
         "catalog_version": versions.catalog,
         "stock_version": versions.stock,
@@ -112,7 +117,7 @@ def page_key(full_path: str, language: str, *, signed_out: bool = False) -> str:
     """The key of a whole page kept for every reader (stored with its versions); with
     `signed_out`, of the same page with a signed-out reader's bits already in."""
     digest = hashlib.sha256(full_path.encode()).hexdigest()[:32]
-    return f"catalog:page:{language}:{digest}" + (":signed-out" if signed_out else "")
+    return f"catalog:kept-page:{language}:{digest}" + (":signed-out" if signed_out else "")
 
 
 def facets_key(version: int) -> str:

@@ -96,8 +96,7 @@ def search_products(products: QuerySet, *, q: str, sort: str) -> SearchResult:
     words = search_words(q)
     if not words:
         return SearchResult(products.order_by(*SORT_ORDER.get(sort, NEWEST)))
-    found, matching = _matching(products, words, sort)
-    counted = found if connection.vendor == "postgresql" else None
+    found, counted, matching = _matching(products, words, sort)
     if found >= FEW_MATCHES:
         return SearchResult(matching, found=counted)
     corrected = corrected_words(words, current_vocabulary())
@@ -105,11 +104,13 @@ def search_products(products: QuerySet, *, q: str, sort: str) -> SearchResult:
         suggestion = " ".join(corrected)
         if found:
             return SearchResult(matching, suggestion=suggestion, found=counted)
-        corrected_found, corrected_matching = _matching(products, corrected, sort)
+        corrected_found, corrected_counted, corrected_matching = _matching(
+            products, corrected, sort
+        )
         if corrected_found:
             return SearchResult(
                 corrected_matching, suggestion=suggestion, is_corrected=True,
-                found=corrected_found if counted is not None else None,
+                found=corrected_counted,
             )  # fmt: skip
     if found or connection.vendor != "postgresql":
         return SearchResult(matching, found=counted)
@@ -118,8 +119,9 @@ def search_products(products: QuerySet, *, q: str, sort: str) -> SearchResult:
     return SearchResult(similar.order_by(*SORT_ORDER.get(fuzzy_sort, NEWEST)), is_fuzzy=True)
 
 
-def _matching(products: QuerySet, words: list[str], sort: str) -> tuple[int, QuerySet]:
-    """How many of `products` match every word, and those matches in `sort` order.
+def _matching(products: QuerySet, words: list[str], sort: str) -> tuple[int, int | None, QuerySet]:
+    """How many of `products` match every word; that count again when it went as far as a
+    page's count goes (one past SEARCH_LIMIT), else None; and the matches in `sort` order.
 
     Counted only as far as a decision needs: FEW_MATCHES on SQLite (is there a correction to
     offer), one past SEARCH_LIMIT on PostgreSQL (how to rank, too).
@@ -128,10 +130,12 @@ def _matching(products: QuerySet, words: list[str], sort: str) -> tuple[int, Que
         matching = products.filter(_simple_match(words))
         found = matching.order_by()[:FEW_MATCHES].count()
         if sort != "relevance":
-            return found, matching.order_by(*SORT_ORDER.get(sort, NEWEST))
+            return found, None, matching.order_by(*SORT_ORDER.get(sort, NEWEST))
         # A small catalog: every match ranked.
-        return found, _title_first(
-            matching, lambda: _simple_match(words, fields=("title", "motif"))
+        return (
+            found,
+            None,
+            _title_first(matching, lambda: _simple_match(words, fields=("title", "motif"))),
         )
     query = SearchQuery(_tsquery_text(words), search_type="raw", config="simple")
     matching = products.filter(search_vector=query)
@@ -140,14 +144,14 @@ def _matching(products: QuerySet, words: list[str], sort: str) -> tuple[int, Que
     # all, which costs less than walking indexes.
     found = matching.order_by(*NEWEST)[: SEARCH_LIMIT + 1].count()
     if not found or sort != "relevance":
-        return found, matching.order_by(*SORT_ORDER.get(sort, NEWEST))
+        return found, found, matching.order_by(*SORT_ORDER.get(sort, NEWEST))
 
     def in_title_or_motif() -> Q:
         return Q(search_vector__title_and_motif_words=query)
 
     if found <= SEARCH_LIMIT:
-        return found, _title_first(matching, in_title_or_motif)
-    return found, _first_by_relevance(matching, in_title_or_motif)
+        return found, found, _title_first(matching, in_title_or_motif)
+    return found, found, _first_by_relevance(matching, in_title_or_motif)
 
 
 def _title_first(matching: QuerySet, in_title_or_motif: Callable[[], Q]) -> QuerySet:

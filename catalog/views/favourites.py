@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from .. import cache as catalog_cache
 from ..models import Product
 from ..services import toggle_favourite
-from .pagecache import cached_for_visitors
+from .pagecache import rendered_for_reader
 
 FAVOURITES_PER_PAGE = 48
 
@@ -43,7 +43,7 @@ def favourite_toggle(request, pk: int):
 
 
 @login_required
-@cached_for_visitors(shared_with_signed_in=False)  # the buyer's own: rendered for them alone
+@rendered_for_reader
 def favourite_list(request):
     """The buyer's wishlist: saved batik still on sale, most recently saved first."""
     products = (

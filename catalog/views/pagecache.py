@@ -17,11 +17,13 @@ context and is kept under the stock version as well (catalog/cache.py).
 
 Readers with a message waiting (e.g. "Added to cart"), a member previewing their own shop or
 listing, and pages a view marks as the reader's own (`shared_with_signed_in=False`: the home
-page's work of followed shops, the wishlist) get the page rendered for them, with the same
-placeholders filled the same way; its `{% cache %}` fragments still come from the cache.
+page's work of followed shops; the wishlist, `rendered_for_reader`) get the page rendered for
+them, with the same placeholders filled the same way; its `{% cache %}` fragments still come
+from the cache.
 """
 
 import re
+from dataclasses import dataclass, replace
 from functools import wraps
 
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -128,7 +130,11 @@ def _with_csrf_token(request, content: bytes) -> bytes:
 
 
 def _with_counts(request, content: bytes) -> bytes:
-    """A signed-out reader's cart count and CSRF token put into their kept page."""
+    """A signed-out reader's cart count and CSRF token put into their kept page.
+
+    The count is the cart context processor's (orders, an app above this one), read by
+    rendering a template of it alone.
+    """
     count = render_to_string("includes/_cart_count.html", request=request).strip()
     content = content.replace(CART_COUNT_PLACEHOLDER.encode(), count.encode())
     return _with_csrf_token(request, content)
@@ -142,10 +148,25 @@ def _render_shared(response: TemplateResponse) -> None:
     response.render()
 
 
-def _is_current(stored, versions: catalog_cache.Versions) -> bool:
-    """Whether a kept page (catalog version, stock version or None, ...) is still right."""
-    catalog_version, stock_version = stored[0], stored[1]
-    return catalog_version == versions.catalog and stock_version in (None, versions.stock)
+@dataclass(frozen=True)
+class KeptPage:
+    """A page as kept in the cache, with the versions it was rendered at."""
+
+    catalog_version: int
+    stock_version: int | None  # None: the page shows no stock
+    content: bytes
+    content_type: str
+
+    def is_current(self, versions: catalog_cache.Versions) -> bool:
+        return self.catalog_version == versions.catalog and self.stock_version in (
+            None,
+            versions.stock,
+        )
+
+    def response(self, content: bytes, status: str) -> HttpResponse:
+        response = HttpResponse(content, content_type=self.content_type)
+        response["X-Catalog-Cache"] = status
+        return response
 
 
 def _for_this_reader(request, response):
@@ -159,26 +180,39 @@ def _for_this_reader(request, response):
     return response
 
 
-def _keepable(response) -> bool:
-    """Render the view's page as every reader gets it; whether it may be kept for others."""
+def rendered_for_reader(view):
+    """A page that is always the reader's own (the wishlist), its bits filled the way the kept
+    pages' are, so that a card looks the same on every page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return _for_this_reader(request, view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def _render_if_keepable(response, versions: catalog_cache.Versions) -> KeptPage | None:
+    """The view's page rendered as every reader gets it, if it may be kept for others (with the
+    versions read before the view ran: an edit meanwhile leaves it stale, never wrong)."""
     if not isinstance(response, TemplateResponse):
-        return False
+        return None
     _render_shared(response)
-    return response.status_code == 200 and not response.context_data.get(NOT_SHARED)
-
-
-def _kept_response(content: bytes, stored, status: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=stored[3])
-    response["X-Catalog-Cache"] = status
-    return response
+    if response.status_code != 200 or response.context_data.get(NOT_SHARED):
+        return None
+    follows_stock = response.context_data.get(FOLLOWS_STOCK)
+    return KeptPage(
+        catalog_version=versions.catalog,
+        stock_version=versions.stock if follows_stock else None,
+        content=response.content,
+        content_type=response["Content-Type"],
+    )
 
 
 def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
     """Serve a catalog view's page from the cache, each reader's own bits put in (module doc).
 
-    A page is kept as (catalog version, stock version or None, HTML, content type). The view
-    returns a TemplateResponse; the header X-Catalog-Cache says "hit", "miss" or "private"
-    (rendered for this reader alone).
+    The view returns a TemplateResponse; the header X-Catalog-Cache says "hit", "miss" or
+    "private" (rendered for this reader alone).
     """
     if view is None:
         return lambda view: cached_for_visitors(view, shared_with_signed_in=shared_with_signed_in)
@@ -197,25 +231,23 @@ def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
             signed_out_key = catalog_cache.page_key(path, language, signed_out=True)
             versions, entries = catalog_cache.versions_with([signed_out_key])
             kept = entries.get(signed_out_key)
-            if kept is not None and _is_current(kept, versions):
-                return _kept_response(_with_counts(request, kept[2]), kept, "hit")
+            if kept is not None and kept.is_current(versions):
+                return kept.response(_with_counts(request, kept.content), "hit")
             stored = cache.get(key)  # only the first signed-out reader of a page reads it
         status = "hit"
-        if stored is None or not _is_current(stored, versions):
+        if stored is None or not stored.is_current(versions):
             response = view(request, *args, **kwargs)
-            if not _keepable(response):
+            stored = _render_if_keepable(response, versions)
+            if stored is None:
                 return _for_this_reader(request, response)
-            follows_stock = response.context_data.get(FOLLOWS_STOCK)
-            stock_version = versions.stock if follows_stock else None
-            stored = (versions.catalog, stock_version, response.content, response["Content-Type"])
             cache.set(key, stored, catalog_cache.CACHE_SECONDS)
             status = "miss"
         if signed_in:
-            return _kept_response(_with_visitor_bits(request, stored[2]), stored, status)
-        signed_out_page = _with_visitor_bits(request, stored[2], keep_counts=True)
-        cache.set(
-            signed_out_key, (*stored[:2], signed_out_page, stored[3]), catalog_cache.CACHE_SECONDS
+            return stored.response(_with_visitor_bits(request, stored.content), status)
+        kept = replace(
+            stored, content=_with_visitor_bits(request, stored.content, keep_counts=True)
         )
-        return _kept_response(_with_counts(request, signed_out_page), stored, status)
+        cache.set(signed_out_key, kept, catalog_cache.CACHE_SECONDS)
+        return kept.response(_with_counts(request, kept.content), status)
 
     return wrapper

@@ -270,3 +270,22 @@ def test_a_narrow_filter_counts_every_match(client, monkeypatch):
     html = client.get("/en/batik/?motif=paku").content.decode()
     assert "5 batik" in html
     assert "Only the first" not in html
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/en/batik/?motif=tidak-ada&page=3", "/en/batik/?q=tidakadasamasekali&page=3"],
+)
+def test_a_stale_link_past_the_end_of_an_empty_list_shows_the_empty_first_page(client, address):
+    make_product(title="Kain Paku")
+    page = client.get(address)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "0 batik" in html and 'rel="prev"' not in html
+
+
+def test_a_shops_search_past_the_end_shows_its_empty_first_page(client):
+    product = make_product(title="Kain Paku")
+    page = client.get(f"/en/toko/{product.shop.slug}/?q=pakku&page=3")  # corrected words
+    assert page.status_code == 200
+    assert 'rel="prev"' not in page.content.decode()
