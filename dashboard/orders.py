@@ -73,7 +73,7 @@ def _render_detail(request, shop, suborder, **forms):
         % {"name": order.recipient, "shop": suborder.shop_name, "reference": order.reference},
     )
     lines = list(suborder.lines.all())
-    balance_paid = may_ship(suborder)
+    shippable = may_ship(suborder)
     context = {
         "shop": shop,
         "suborder": suborder,
@@ -87,8 +87,8 @@ def _render_detail(request, shop, suborder, **forms):
         "photo_form": forms.get("photo_form") or ProgressPhotoForm(),
         "photos": list(suborder.photos.all()),
         # Shipping waits for the rest of a made-to-order piece's price.
-        "balance_paid": balance_paid,
-        "can_ship": balance_paid and suborder.status in (S.ACCEPTED, S.IN_PROGRESS, S.READY),
+        "may_ship": shippable,
+        "can_ship": shippable and suborder.status in (S.ACCEPTED, S.IN_PROGRESS, S.READY),
         "is_made_to_order": any(line.is_made_to_order for line in lines),
         "has_packing_list": order.is_invoiced_after_handover,
         # An institution's order: the lines are at the cooperative's price, less its margin.

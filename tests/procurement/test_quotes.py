@@ -395,3 +395,29 @@ def test_the_cooperative_confirms_an_institutions_transfers_from_the_orders_admi
     assert invoice.status == Payment.Status.PAID
     assert amounts_paid(order).outstanding == 0
     assert confirm_url.encode() not in client.get(change_url).content
+
+
+def test_a_maker_ready_with_an_institutions_part_is_told_the_rest_comes_after_the_handover(client):
+    _i, officer, request, _offers_ = _split_request()
+    quote = quotes.accept_quote(
+        quote=_quote(request, percent=30), by=officer,
+        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
+    )  # fmt: skip
+    order = quote.order
+    route_order(order=order)
+    confirm_transfer(
+        payment=order.payments.get(purpose=Payment.Purpose.DOWN_PAYMENT),
+        by=make_user(is_staff=True),
+    )
+    suborder = order.suborders.order_by("pk").first()
+    owner = suborder.shop.owner
+    transition_suborder(
+        suborder=suborder, to=SubOrder.Status.ACCEPTED, by=owner, ready_by=request.needed_by
+    )
+    transition_suborder(suborder=suborder, to=SubOrder.Status.IN_PROGRESS, by=owner)
+    transition_suborder(suborder=suborder, to=SubOrder.Status.READY, by=owner)
+    client.force_login(owner)
+    page = client.get(f"/en/dasbor/pesanan/{suborder.pk}/").content.decode()
+    assert "The rest is paid" not in page  # only the down payment is
+    assert "Ship it: the institution is invoiced for the rest after the handover." in page
+    assert reverse("dashboard:order-ship", args=[suborder.pk]) in page  # it may ship
