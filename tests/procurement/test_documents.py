@@ -21,6 +21,7 @@ from tests.orders.midtrans_server import (  # noqa: F401 (fixtures)
 from tests.procurement.test_quotes import (
     ADDRESS,
     _accept_and_ship,
+    _accepted_by_transfer,
     _handed_over_by_virtual_account,
     _quote,
     _split_request,
@@ -52,10 +53,7 @@ def _rupiah(text: str) -> int:
 def _handed_over(*, percent=30, django_capture_on_commit_callbacks):
     """A quote accepted with a down payment paid, made, and handed over in two confirmations."""
     _institution_, officer, request, offers = _split_request()
-    quote = quotes.accept_quote(
-        quote=_quote(request, percent=percent), by=officer,
-        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
-    )  # fmt: skip
+    quote = _accepted_by_transfer(request, officer, percent=percent)
     order = quote.order
     route_order(order=order)
     if percent:
@@ -228,10 +226,7 @@ def _accepted_with_down_payment(institution, officer):
         budget_per_piece=request.budget_per_piece,
     )
     allocation.save_split(request=request, split=split)
-    return quotes.accept_quote(
-        quote=_quote(request, percent=30), by=officer,
-        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
-    )  # fmt: skip
+    return _accepted_by_transfer(request, officer, percent=30)
 
 
 @requires_row_locks

@@ -176,6 +176,14 @@ def _make_and_hand_over(quote, officer, suborders):
     quotes.confirm_handover(quote=quote, by=officer, suborders=suborders)
 
 
+def _accepted_by_transfer(request, officer, *, percent: int):
+    """The officer accepts the request's quote, to be paid by bank transfer."""
+    return quotes.accept_quote(
+        quote=_quote(request, percent=percent), by=officer,
+        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
+    )  # fmt: skip
+
+
 def _accept_and_ship(suborders, *, ready_by, start_work=False):
     """Each maker accepts their part of an institution's order by its date and ships it."""
     for suborder in suborders:
@@ -251,10 +259,7 @@ def test_an_institution_pays_its_down_payment_by_virtual_account(
 
 def test_the_rest_is_invoiced_once_every_part_is_handed_over(django_capture_on_commit_callbacks):
     institution, officer, request, _offers_ = _split_request()
-    quote = quotes.accept_quote(
-        quote=_quote(request, percent=0), by=officer,
-        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
-    )  # fmt: skip
+    quote = _accepted_by_transfer(request, officer, percent=0)
     order = quote.order
     assert not order.payments.exists()  # everything after the handover
     route_order(order=order)
@@ -334,10 +339,7 @@ def test_what_each_maker_delivered_is_read_back_for_the_handover_record(
     django_capture_on_commit_callbacks,
 ):
     _i, officer, request, _offers_ = _split_request()
-    quote = quotes.accept_quote(
-        quote=_quote(request, percent=0), by=officer,
-        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
-    )  # fmt: skip
+    quote = _accepted_by_transfer(request, officer, percent=0)
     route_order(order=quote.order)
     suborders = list(quote.order.suborders.all())
     with django_capture_on_commit_callbacks(execute=True):
@@ -363,10 +365,7 @@ def test_the_cooperative_confirms_an_institutions_transfers_from_the_orders_admi
 ):
     # an institution's order is confirmed at acceptance, before its down payment is paid
     _i, officer, request, _offers_ = _split_request()
-    quote = quotes.accept_quote(
-        quote=_quote(request, percent=30), by=officer,
-        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
-    )  # fmt: skip
+    quote = _accepted_by_transfer(request, officer, percent=30)
     order = quote.order
     route_order(order=order)
     client.force_login(make_user(is_staff=True, is_superuser=True))
@@ -399,10 +398,7 @@ def test_the_cooperative_confirms_an_institutions_transfers_from_the_orders_admi
 
 def test_a_maker_ready_with_an_institutions_part_is_told_the_rest_comes_after_the_handover(client):
     _i, officer, request, _offers_ = _split_request()
-    quote = quotes.accept_quote(
-        quote=_quote(request, percent=30), by=officer,
-        payment_method=PaymentMethod.BANK_TRANSFER, address=ADDRESS,
-    )  # fmt: skip
+    quote = _accepted_by_transfer(request, officer, percent=30)
     order = quote.order
     route_order(order=order)
     confirm_transfer(
