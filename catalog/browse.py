@@ -246,21 +246,30 @@ def browse_page(
     *,
     depth: int = BROWSE_DEPTH,
     found: int | None = None,
+    ordered_ids: list[int] | None = None,
 ) -> Page:
     """One page of cards of `products` (filtered and sorted), at most `depth` deep.
 
     ONE query: the page's cards, each carrying the capped count, unless the caller counted
-    them already (`found`, up to depth + 1: a search does). Only a page past the end (a stale
-    link) costs a count of its own and then the last page.
+    them already (`found`, up to depth + 1: a search does) or holds every id in order
+    (`ordered_ids`: a ranked search; then only the page's cards are read, by id). Only a page
+    past the end (a stale link) costs a count of its own and then the last page.
     """
     per_page = query.per_page
     number = _page_number(number, per_page, depth)
+    if ordered_ids is not None:
+        found = len(ordered_ids)
 
     def rows(number: int) -> list:
         start = (number - 1) * per_page
+        end = min(start + per_page, depth)
+        if ordered_ids is not None:
+            wanted = ordered_ids[start:end]
+            cards = products.filter(pk__in=wanted).order_by().with_card_data().in_bulk()
+            return [cards[pk] for pk in wanted if pk in cards]
         # The page's ids first, from the products alone, and only then their cards: the shop
         # and image joins run for one page of rows, not for every match sorted or skipped.
-        on_page = products.values("pk")[start : min(start + per_page, depth)]
+        on_page = products.values("pk")[start:end]
         cards = products.filter(pk__in=on_page).with_card_data()
         if found is None:
             cards = cards.annotate(found=capped_count(products, depth))

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
@@ -345,14 +346,19 @@ class ProductImage(models.Model):
     def __str__(self) -> str:
         return self.alt_text or self.image.name
 
-    def thumbnail_urls(self) -> list[tuple[int, str]]:
-        """(width, url) of the WebP thumbnails, narrowest first."""
+    @cached_property
+    def _thumbnail_urls(self) -> list[tuple[int, str]]:
         storage = self.image.storage
         pairs = []
         for width, name in (self.thumbnails or {}).items():
             if str(width).isdigit() and name:
                 pairs.append((int(width), storage.url(name)))
         return sorted(pairs)
+
+    def thumbnail_urls(self) -> list[tuple[int, str]]:
+        """(width, url) of the WebP thumbnails, narrowest first (worked out once per image
+        object: a card asks for them twice, for its src and its srcset)."""
+        return self._thumbnail_urls
 
     def srcset(self) -> str:
         """A `srcset` value from the thumbnails, or "" when none were made yet."""

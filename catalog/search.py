@@ -22,6 +22,7 @@ How a search stays both right and fast on a large catalog:
   says "1000+ batik".
 """
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,10 @@ class SearchResult:
     # How many products match, counted up to SEARCH_LIMIT + 1, when the search counted them
     # anyway (then the page need not count again); None when not counted that far.
     found: int | None = None
+    # Every match's id in the chosen order, when the search read them all to rank them (a
+    # "relevance" search of at most SEARCH_LIMIT matches on PostgreSQL): a page is cut from
+    # these, and only its cards are read.
+    ordered_ids: list[int] | None = None
 
 
 @SearchVectorField.register_lookup
@@ -96,62 +101,69 @@ def search_products(products: QuerySet, *, q: str, sort: str) -> SearchResult:
     words = search_words(q)
     if not words:
         return SearchResult(products.order_by(*SORT_ORDER.get(sort, NEWEST)))
-    found, counted, matching = _matching(products, words, sort)
+    found, matches = _matching(products, words, sort)
     if found >= FEW_MATCHES:
-        return SearchResult(matching, found=counted)
+        return matches
     corrected = corrected_words(words, current_vocabulary())
     if corrected != words:
         suggestion = " ".join(corrected)
         if found:
-            return SearchResult(matching, suggestion=suggestion, found=counted)
-        corrected_found, corrected_counted, corrected_matching = _matching(
-            products, corrected, sort
-        )
+            return dataclasses.replace(matches, suggestion=suggestion)
+        corrected_found, corrected_matches = _matching(products, corrected, sort)
         if corrected_found:
-            return SearchResult(
-                corrected_matching, suggestion=suggestion, is_corrected=True,
-                found=corrected_counted,
-            )  # fmt: skip
+            return dataclasses.replace(corrected_matches, suggestion=suggestion, is_corrected=True)
     if found or connection.vendor != "postgresql":
-        return SearchResult(matching, found=counted)
+        return matches
     similar = products.filter(_similar_match(words))
     fuzzy_sort = "newest" if sort == "relevance" else sort
     return SearchResult(similar.order_by(*SORT_ORDER.get(fuzzy_sort, NEWEST)), is_fuzzy=True)
 
 
-def _matching(products: QuerySet, words: list[str], sort: str) -> tuple[int, int | None, QuerySet]:
-    """How many of `products` match every word; that count again when it went as far as a
-    page's count goes (one past SEARCH_LIMIT), else None; and the matches in `sort` order.
+def _matching(products: QuerySet, words: list[str], sort: str) -> tuple[int, SearchResult]:
+    """How many of `products` match every word, and those matches in `sort` order.
 
     Counted only as far as a decision needs: FEW_MATCHES on SQLite (is there a correction to
-    offer), one past SEARCH_LIMIT on PostgreSQL (how to rank, too).
+    offer), one past SEARCH_LIMIT on PostgreSQL (how to rank, too; the result then carries
+    the count for the page).
     """
     if connection.vendor != "postgresql":
         matching = products.filter(_simple_match(words))
         found = matching.order_by()[:FEW_MATCHES].count()
         if sort != "relevance":
-            return found, None, matching.order_by(*SORT_ORDER.get(sort, NEWEST))
+            return found, SearchResult(matching.order_by(*SORT_ORDER.get(sort, NEWEST)))
+
+        def in_title_or_motif_words() -> Q:
+            return _simple_match(words, fields=("title", "motif"))
+
         # A small catalog: every match ranked.
-        return (
-            found,
-            None,
-            _title_first(matching, lambda: _simple_match(words, fields=("title", "motif"))),
-        )
+        return found, SearchResult(_title_first(matching, in_title_or_motif_words))
     query = SearchQuery(_tsquery_text(words), search_type="raw", config="simple")
     matching = products.filter(search_vector=query)
-    # Counted up to one past SEARCH_LIMIT (newest first, so that a broad word walks the index
-    # and stops): few call for a correction, and up to SEARCH_LIMIT "relevance" ranks them
-    # all, which costs less than walking indexes.
-    found = matching.order_by(*NEWEST)[: SEARCH_LIMIT + 1].count()
-    if not found or sort != "relevance":
-        return found, found, matching.order_by(*SORT_ORDER.get(sort, NEWEST))
+    if sort != "relevance":
+        # Counted up to one past SEARCH_LIMIT (newest first, so that a broad word walks the
+        # index and stops): few matches call for a correction.
+        found = matching.order_by(*NEWEST)[: SEARCH_LIMIT + 1].count()
+        ordered = matching.order_by(*SORT_ORDER.get(sort, NEWEST))
+        return found, SearchResult(ordered, found=found)
 
     def in_title_or_motif() -> Q:
         return Q(search_vector__title_and_motif_words=query)
 
-    if found <= SEARCH_LIMIT:
-        return found, found, _title_first(matching, in_title_or_motif)
-    return found, found, _first_by_relevance(matching, in_title_or_motif)
+    # The first SEARCH_LIMIT + 1 matches, newest first (a broad word walks the index and
+    # stops), each with whether its title or motif holds every word: up to SEARCH_LIMIT, that
+    # is every match, ranked here at once (title or motif first, each group newest first).
+    in_title = Case(When(in_title_or_motif(), then=Value(1)), default=Value(0))
+    rows = list(
+        matching.order_by(*NEWEST)
+        .annotate(in_title=in_title)
+        .values_list("pk", "in_title")[: SEARCH_LIMIT + 1]
+    )
+    found = len(rows)
+    if found > SEARCH_LIMIT:
+        return found, SearchResult(_first_by_relevance(matching, in_title_or_motif), found=found)
+    ranked = [pk for pk, first in rows if first] + [pk for pk, first in rows if not first]
+    ordered = _title_first(matching, in_title_or_motif)
+    return found, SearchResult(ordered, found=found, ordered_ids=ranked)
 
 
 def _title_first(matching: QuerySet, in_title_or_motif: Callable[[], Q]) -> QuerySet:

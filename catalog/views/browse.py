@@ -56,8 +56,9 @@ def _results(request, query: CatalogQuery, facets: Facets) -> dict:
     suggest, and more suggestions when empty."""
     found = matching_products(Product.objects.published(), query)
     page = browse_page(
-        found.products, query, request.GET.get("page"), depth=list_depth(query), found=found.found
-    )
+        found.products, query, request.GET.get("page"), depth=list_depth(query),
+        found=found.found, ordered_ids=found.ordered_ids,
+    )  # fmt: skip
     results = {
         "page": page,
         "is_fuzzy": found.is_fuzzy,

@@ -58,14 +58,15 @@ def shop_detail(request, slug: str):
 
     def shop_results() -> dict:
         result = matching_products(products.filter(shop=shop), query)
-        found, counted = result.products, result.found
+        found, counted, ordered_ids = result.products, result.found, result.ordered_ids
         # A shop's own search shows what it has for the words typed, not other words' matches;
         # the corrected words are offered as a link.
         if result.is_fuzzy or result.is_corrected:
-            found, counted = found.none(), 0
+            found, counted, ordered_ids = found.none(), 0, None
         page = browse_page(
-            found, query, request.GET.get("page"), depth=list_depth(query), found=counted
-        )
+            found, query, request.GET.get("page"), depth=list_depth(query),
+            found=counted, ordered_ids=ordered_ids,
+        )  # fmt: skip
         corrected = dataclasses.replace(query, q=result.suggestion)
         suggestion = (
             {"q": result.suggestion, "url": "?" + corrected.query_string() + "#shop-products"}

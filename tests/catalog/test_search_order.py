@@ -1,6 +1,7 @@
 """Sorted search shows the true first rows of ALL matches, not a sorted sample of them."""
 
 import itertools
+import re
 from datetime import timedelta
 
 import pytest
@@ -119,3 +120,18 @@ def test_each_sort_shows_the_first_of_all_matches():
         assert ids(found) == ids(expected), (word, sort)
         last_page = (listed - PAGE, listed)
         assert ids(found, *last_page) == ids(expected, *last_page), (word, sort)
+        # a ranked search of a few hundred matches holds every id in order, and pages cut it
+        if word == "sawit" and sort == "relevance":
+            assert result.ordered_ids == ids(expected, 0, listed)
+
+
+@requires_postgres
+def test_a_ranked_searchs_pages_show_its_matches_in_order(client):
+    build_catalog()
+    expected = ids(best_match_first(every_match("sawit"), "sawit"), 0, 3 * PAGE)
+    slugs = dict(Product.objects.filter(pk__in=expected).values_list("pk", "slug"))
+    for number in (1, 3):
+        html = client.get(f"/en/batik/?q=sawit&page={number}").content.decode()
+        shown = re.findall(r'class="card-link" href="/en/batik/([-\w]+)/"', html)
+        wanted = expected[(number - 1) * PAGE : number * PAGE]
+        assert shown == [slugs[pk] for pk in wanted], number
