@@ -73,9 +73,13 @@ def current_versions() -> Versions:
     return versions
 
 
-def versions_with(keys: list[str]) -> tuple[Versions, dict]:
-    """The current versions and the cache entries under `keys`, in one cache round trip."""
-    found = cache.get_many([CATALOG_VERSION_KEY, STOCK_VERSION_KEY, *keys]) or {}
+def versions_with(keys: list[str], *, session=None) -> tuple[Versions, dict]:
+    """The current versions and the cache entries under `keys`, in one cache round trip; a
+    reader's `session` not read yet is read in the same one (core/sessions.py)."""
+    wanted = [CATALOG_VERSION_KEY, STOCK_VERSION_KEY, *keys]
+    # Another session engine (settings.SESSION_ENGINE) reads the session on its own later.
+    read_with = getattr(session, "read_with", None)
+    found = (read_with(wanted) if read_with else cache.get_many(wanted)) or {}
     versions = Versions(
         catalog=_current(CATALOG_VERSION_KEY, found.get(CATALOG_VERSION_KEY)),
         stock=_current(STOCK_VERSION_KEY, found.get(STOCK_VERSION_KEY)),

@@ -394,7 +394,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Sessions are read from the cache and kept in the database too: a visitor's session costs no
 # query while the cache holds it, and survives a cache flush or outage (read from the database).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db engine; core.sessions lets a kept catalog page read it in the same round trip.
+SESSION_ENGINE = "core.sessions"
 
 # Security: strict defaults in production; `check --deploy` must be clean.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -10,7 +10,8 @@ the bits cost a few small renders.
 
 A signed-out reader's bits depend only on the address and language (links to log in; their
 cart count and CSRF token stay placeholders), so the page with those bits in is kept too, and
-such a reader's response costs one cache read and two replacements.
+such a reader's response costs one cache read (their session comes in the same one,
+core/sessions.py) and two replacements.
 
 A page that shows stock (a product page, a list of what is in stock) sets FOLLOWS_STOCK on its
 context and is kept under the stock version as well (catalog/cache.py).
@@ -72,12 +73,14 @@ def _has_messages(request) -> bool:
     return session is not None and SessionStorage.session_key in session
 
 
+def _may_be_kept(request) -> bool:
+    """Whether the page may come from the cache, as far as can be told without the session."""
+    return catalog_cache.is_enabled() and request.method in ("GET", "HEAD")
+
+
 def _may_use_shared_page(request, shared_with_signed_in: bool) -> bool:
-    return (
-        catalog_cache.is_enabled()
-        and request.method in ("GET", "HEAD")
-        and (shared_with_signed_in or not request.user.is_authenticated)
-        and not _has_messages(request)
+    return (shared_with_signed_in or not request.user.is_authenticated) and not _has_messages(
+        request
     )
 
 
@@ -219,21 +222,23 @@ def cached_for_visitors(view=None, *, shared_with_signed_in: bool = True):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _may_use_shared_page(request, shared_with_signed_in):
+        if not _may_be_kept(request):
             return _for_this_reader(request, view(request, *args, **kwargs))
         path, language = request.get_full_path(), get_language()
         key = catalog_cache.page_key(path, language)
+        signed_out_key = catalog_cache.page_key(path, language, signed_out=True)
+        # Most readers are signed out: their kept page, the versions and their session (are
+        # they signed in, their cart) come in one cache round trip.
+        versions, entries = catalog_cache.versions_with(
+            [signed_out_key], session=getattr(request, "session", None)
+        )
+        if not _may_use_shared_page(request, shared_with_signed_in):
+            return _for_this_reader(request, view(request, *args, **kwargs))
         signed_in = request.user.is_authenticated
-        if signed_in:
-            versions, entries = catalog_cache.versions_with([key])
-            stored = entries.get(key)
-        else:
-            signed_out_key = catalog_cache.page_key(path, language, signed_out=True)
-            versions, entries = catalog_cache.versions_with([signed_out_key])
-            kept = entries.get(signed_out_key)
-            if kept is not None and kept.is_current(versions):
-                return kept.response(_with_counts(request, kept.content), "hit")
-            stored = cache.get(key)  # only the first signed-out reader of a page reads it
+        kept = None if signed_in else entries.get(signed_out_key)
+        if kept is not None and kept.is_current(versions):
+            return kept.response(_with_counts(request, kept.content), "hit")
+        stored = cache.get(key)  # a signed-in reader, or the first signed-out reader of a page
         status = "hit"
         if stored is None or not stored.is_current(versions):
             response = view(request, *args, **kwargs)

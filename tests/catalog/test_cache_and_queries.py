@@ -304,3 +304,47 @@ def test_a_visitor_who_added_to_the_cart_gets_the_cached_pages_once_the_message_
     response = client.get("/batik/")
     assert response["X-Catalog-Cache"] == "hit"
     assert 'data-testid="cart-count">1<' in response.content.decode()
+
+
+def test_a_visitor_with_a_cart_gets_a_kept_page_in_one_cache_round_trip(client, settings):
+    """Their session (signed in? their cart) is read with the page, not in a trip of its own."""
+    from django.test import Client
+
+    from orders.cart import SESSION_KEY
+    from tests.catalog import counting_cache
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "tests.catalog.counting_cache.CountingCache"},
+    }
+    product = make_product(title="Kain Sawit")
+    option = product.options.first()
+    Client().get(product.get_absolute_url())  # a first-time visitor fills the cache
+    session = client.session
+    session[SESSION_KEY] = {str(option.pk): {"q": 3, "p": option.price, "s": option.stock}}
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    counting_cache.CALLS.clear()
+    response = client.get(product.get_absolute_url())
+    assert response["X-Catalog-Cache"] == "hit"
+    assert 'data-testid="cart-count">3<' in response.content.decode()
+    assert counting_cache.CALLS == ["get_many"]
+
+
+def test_a_visitor_whose_session_left_the_cache_keeps_their_cart(client):
+    """Sessions are kept in the database too: read from there when the cache lost them."""
+    from django.core.cache import cache
+
+    from orders.cart import SESSION_KEY
+
+    product = make_product(title="Kain Sawit")
+    option = product.options.first()
+    session = client.session
+    session[SESSION_KEY] = {str(option.pk): {"q": 2, "p": option.price, "s": option.stock}}
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    client.get(product.get_absolute_url())  # the page is kept
+    cache.delete(session.cache_key_prefix + session.session_key)
+    response = client.get(product.get_absolute_url())
+    assert response["X-Catalog-Cache"] == "hit"
+    assert 'data-testid="cart-count">2<' in response.content.decode()

@@ -203,19 +203,25 @@ def test_media_goes_to_s3_when_a_bucket_is_configured(bucket):
 def test_web_and_worker_keep_no_state_of_their_own_in_production():
     # with Redis configured as in docker-compose.yml
     output = _settings_in_subprocess(
+        "from importlib import import_module;"
         "from django.conf import settings as s;"
-        "print(s.SESSION_ENGINE);"
+        "store = import_module(s.SESSION_ENGINE).SessionStore;"
+        "print(' '.join(c.__module__ for c in store.__mro__));"
         "print(s.CACHES['default']['BACKEND']);"
         "print(s.CELERY_BROKER_URL)",
         REDIS_URL="redis://redis:6379/0",
     )
-    session_engine, cache_backend, broker = output.splitlines()
+    session_engines, cache_backend, broker = output.splitlines()
     # sessions live in the database (or the shared cache), never in a process or local file
-    assert session_engine in {
+    assert {
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cache",
         "django.contrib.sessions.backends.cached_db",
-    }
+    } & set(session_engines.split())
+    assert not {
+        "django.contrib.sessions.backends.file",
+        "django.contrib.sessions.backends.signed_cookies",
+    } & set(session_engines.split())
     assert cache_backend == "core.cache_backend.RedisCache"  # django-redis, outages ignored
     assert broker.startswith("redis://")
 
