@@ -1,7 +1,8 @@
 """Everything the benchmarks know about the app, in one place: addresses, form fields, seed data.
 
-The pages are measured over HTTP; the app's code is imported only here, and only models (to
-seed data with bulk_create and read timestamps back) and management commands. When a URL, a
+The pages are measured over HTTP; the app's code is imported only here: models (to seed data
+with bulk_create and read timestamps back), management commands, and the catalog's search as
+its view calls it (the search latency figure). When a URL, a
 form field or a model changes, this is the one file to update.
 """
 
@@ -51,6 +52,25 @@ def shop(slug: str) -> str:
 
 def catalog_page(number: int) -> str:
     return f"{CATALOG}?page={number}"
+
+
+def search_with_first_page(word: str, *, sort: str = "", page: int = 1) -> int:
+    """The search a catalog page makes for `word` and the page of cards it shows, called as
+    the view calls them (catalog.views.browse): what the search latency target times. The
+    number of cards read."""
+    from django.http import QueryDict
+
+    from catalog.browse import CatalogQuery, browse_page
+    from catalog.models import Product
+    from catalog.views.browse import list_depth, matching_products
+
+    query = CatalogQuery.from_querydict(QueryDict(search(word, sort=sort).partition("?")[2]))
+    found = matching_products(Product.objects.published(), query)
+    cards = browse_page(
+        found.products, query, page, depth=list_depth(query),
+        found=found.found, ordered_ids=found.ordered_ids,
+    )  # fmt: skip
+    return len(cards.object_list)
 
 
 # --- forms -----------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ ANONYMOUS_RATIO = 0.5
 SIGNED_IN_RATIO = {"catalog": 0.12, "product": 0.10}
 MAX_QUERIES = 6
 GROWTH = 1.5
+# Set on the search itself with its page of cards (as first measured); the whole page is shown too.
 SEARCH_P95_MS = {"search-selective": 20, "search-broad": 100}
 ROUTED_PER_SECOND = 100
 CLICK_TO_NOTIFIED_P99_S = 1.0
@@ -111,11 +112,20 @@ def figure_rows(small: dict | None, large: dict | None, orders: dict | None, wei
                          f"≤ {GROWTH}×", f"{'PASS' if worst <= GROWTH else 'FAIL'} ({worst:.2f}×)"))  # fmt: skip
     scale = large or small
     if scale:
+        at = f"at {scale['products'] // 1000}k, new searches"
         for page, limit in SEARCH_P95_MS.items():
             r = scale["search"][page]
-            rows.append((f"{page} p95 at {scale['products'] // 1000}k, new searches, whole page",
+            rows.append((f"{page} p95 {at}, the search and its page of cards",
                          f"{r['p95_ms']:.1f} ms (median {r['median_ms']:.1f}, {r['requests']} searches)",
                          f"≤ {limit} ms", "PASS" if r["p95_ms"] <= limit else "FAIL"))  # fmt: skip
+            rows.append(
+                (
+                    f"{page} p95 {at}, whole page",
+                    f"{r['page_p95_ms']:.1f} ms (median {r['page_median_ms']:.1f})",
+                    "—",
+                    "",
+                )
+            )
     if orders:
         routed = orders.get("routed_per_second")
         rows.append(("orders routed / s, one worker", f"{routed}", f"≥ {ROUTED_PER_SECOND}",
