@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 
 CATALOG_VERSION_KEY = "catalog:version"
 STOCK_VERSION_KEY = "catalog:stock-version"
@@ -75,11 +75,16 @@ def current_versions() -> Versions:
 
 def versions_with(keys: list[str], *, session=None) -> tuple[Versions, dict]:
     """The current versions and the cache entries under `keys`, in one cache round trip; a
-    reader's `session` not read yet is read in the same one (core/sessions.py)."""
+    reader's `session` not read yet comes in the same one when the session engine can
+    (core/sessions.py) and keeps sessions in this cache."""
     wanted = [CATALOG_VERSION_KEY, STOCK_VERSION_KEY, *keys]
     # Another session engine (settings.SESSION_ENGINE) reads the session on its own later.
     read_with = getattr(session, "read_with", None)
-    found = (read_with(wanted) if read_with else cache.get_many(wanted)) or {}
+    if read_with is not None:
+        found = read_with(wanted, using=DEFAULT_CACHE_ALIAS)  # the alias of `cache`
+    else:
+        found = cache.get_many(wanted)
+    found = found or {}
     versions = Versions(
         catalog=_current(CATALOG_VERSION_KEY, found.get(CATALOG_VERSION_KEY)),
         stock=_current(STOCK_VERSION_KEY, found.get(STOCK_VERSION_KEY)),

@@ -26,7 +26,18 @@ CountingCache = type(
         "answering": False,
         **{
             name: _counted(name)
-            for name in ("get", "get_many", "set", "set_many", "add", "delete", "incr", "touch")
+            for name in (
+                "get",
+                "get_many",
+                "has_key",
+                "set",
+                "set_many",
+                "add",
+                "delete",
+                "delete_many",
+                "incr",
+                "touch",
+            )  # fmt: skip
         },
     },
 )

@@ -306,6 +306,12 @@ def test_a_visitor_who_added_to_the_cart_gets_the_cached_pages_once_the_message_
     assert 'data-testid="cart-count">1<' in response.content.decode()
 
 
+COUNTING_CACHE = {
+    "BACKEND": "tests.catalog.counting_cache.CountingCache",
+    "LOCATION": "counting-calls",
+}
+
+
 def test_a_visitor_with_a_cart_gets_a_kept_page_in_one_cache_round_trip(client, settings):
     """Their session (signed in? their cart) is read with the page, not in a trip of its own."""
     from django.test import Client
@@ -313,10 +319,7 @@ def test_a_visitor_with_a_cart_gets_a_kept_page_in_one_cache_round_trip(client, 
     from orders.cart import SESSION_KEY
     from tests.catalog import counting_cache
 
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "tests.catalog.counting_cache.CountingCache"},
-    }
+    settings.CACHES = {**settings.CACHES, "default": COUNTING_CACHE}
     product = make_product(title="Kain Sawit")
     option = product.options.first()
     Client().get(product.get_absolute_url())  # a first-time visitor fills the cache
@@ -348,3 +351,21 @@ def test_a_visitor_whose_session_left_the_cache_keeps_their_cart(client):
     response = client.get(product.get_absolute_url())
     assert response["X-Catalog-Cache"] == "hit"
     assert 'data-testid="cart-count">2<' in response.content.decode()
+
+
+def test_a_signed_in_buyer_gets_a_kept_page_in_two_cache_round_trips(client, settings):
+    """The first read tells who they are (their session); the second brings the shared page."""
+    from django.test import Client
+
+    from tests.catalog import counting_cache
+
+    settings.CACHES = {**settings.CACHES, "default": COUNTING_CACHE}
+    product = make_product(title="Kain Sawit")
+    Client().get(product.get_absolute_url())  # the shared page is kept
+    buyer = make_user(email="siti@example.com")
+    client.force_login(buyer)
+    counting_cache.CALLS.clear()
+    response = client.get(product.get_absolute_url())
+    assert response["X-Catalog-Cache"] == "hit"
+    assert reverse("orders:list") in response.content.decode()  # their own account menu
+    assert counting_cache.CALLS == ["get_many", "get"]
