@@ -19,6 +19,18 @@ from tests.factories import ADDRESS, make_product, make_shop, make_user
 pytestmark = pytest.mark.django_db
 
 
+def _guest_with_cart(client, option, *, quantity: int):
+    """Make `client` a guest with `quantity` of `option` in their cart; their session."""
+    from orders.cart import SESSION_KEY
+
+    session = client.session
+    item = {"q": quantity, "p": option.price, "s": option.stock}
+    session[SESSION_KEY] = {str(option.pk): item}
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    return session
+
+
 def test_visitor_pages_are_cached_and_an_edit_shows_at_once(client):
     product = make_product(title="Kain Paku Lama", price=350_000)
     first = client.get(product.get_absolute_url())
@@ -139,15 +151,10 @@ def test_a_first_visit_is_served_whole_without_a_query(client, django_assert_num
 def test_a_visitor_with_a_cart_never_gets_someone_elses_header(client):
     from django.test import Client
 
-    from orders.cart import SESSION_KEY
-
     product = make_product(title="Kain Sawit")
     option = product.options.first()
     Client().get("/batik/")  # a first-time visitor fills the whole-page cache (empty cart)
-    session = client.session
-    session[SESSION_KEY] = {str(option.pk): {"q": 2, "p": option.price, "s": option.stock}}
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    _guest_with_cart(client, option, quantity=2)
     html = client.get("/batik/").content.decode()
     assert 'data-testid="cart-count">2<' in html
 
@@ -251,15 +258,10 @@ def test_uncached_list_shows_each_edit_and_each_readers_own_hearts(client, setti
 def test_a_visitor_with_a_cart_is_served_the_cached_page_with_their_own_count(client):
     from django.test import Client
 
-    from orders.cart import SESSION_KEY
-
     product = make_product(title="Kain Sawit")
     option = product.options.first()
     Client().get(product.get_absolute_url())  # a first-time visitor fills the cache
-    session = client.session
-    session[SESSION_KEY] = {str(option.pk): {"q": 3, "p": option.price, "s": option.stock}}
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    _guest_with_cart(client, option, quantity=3)
     response = client.get(product.get_absolute_url())
     html = response.content.decode()
     assert response["X-Catalog-Cache"] == "hit"
@@ -316,17 +318,13 @@ def test_a_visitor_with_a_cart_gets_a_kept_page_in_one_cache_round_trip(client, 
     """Their session (signed in? their cart) is read with the page, not in a trip of its own."""
     from django.test import Client
 
-    from orders.cart import SESSION_KEY
     from tests.catalog import counting_cache
 
     settings.CACHES = {**settings.CACHES, "default": COUNTING_CACHE}
     product = make_product(title="Kain Sawit")
     option = product.options.first()
     Client().get(product.get_absolute_url())  # a first-time visitor fills the cache
-    session = client.session
-    session[SESSION_KEY] = {str(option.pk): {"q": 3, "p": option.price, "s": option.stock}}
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    _guest_with_cart(client, option, quantity=3)
     counting_cache.CALLS.clear()
     response = client.get(product.get_absolute_url())
     assert response["X-Catalog-Cache"] == "hit"
@@ -338,14 +336,9 @@ def test_a_visitor_whose_session_left_the_cache_keeps_their_cart(client):
     """Sessions are kept in the database too: read from there when the cache lost them."""
     from django.core.cache import cache
 
-    from orders.cart import SESSION_KEY
-
     product = make_product(title="Kain Sawit")
     option = product.options.first()
-    session = client.session
-    session[SESSION_KEY] = {str(option.pk): {"q": 2, "p": option.price, "s": option.stock}}
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    session = _guest_with_cart(client, option, quantity=2)
     client.get(product.get_absolute_url())  # the page is kept
     cache.delete(session.cache_key_prefix + session.session_key)
     response = client.get(product.get_absolute_url())
