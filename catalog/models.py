@@ -347,7 +347,9 @@ class ProductImage(models.Model):
         return self.alt_text or self.image.name
 
     @cached_property
-    def _thumbnail_urls(self) -> list[tuple[int, str]]:
+    def thumbnail_urls(self) -> list[tuple[int, str]]:
+        """(width, url) of the WebP thumbnails, narrowest first (worked out once per image
+        object: a card asks for them twice, for its src and its srcset)."""
         storage = self.image.storage
         pairs = []
         for width, name in (self.thumbnails or {}).items():
@@ -355,18 +357,13 @@ class ProductImage(models.Model):
                 pairs.append((int(width), storage.url(name)))
         return sorted(pairs)
 
-    def thumbnail_urls(self) -> list[tuple[int, str]]:
-        """(width, url) of the WebP thumbnails, narrowest first (worked out once per image
-        object: a card asks for them twice, for its src and its srcset)."""
-        return self._thumbnail_urls
-
     def srcset(self) -> str:
         """A `srcset` value from the thumbnails, or "" when none were made yet."""
-        return ", ".join(f"{url} {width}w" for width, url in self.thumbnail_urls())
+        return ", ".join(f"{url} {width}w" for width, url in self.thumbnail_urls)
 
     def url_for_width(self, width: int) -> str:
         """The smallest thumbnail at least `width` wide, else the original."""
-        for thumb_width, url in self.thumbnail_urls():
+        for thumb_width, url in self.thumbnail_urls:
             if thumb_width >= width:
                 return url
         return self.image.url

@@ -305,10 +305,8 @@ def restore_stock(suborder: SubOrder) -> None:
     """Give the sub-order's stock back, once (the caller holds the sub-order's row lock)."""
     if suborder.stock_restored_at is not None:
         return
-    for line in suborder.lines.filter(is_made_to_order=False, option__isnull=False).order_by(
-        "option_id"
-    ):
-        put_back_stock(option_id=line.option_id, quantity=line.quantity)
+    lines = suborder.lines.filter(is_made_to_order=False, option__isnull=False)
+    put_back_stock(lines.order_by("option_id").values_list("option_id", "quantity"))
     suborder.stock_restored_at = timezone.now()
 
 

@@ -191,13 +191,14 @@ def _place_locked(
             code="cod_not_offered",
         )
 
-    for option in options:
-        if option.product.is_made_to_order:
-            continue
-        if not take_stock(
-            option_id=option.pk, quantity=quantities[option.pk]
-        ):  # Only without row locks (SQLite serialises writers anyway).
-            raise OutOfStock({option.pk: str(_("Sold out."))})
+    ready_made = [
+        (option.pk, quantities[option.pk])
+        for option in options
+        if not option.product.is_made_to_order
+    ]
+    sold_out = take_stock(ready_made)
+    if sold_out is not None:  # Only without row locks (SQLite serialises writers anyway).
+        raise OutOfStock({sold_out: str(_("Sold out."))})
 
     # Every total is known before the first insert, so each row is written once, complete.
     by_shop: dict[int, list[ProductOption]] = {shop_id: [] for shop_id in shops}

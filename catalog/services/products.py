@@ -337,22 +337,32 @@ def set_option_stock(*, shop: Shop, option: ProductOption, stock: int) -> Produc
     return option
 
 
-def take_stock(*, option_id: int, quantity: int) -> bool:
-    """Take `quantity` pieces of an option for an order; False when fewer are left (stock
-    never goes below zero, whoever takes at the same time). Pages that show stock are stale
-    after the commit."""
-    taken = ProductOption.objects.filter(pk=option_id, stock__gte=quantity).update(
-        stock=F("stock") - quantity
-    )
-    if taken:
+def take_stock(pieces: Iterable[tuple[int, int]]) -> int | None:
+    """Take an order's pieces, (option id, quantity) each; the first option with fewer left,
+    None when every piece was taken (stock never goes below zero, whoever takes at the same
+    time; the caller's transaction undoes what was taken before). Pages that show stock are
+    stale after the commit."""
+    took = False
+    for option_id, quantity in pieces:
+        taken = ProductOption.objects.filter(pk=option_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+        if not taken:
+            return option_id
+        took = True
+    if took:
         transaction.on_commit(bump_stock_version)
-    return bool(taken)
+    return None
 
 
-def put_back_stock(*, option_id: int, quantity: int) -> None:
-    """Give an order's pieces of an option back (a cancelled or declined order)."""
-    ProductOption.objects.filter(pk=option_id).update(stock=F("stock") + quantity)
-    transaction.on_commit(bump_stock_version)
+def put_back_stock(pieces: Iterable[tuple[int, int]]) -> None:
+    """Give an order's pieces back, (option id, quantity) each (a cancelled or declined order)."""
+    put_back = False
+    for option_id, quantity in pieces:
+        ProductOption.objects.filter(pk=option_id).update(stock=F("stock") + quantity)
+        put_back = True
+    if put_back:
+        transaction.on_commit(bump_stock_version)
 
 
 def stored_names(image: ProductImage) -> list[str]:

@@ -362,3 +362,27 @@ def test_a_signed_in_buyer_gets_a_kept_page_in_two_cache_round_trips(client, set
     assert response["X-Catalog-Cache"] == "hit"
     assert reverse("orders:list") in response.content.decode()  # their own account menu
     assert counting_cache.CALLS == ["get_many", "get"]
+
+
+def test_an_order_of_several_batik_moves_the_stock_version_once(
+    settings, django_capture_on_commit_callbacks
+):
+    """Taking and putting back an order's pieces makes the stock pages stale once each."""
+    from orders.lifecycle import restore_stock
+    from tests.catalog import counting_cache
+
+    settings.CACHES = {**settings.CACHES, "default": COUNTING_CACHE}
+    products = [make_product(title=f"Kain {n}", stock=3) for n in range(3)]
+    counting_cache.CALLS.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(
+            buyer=None, email="tamu@example.com", address=dict(ADDRESS),
+            quantities={product.options.get().pk: 1 for product in products},
+            payment_method=PaymentMethod.BANK_TRANSFER,
+        )  # fmt: skip
+    assert counting_cache.CALLS.count("incr") == 1
+    counting_cache.CALLS.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for suborder in order.suborders.all():
+            restore_stock(suborder)
+    assert counting_cache.CALLS.count("incr") == len(order.suborders.all())

@@ -291,7 +291,7 @@ def test_a_photo_uploaded_in_the_admin_goes_through_the_pipeline(
         assert not picture.getexif().get_ifd(ExifTags.IFD.GPSInfo)
         assert "exif" not in picture.info
     assert added.thumbnails and all(default_storage.exists(n) for n in added.thumbnails.values())
-    assert added.thumbnail_urls()[0][1] in seen(product)
+    assert added.thumbnail_urls[0][1] in seen(product)
 
 
 def test_a_refused_photo_in_the_admin_is_named_on_the_form_and_nothing_is_stored(
