@@ -4,12 +4,14 @@
         [--rounds 3] [--orders 500] [--quick]
 
 Production settings on this machine's PostgreSQL and Redis (the bench's own databases:
-batik_bench, batik_bench_<N>k for the growth run, batik_bench_orders; Redis db 9), gunicorn with
-the production worker count, wrk (from Debian) as the load generator. Steps:
+batik_bench, batik_bench_<N>k for the growth run, batik_bench_orders; Redis db 9, and db 10 for
+the growth run's larger catalog), gunicorn with the production worker count, wrk (from Debian)
+as the load generator. Steps:
 
 1. pages under wrk at --products, per visitor kind, in rounds interleaved with the bare view;
    queries per page; in-process page times on a cache miss (bench/catalog.py);
-2. the same in-process figures at --growth-products: growth and search latency (no wrk);
+2. growth: in-process page times on a cache miss at --products and at --growth-products, two
+   processes driven request by request in turn (bench/growth.py); search latency at the larger;
 3. orders placed over HTTP and routed by one worker (bench/orders.py);
 4. page weight in headless Chromium (bench/pageweight.py).
 
@@ -195,14 +197,17 @@ def main() -> None:
          "--seconds", str(seconds), "--rounds", str(args.rounds), "--connections",
          str(args.connections), "--out", str(small_out), *common]
     )  # fmt: skip
-    large_ok, large_out = True, None
+    growth_ok, growth_out = True, None
     if args.growth_products:
-        next_stage(f"growth and search, {args.growth_products:,} products (in-process)")
-        large_out = RESULTS / f"catalog-{args.growth_products}.json"
-        large_ok = run_script(
-            ["bench/catalog.py", "--products", str(args.growth_products), "--no-load",
-             "--database-url", f"{args.database_url}_{args.growth_products // 1000}k",
-             "--out", str(large_out), *common]
+        next_stage(
+            f"growth: {args.products:,} and {args.growth_products:,} products timed in turn,"
+            " and search (in-process)"
+        )
+        growth_out = RESULTS / "growth.json"
+        growth_ok = run_script(
+            ["bench/growth.py", "--products", str(args.products), "--growth-products",
+             str(args.growth_products), "--database-url", args.database_url,
+             "--redis-url", args.redis_url, "--out", str(growth_out)]
         )  # fmt: skip
     next_stage(f"orders: {orders} routed by one worker, {bursts} × 20 checkouts at once")
     orders_out = RESULTS / "orders.json"
@@ -220,11 +225,12 @@ def main() -> None:
     next_stage("summary")
 
     small = load_json(small_out) if small_ok else None
-    large = load_json(large_out) if large_out and large_ok else None
+    growth = load_json(growth_out) if growth_out and growth_ok else None
     orders_result = load_json(orders_out) if orders_ok else None
     weight = load_json(weight_out) if weight_ok and not args.skip_weight else None
     pages = page_rows(small) if small else []
-    figures = figure_rows(small, large, orders_result, weight)
+    sizes = (growth["small"], growth["large"]) if growth else (small, None)
+    figures = figure_rows(*sizes, orders_result, weight)
     if small and small.get("load_settings"):
         s = small["load_settings"]
         print(
@@ -243,7 +249,7 @@ def main() -> None:
         name
         for name, ok in (
             ("pages", small_ok),
-            ("growth", large_ok),
+            ("growth", growth_ok),
             ("orders", orders_ok),
             ("page weight", weight_ok),
         )
@@ -259,7 +265,7 @@ def main() -> None:
         "figures": [dict(zip(("figure", "value", "target", "result"), row, strict=True))
                     for row in figures],
         "catalog": small,
-        "growth": large,
+        "growth": growth,
         "orders": orders_result,
         "page_weight": weight,
         "scripts_failed": failed,
