@@ -86,6 +86,14 @@ def may_ship(suborder: SubOrder) -> bool:
     return not is_rest_asked_before_shipping(suborder) or balance_is_paid(suborder)
 
 
+def checkout_payment(order: Order) -> Payment | None:
+    """The request paid at checkout: the order's first payment that is not the rest of a
+    piece's price. Read through `order.payments.all()`, so that payments read along with the
+    order (as placement does) are not read again."""
+    payments = sorted(order.payments.all(), key=lambda payment: payment.pk)
+    return next((p for p in payments if p.purpose != Payment.Purpose.BALANCE), None)
+
+
 def checkout_method(order: Order) -> str:
     """How the order's payment at checkout is (or was) paid: the order's method, except a
     cash-on-delivery order's down payment, paid online by transfer or through Midtrans."""
@@ -114,7 +122,7 @@ def request_balance(*, suborder: SubOrder, now: datetime) -> Payment:
     if payment is not None:
         return payment
     order = suborder.order
-    checkout = order.payments.exclude(purpose=Payment.Purpose.BALANCE).order_by("pk").first()
+    checkout = checkout_payment(order)
     payment = Payment.objects.create(
         order=order,
         suborder=suborder,

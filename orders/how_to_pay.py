@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from .models import MidtransCharge, Order, Payment, PaymentMethod
+from .down_payments import checkout_payment
+from .models import MidtransCharge, Order, PaymentMethod
 
 
 def cooperative_bank_account() -> dict[str, str]:
@@ -95,8 +96,7 @@ def how_to_pay_context(*, order: Order, order_url: str) -> dict:
     `order_url` is the site path where the buyer follows the order (a signed link for a guest).
     """
     # The request paid at checkout (an order not saved yet, for a preview, has none).
-    checkout = order.payments.exclude(purpose=Payment.Purpose.BALANCE) if order.pk else None
-    payment = checkout.order_by("pk").first() if checkout is not None else None
+    payment = checkout_payment(order) if order.pk else None
     method = payment.method if payment is not None else order.payment_method
     handler = HANDLERS.get(method, _order_page)
     cash_at_door = 0

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -134,12 +135,15 @@ def place_order(
             down_payment_method=down_payment_method,
             pickup_shop_ids=set(pickup_shop_ids),
         )
-        if order.payments.get().method == PaymentMethod.MIDTRANS:
+        # The payment just made, read once for all that follows: the email and the redirect.
+        prefetch_related_objects([order], "payments")
+        (payment,) = order.payments.all()
+        if payment.method == PaymentMethod.MIDTRANS:
             # Its email says what to pay with (a VA number, a QR code), which only Midtrans'
             # answer tells: it is written when the charge is (`apply_charge_state`). The charge
             # row made here is created at Midtrans by the payment page, or by the sweep if the
             # buyer closed the tab, so the email is never lost.
-            midtrans.first_charge(payment=order.payments.get())
+            midtrans.first_charge(payment=payment)
         else:
             # In this transaction: an order is never placed without its email in the outbox.
             notices.notify_buyer_of_placement(order=order)

@@ -305,3 +305,19 @@ def test_the_checkout_asks_as_many_queries_for_four_makers_as_for_two(
         _add(client, make_product())
     with django_assert_num_queries(4):
         assert client.get(CHECKOUT).status_code == 200
+
+
+def test_placing_an_order_reads_its_payment_once(client, two_shops, django_assert_num_queries):
+    # A guest's cash-on-delivery order from two makers: the cart's lines, the four region
+    # lists; the options locked, their shops, each line's stock; the order, its sub-orders,
+    # lines, events and payment; the payment read back once (for the email and the redirect);
+    # the email's sub-orders and lines; the notice and its email; the session saved.
+    set_shipping(two_shops[0].shop, offers_cod=True)
+    set_shipping(two_shops[1].shop, offers_cod=True)
+    with django_assert_num_queries(26):
+        response = client.post(
+            CHECKOUT,
+            {"email": "tamu@example.com", "payment_method": "cod", **address_post()},
+        )
+    assert response.status_code == 302
+    assert Order.objects.get().status == Order.Status.CONFIRMED
