@@ -42,6 +42,19 @@ ROUTED_PER_SECOND = 100
 CLICK_TO_NOTIFIED_P99_S = 1.0
 
 
+def cpu_loop_seconds() -> float:
+    """Seconds this machine takes for a fixed pure-Python loop, the best of three: its speed
+    at the moment (on a shared machine it moves, and every absolute figure with it)."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(5_000_000):
+            total += number
+        timings.append(time.perf_counter() - started)
+    return round(min(timings), 3)
+
+
 def stage(number: int, total: int, title: str) -> None:
     width = 24
     filled = width * (number - 1) // total
@@ -181,6 +194,7 @@ def main() -> None:
     bursts = args.bursts or (3 if args.quick else 10)
     RESULTS.mkdir(parents=True, exist_ok=True)
     started_load = os.getloadavg()
+    speed = {"at_start": cpu_loop_seconds()}
     common = ["--redis-url", args.redis_url]
     steps = 4 + int(bool(args.growth_products)) - int(args.skip_weight)
     step = 0
@@ -245,6 +259,11 @@ def main() -> None:
     print_table(("figure", "value", "target", "result"), figures)
     finished_load = os.getloadavg()
     print("load average at the end (1/5/15 min): " + ", ".join(f"{x:.2f}" for x in finished_load))
+    speed["at_end"] = cpu_loop_seconds()
+    print(
+        f"this machine's speed: a fixed Python loop took {speed['at_start']:.3f} s at the start,"
+        f" {speed['at_end']:.3f} s at the end (less is faster)"
+    )
     failed = [
         name
         for name, ok in (
@@ -260,6 +279,7 @@ def main() -> None:
         "growth_products": args.growth_products,
         "load_average_at_start": started_load,
         "load_average_at_end": finished_load,
+        "cpu_loop_seconds": speed,
         "pages": [dict(zip(("page", "visitor", "rps", "ratio_to_bare", "p95_ms", "p99_ms",
                              "queries", "target", "result"), row, strict=True)) for row in pages],
         "figures": [dict(zip(("figure", "value", "target", "result"), row, strict=True))
