@@ -8,32 +8,26 @@ and the owner is told (through the worker).
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_actions import ask_reason_then
 from core.admin_readonly import ReadOnlyAdmin
-from core.images import fit_within, validate_and_reencode
+from core.images import reencoded_upload
 
 from . import services
 from .forms import BANNER_MAX_SIDE, PHOTO_MAX_SIDE, RejectionForm
 from .models import Shop, ShopEvent, ShopMember
 
 
-def _reencoded(value, *, max_side: int):
-    """A new upload checked and re-encoded without EXIF, as the shop's own settings page does."""
-    if isinstance(value, UploadedFile):
-        return fit_within(validate_and_reencode(value), max_side=max_side)
-    return value
-
-
 class ShopAdminForm(forms.ModelForm):
+    """A new photo or banner checked and re-encoded, as the shop's own settings page does."""
+
     def clean_photo(self):
-        return _reencoded(self.cleaned_data.get("photo"), max_side=PHOTO_MAX_SIDE)
+        return reencoded_upload(self.cleaned_data.get("photo"), max_side=PHOTO_MAX_SIDE)
 
     def clean_banner(self):
-        return _reencoded(self.cleaned_data.get("banner"), max_side=BANNER_MAX_SIDE)
+        return reencoded_upload(self.cleaned_data.get("banner"), max_side=BANNER_MAX_SIDE)
 
 
 class ShopMemberInline(admin.TabularInline):

@@ -6,11 +6,10 @@ catalog and never import it. The pages that show both forms compose them.
 """
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.images import fit_within, validate_and_reencode
+from core.images import reencoded_upload
 from core.phone import normalize_indonesian_phone
 from core.widgets import NativeDateInput
 
@@ -40,10 +39,7 @@ class ShopImagesMixin:
         return self._clean_image("banner", BANNER_MAX_SIDE)
 
     def _clean_image(self, name: str, max_side: int):
-        value = self.cleaned_data.get(name)
-        if isinstance(value, UploadedFile):
-            return fit_within(validate_and_reencode(value), max_side=max_side)
-        return value
+        return reencoded_upload(self.cleaned_data.get(name), max_side=max_side)
 
 
 class ShopApplicationForm(ShopImagesMixin, forms.Form):

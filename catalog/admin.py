@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from core.admin_actions import ask_reason_then
 from core.admin_readonly import ReadOnlyAdmin
+from core.images import reencoded_upload
 
 from . import images, services
 from .forms import HideReasonForm, MultipleFileField
@@ -49,8 +50,20 @@ class TaxonAdmin(admin.ModelAdmin):
         services.delete_taxa(taxa=queryset)
 
 
+# The home page shows a motif's picture at 160 px and a collection's up to 960 px wide (its
+# page full width): kept at five and two times that, for sharp screens.
+MOTIF_IMAGE_MAX_SIDE = 800
+COLLECTION_IMAGE_MAX_SIDE = 2000
+
+
+class MotifAdminForm(forms.ModelForm):
+    def clean_image(self):
+        return reencoded_upload(self.cleaned_data.get("image"), max_side=MOTIF_IMAGE_MAX_SIDE)
+
+
 @admin.register(Motif)
 class MotifAdmin(TaxonAdmin):
+    form = MotifAdminForm
     filter_horizontal = ("shops",)
 
 
@@ -269,8 +282,14 @@ class CollectionItemInline(admin.TabularInline):
     ordering = ["position", "pk"]
 
 
+class CollectionAdminForm(forms.ModelForm):
+    def clean_image(self):
+        return reencoded_upload(self.cleaned_data.get("image"), max_side=COLLECTION_IMAGE_MAX_SIDE)
+
+
 @admin.register(Collection)
 class CollectionAdmin(admin.ModelAdmin):
+    form = CollectionAdminForm
     list_display = ("title", "slug", "is_published", "position", "item_count", "created_at")
     list_editable = ("is_published", "position")
     list_filter = ("is_published",)

@@ -1,11 +1,12 @@
 """Checking uploaded photos by their content, and re-encoding them before anything is stored.
 
 The one upload pipeline: every image a person uploads (product photos, shop photos and banners,
-review photos, progress photos, transfer proofs) is checked by `open_checked`, and most are
-re-encoded by `validate_and_reencode` (product photos keep their format and get thumbnails in
-`catalog.images`, from the same checked image). It trusts nothing the browser says (name, content type): it opens the
-bytes with Pillow, allows only JPEG, PNG and WebP, refuses decompression bombs, truncated files
-and files with data hidden after the image, then draws the pixels into a fresh file. The new file
+review photos, progress photos, transfer proofs, the admin's motif and collection pictures) is
+checked by `open_checked`, and most are re-encoded by `validate_and_reencode` (product photos
+keep their format and get thumbnails in `catalog.images`, from the same checked image). It
+trusts nothing the browser says (name, content type): it opens the bytes with Pillow, allows only
+JPEG, PNG and WebP, refuses decompression bombs, truncated files and files with data hidden
+after the image, then draws the pixels into a fresh file. The new file
 carries no EXIF (so no GPS position of a maker's home), has its orientation applied, and is a
 JPEG (or a WebP when the picture has transparency). It never writes to storage: the caller saves
 the returned `ContentFile` through a model field, so S3 works unchanged.
@@ -19,6 +20,7 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -108,6 +110,14 @@ def fit_within(content: ContentFile, *, max_side: int) -> ContentFile:
             return content
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         return _encode(image)
+
+
+def reencoded_upload(value, *, max_side: int):
+    """A form's image field value as it is kept: a new upload checked, re-encoded without EXIF
+    and shrunk to `max_side`; a file already stored, or none, as it is (for `clean_<field>`)."""
+    if isinstance(value, UploadedFile):
+        return fit_within(validate_and_reencode(value), max_side=max_side)
+    return value
 
 
 def _read_limited(uploaded_file, max_bytes: int) -> bytes:
