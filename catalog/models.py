@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from artisans.models import Shop
 from core.models import acting_user
-from core.translated import Translated
+from core.translated import Translated, in_language
 
 
 class Taxon(models.Model):
@@ -138,15 +138,16 @@ class ProductQuerySet(models.QuerySet):
         motif and colour.
 
         The primary image comes as `primary_image` (absent without one), joined through a
-        FilteredRelation; the first motif's and colour's names as `card_motif` and
-        `card_colour` (None without one), so that a card shows them even when its title is
-        clamped. The reader's heart is not read here: cards are shared by every reader, and
-        catalog.hearts fills each reader's in.
+        FilteredRelation; the first motif's and colour's names, in the active language, as
+        `card_motif` and `card_colour` (None without one), so that a card shows them even when
+        its title is clamped. The reader's heart is not read here: cards are shared by every
+        reader, and catalog.hearts fills each reader's in.
         """
 
         def first_name(taxon):
             ordered = taxon.objects.filter(products=OuterRef("pk")).order_by("position", "name")
-            return models.Subquery(ordered.values("name")[:1])
+            # In the page's language: a card is kept per language.
+            return models.Subquery(ordered.values(shown=in_language("name"))[:1])
 
         # only() before the FilteredRelation: Django refuses only() naming its fields, so the
         # image's few columns all come.

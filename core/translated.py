@@ -3,10 +3,12 @@
 A model keeps its text in a field (`title`) and the optional English version beside it
 (`title_en`); `Translated("title")` on the model reads the one for the active language, falling
 back to the Indonesian text where there is no English one. Rows read as dicts (values()) use
-`pick`.
+`pick`; a query that reads the text in the database, `in_language`.
 """
 
 from django.conf import settings
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
 
@@ -28,6 +30,15 @@ def pick(values, field: str) -> str:
         if translated:
             return translated
     return get(field, "")
+
+
+def in_language(field: str):
+    """`field` in the active language as a database expression (the query's twin of `pick`):
+    `<field>_en` on English pages when it is filled in, else `field`."""
+    suffix = _suffix()
+    if not suffix:
+        return F(field)
+    return Coalesce(NullIf(F(f"{field}_{suffix}"), Value("")), F(field))
 
 
 class Translated:

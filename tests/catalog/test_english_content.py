@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from catalog.models import Collection, CollectionItem, Motif, ProductType
+from catalog.models import Collection, CollectionItem, Colour, Motif, ProductType
 from tests.factories import PASSWORD, make_product, make_shop
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,25 @@ def test_cards_and_home_motifs_are_english_and_a_listing_without_english_keeps_i
     home = client.get(_url("en", "catalog:home")).content.decode()
     assert "Ferns grow in the forests of Kutai Timur." in home
     assert "Pakis tumbuh" not in home
+
+
+def test_a_cards_motif_and_colour_and_the_product_pages_colours_read_in_english(
+    client, translated_product
+):
+    translated_product.colours.add(
+        Colour.objects.create(slug="biru", name="Biru Laut", name_en="Sea blue", hex="#1d4e89")
+    )
+    catalog = client.get(_url("en", "catalog:product-list")).content.decode()
+    card = catalog[catalog.index('class="card product-card"') :]
+    card = card[: card.index("</article>")]
+    assert '<p class="card-tags">Paku (fern) · Sea blue</p>' in card
+
+    with translation.override("en"):
+        page = client.get(translated_product.get_absolute_url()).content.decode()
+    assert "Sea blue" in page and "Biru Laut" not in page
+
+    indonesian = client.get("/batik/").content.decode()
+    assert '<p class="card-tags">Paku · Biru Laut</p>' in indonesian
 
 
 def test_a_collection_reads_in_english(client, translated_product):
