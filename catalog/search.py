@@ -207,16 +207,18 @@ def _tsquery_text(words: list[str]) -> str:
 def _simple_match(
     words: list[str], fields: tuple[str, ...] = ("title", "motif", "description", "shop")
 ) -> Q:
-    """SQLite: every word (as a substring) in one of these fields of the product."""
+    """SQLite: every word (as a substring) in one of these fields of the product, in either
+    language (as the search vector holds both on PostgreSQL)."""
     every_word = Q()
     for word in words:
         motif = Product.motifs.through.objects.filter(
-            product=OuterRef("pk"), motif__name__icontains=word
+            Q(motif__name__icontains=word) | Q(motif__name_en__icontains=word),
+            product=OuterRef("pk"),
         )
         where = {
-            "title": Q(title__icontains=word),
+            "title": Q(title__icontains=word) | Q(title_en__icontains=word),
             "motif": Q(Exists(motif)),
-            "description": Q(description__icontains=word),
+            "description": Q(description__icontains=word) | Q(description_en__icontains=word),
             "shop": Q(shop__name__icontains=word),
         }
         any_field = Q()

@@ -2,7 +2,7 @@
 
 The vocabulary is small on purpose: the taxonomy's names (motifs, techniques, fabrics, product
 types, colours), the districts, the approved shops' names and the words of the newest
-published titles, a few thousand words at most whatever the catalog's size. It is read in ONE
+published titles, in both languages, a few thousand words at most whatever the catalog's size. It is read in ONE
 query, kept in the cache per catalog version, and only when a search finds little. Fuzzy
 matching runs against it (rapidfuzz, in memory), never against product rows, and the same way
 on SQLite and PostgreSQL, so that a corrected search finds the same batik on both.
@@ -34,11 +34,13 @@ def build_vocabulary() -> tuple[str, ...]:
     """Every word of the vocabulary (see module doc), lowercased and sorted, in ONE query."""
     newest = Product.objects.published().order_by(*NEWEST).values("pk")[:TITLE_LISTINGS]
     parts = [
-        model.objects.order_by().values_list("name")
+        model.objects.order_by().values_list(field)
         for model in (Motif, Technique, Fabric, ProductType, Colour)
+        for field in ("name", "name_en")
     ]
     parts.append(Shop.objects.approved().order_by().values_list("name"))
-    parts.append(Product.objects.filter(pk__in=newest).order_by().values_list("title"))
+    for field in ("title", "title_en"):
+        parts.append(Product.objects.filter(pk__in=newest).order_by().values_list(field))
     texts = [row[0] for row in parts[0].union(*parts[1:], all=True).order_by()]
     texts += [str(label) for label in District.labels]
     return tuple(sorted({word.lower() for text in texts for word in _WORD.findall(text)}))

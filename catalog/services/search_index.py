@@ -7,16 +7,18 @@ from django.db import connection, transaction
 from ..cache import bump_catalog_version
 from ..models import Product
 
+# Both languages' words in one vector: a search finds a listing by its English title on any
+# page, as by its Indonesian one (the title and motif names weigh most, then the technique and
+# the shop, then the description).
 _REFRESH_SQL = """
 UPDATE catalog_product AS p SET search_vector =
-    setweight(to_tsvector('simple', coalesce(p.title, '')), 'A')
+    setweight(to_tsvector('simple', concat_ws(' ', p.title, p.title_en)), 'A')
     || setweight(to_tsvector('simple', coalesce((
-        SELECT string_agg(m.name, ' ')
+        SELECT string_agg(concat_ws(' ', m.name, m.name_en), ' ')
         FROM catalog_product_motifs pm JOIN catalog_motif m ON m.id = pm.motif_id
         WHERE pm.product_id = p.id), '')), 'A')
-    || setweight(to_tsvector('simple', coalesce(t.name, '')), 'B')
-    || setweight(to_tsvector('simple', coalesce(s.name, '')), 'B')
-    || setweight(to_tsvector('simple', coalesce(p.description, '')), 'C')
+    || setweight(to_tsvector('simple', concat_ws(' ', t.name, t.name_en, s.name)), 'B')
+    || setweight(to_tsvector('simple', concat_ws(' ', p.description, p.description_en)), 'C')
 FROM catalog_technique AS t, artisans_shop AS s
 WHERE t.id = p.technique_id AND s.id = p.shop_id AND p.id = ANY(%s)
 """

@@ -123,3 +123,28 @@ def test_a_repeated_search_finds_what_changed_since(client, settings, catalog):
         "Kain Sutra Nila",
         "Sarung Paku Baru",
     }
+
+
+def test_search_finds_a_listing_by_its_english_words_on_either_language_page(client, catalog):
+    make_product(
+        title="Kemeja Tulis Lengan Panjang",
+        title_en="Long-sleeved Hand-drawn Shirt",
+        description_en="Coloured with mangosteen rind.",
+        motif="paku",
+    )
+    Motif.objects.filter(slug="daun-singkong").update(name_en="Cassava leaf")
+    rebuild_search_index()
+
+    assert titles(client.get("/en/batik/?q=shirt")) == {"Long-sleeved Hand-drawn Shirt"}
+    assert titles(client.get("/batik/?q=shirt")) == {"Kemeja Tulis Lengan Panjang"}
+    assert titles(client.get("/en/batik/?q=mangosteen")) == {"Long-sleeved Hand-drawn Shirt"}
+    assert titles(client.get("/en/batik/?q=cassava")) == {"Kain Hijau Rantau"}
+
+
+def test_a_misspelt_english_word_is_corrected(client, catalog):
+    make_product(title="Kemeja Tulis", title_en="Hand-drawn Shirt")
+    rebuild_search_index()
+
+    response = client.get("/en/batik/?q=shrit")
+    assert titles(response) == {"Hand-drawn Shirt"}
+    assert "Showing batik for “shirt”" in response.content.decode()
