@@ -21,17 +21,21 @@ def cart_count_of_outer_user():
     return Coalesce(Subquery(items), 0)
 
 
-def cart(request) -> dict:
+def cart_count(request) -> int:
     """The number of items in the visitor's cart, for the header: at most one query."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         count = getattr(user, CART_COUNT_ATTRIBUTE, None)
         if count is None:  # a user object not read by get_user(), e.g. just after logging in
             count = CartItem.objects.filter(cart__user=user).aggregate(n=Sum("quantity"))["n"]
-        return {"cart_count": count or 0}
+        return count or 0
     session = getattr(request, "session", None)
     if session is None:
-        return {"cart_count": 0}
+        return 0
     # A visitor without a session cookie costs no query: the session loads nothing.
     items = session.get(SESSION_KEY) or {}
-    return {"cart_count": sum(int(e.get("q", 0)) for e in items.values() if isinstance(e, dict))}
+    return sum(int(e.get("q", 0)) for e in items.values() if isinstance(e, dict))
+
+
+def cart(request) -> dict:
+    return {"cart_count": cart_count(request)}

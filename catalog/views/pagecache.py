@@ -24,13 +24,14 @@ from the cache.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import wraps
 
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -132,14 +133,21 @@ def _with_csrf_token(request, content: bytes) -> bytes:
     return content
 
 
-def _with_counts(request, content: bytes) -> bytes:
-    """A signed-out reader's cart count and CSRF token put into their kept page.
+# How the header counts a signed-out reader's cart: orders, an app above this one, says so at
+# startup (`count_carts_with`), so that a kept page needs no render to learn the number.
+_cart_count: Callable[[HttpRequest], int] | None = None
 
-    The count is the cart context processor's (orders, an app above this one), read by
-    rendering a template of it alone.
-    """
-    count = render_to_string("includes/_cart_count.html", request=request).strip()
-    content = content.replace(CART_COUNT_PLACEHOLDER.encode(), count.encode())
+
+def count_carts_with(counter: Callable[[HttpRequest], int]) -> None:
+    """Called from orders' ready(): `counter(request)` is the cart count the header shows."""
+    global _cart_count
+    _cart_count = counter
+
+
+def _with_counts(request, content: bytes) -> bytes:
+    """A signed-out reader's cart count and CSRF token put into their kept page."""
+    count = _cart_count(request) if _cart_count is not None else 0
+    content = content.replace(CART_COUNT_PLACEHOLDER.encode(), str(count).encode())
     return _with_csrf_token(request, content)
 
 
