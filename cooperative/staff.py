@@ -1,4 +1,5 @@
-"""The "Koperasi staff" group: curate the community and confirm payments, nothing more."""
+"""The "Koperasi staff" group: curate the community, confirm payments and serve the regency's
+offices (check an office, invite makers to its requests, split and quote them), nothing more."""
 
 from django.apps import apps as global_apps
 from django.db.models import Q
@@ -26,6 +27,16 @@ STAFF_PERMISSIONS: dict[str, list[str]] = {
     ],
     "reviews": ["view_productreview", "change_productreview", "view_shopreview", "change_shopreview"],
     "ledger": ["view_ledgerentry", "view_payout", "change_payout", "view_payoutaccount"],
+    # The institutional flow's admin pages ask these (procurement/admin.py); what it writes goes
+    # through the procurement services, so nothing here edits a request, an offer or a quote.
+    "procurement": [
+        "view_institution", "change_institution", "view_institutionmember",
+        "view_procurementrequest", "view_requestedsize", "view_staffmember",
+        "view_invitation", "add_invitation", "view_offer", "view_offeredsize",
+        "view_allocation", "add_allocation",
+        "view_quote", "add_quote", "view_quoteline", "view_quoteshare",
+        "view_handover", "view_document",
+    ],
 }  # fmt: skip
 
 

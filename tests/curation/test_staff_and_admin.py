@@ -203,3 +203,27 @@ def test_changelist_query_count_is_the_same_for_5_and_30_rows(admin_client, url)
             assert admin_client.get(url + "?all=").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_staff_serve_the_regency_offices_from_the_admin(staff_client):
+    from procurement import services as procurement
+    from procurement.models import Invitation
+    from tests.procurement.test_requests import SIZES, _institution, _request
+
+    # The cooperative's staff check a new office and let it send requests...
+    institution, officer = _institution(verified=False)
+    post_action(staff_client, "/en/admin/procurement/institution/", "verify", [institution])
+    institution.refresh_from_db()
+    assert institution.verified_at is not None
+
+    # ...see what it asks for, and invite the makers who can make it.
+    request = _request(institution, officer)
+    procurement.set_sizes(request=request, counts=SIZES)
+    procurement.submit_request(request=request, by=officer)
+    maker = make_shop(is_verified=True)
+    assert staff_client.get("/en/admin/procurement/procurementrequest/").status_code == 200
+    invite = f"/en/admin/procurement/procurementrequest/{request.pk}/undang/"
+    assert staff_client.post(invite, {"shops": [maker.pk]}).status_code == 302
+    assert Invitation.objects.filter(request=request, shop=maker).exists()
+    for page in ("quote", "document", "offer"):
+        assert staff_client.get(f"/en/admin/procurement/{page}/").status_code == 200
