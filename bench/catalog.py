@@ -12,8 +12,8 @@ refused if it holds shops the benchmark did not make), then, with production set
    a cache miss, at 24 and at 96 items; the median and p95 time of each page on a cache miss;
    the p95 of searches the cache has not seen yet;
 3. unless --no-load: gunicorn with the production worker count and wrk from outside it. Per round
-   and visitor kind, a slice of each page, with a slice of the bare view before and after; a
-   page's ratio is its requests/s over the mean of its two neighbouring bare slices, and the
+   and visitor kind, a slice of each page, each with a slice of the bare view just before and
+   after; a page's ratio is its requests/s over the mean of those two bare slices, and the
    figures are medians over the rounds.
 
 Writes bench/results/catalog-<N>.json (or --out).
@@ -100,7 +100,7 @@ def check_pages(port: int, visitors: dict, pages: dict[str, list[str]]) -> None:
 
 
 def measure_load(port: int, visitors: dict, pages: dict[str, list[str]], args) -> dict:
-    slices = args.rounds * len(visitors) * (len(pages) + 1) + 1
+    slices = args.rounds * len(visitors) * len(pages) * 2 + 1
     done = 0
 
     def run(paths, sessions=({},)):
@@ -117,13 +117,16 @@ def measure_load(port: int, visitors: dict, pages: dict[str, list[str]], args) -
         return result
 
     raw: dict = {kind: {page: [] for page in pages} for kind in visitors}
+    # Bare, page, bare, page...: each page slice between two bare ones, so that a change in
+    # this machine's speed (here the bare view's rate moves by a third within a minute) is
+    # read beside the slice it affects.
     bare_slices = [run([appcode.BARE])]
     for _round in range(args.rounds):
         for kind, sessions in visitors.items():
-            block = [(page, run(paths, sessions)) for page, paths in pages.items()]
-            bare_slices.append(run([appcode.BARE]))
-            floor = (bare_slices[-2]["rps"] + bare_slices[-1]["rps"]) / 2
-            for page, result in block:
+            for page, paths in pages.items():
+                result = run(paths, sessions)
+                bare_slices.append(run([appcode.BARE]))
+                floor = (bare_slices[-2]["rps"] + bare_slices[-1]["rps"]) / 2
                 result["ratio_to_bare"] = result["rps"] / floor if floor else 0.0
                 raw[kind][page].append(result)
     harness.progress("Loading with wrk", slices, slices)
