@@ -50,6 +50,13 @@ class InstitutionAdmin(admin.ModelAdmin):
     inlines = [InstitutionMemberInline]
     actions = ["verify"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The cooperative's staff verify an office (the action); what it is, and the email
+        # domain that makes its people its members, only a superuser corrects.
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return ["name", "kind", "address", "tax_number", "email_domain", *self.readonly_fields]
+
     @admin.action(description=_("Verify: the institution may send requests"))
     def verify(self, request, queryset):
         if not request.user.has_perm("procurement.change_institution"):

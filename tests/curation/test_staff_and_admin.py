@@ -13,7 +13,7 @@ from cooperative.staff import STAFF_GROUP, sync_staff_group
 from orders import placement
 from orders.models import Order, Payment, PaymentMethod, SubOrder, SubOrderEvent
 from orders.payments.transfer import confirm_transfer
-from tests.curation.conftest import post_action
+from tests.curation.conftest import change_form_data, post_action
 from tests.curation.factories import paid_order
 from tests.factories import ADDRESS, make_product, make_shop, make_user
 
@@ -227,3 +227,21 @@ def test_staff_serve_the_regency_offices_from_the_admin(staff_client):
     assert Invitation.objects.filter(request=request, shop=maker).exists()
     for page in ("quote", "document", "offer"):
         assert staff_client.get(f"/en/admin/procurement/{page}/").status_code == 200
+    # The split among the offers and the quote: their pages open for the staff.
+    for step in ("pembagian", "penawaran"):
+        page = f"/en/admin/procurement/procurementrequest/{request.pk}/{step}/"
+        assert staff_client.get(page).status_code == 200
+
+
+def test_staff_verify_an_office_but_only_a_superuser_changes_its_email_domain(staff_client):
+    from procurement.models import Institution
+    from tests.procurement.test_requests import _institution
+
+    institution, _officer = _institution(verified=False)
+    url = f"/en/admin/procurement/institution/{institution.pk}/change/"
+    data = change_form_data(staff_client.get(url), email_domain="gmail.com", name="Kantor Lain")
+    assert staff_client.post(url, data).status_code == 302
+    assert Institution.objects.values_list("name", "email_domain").get() == (
+        "Dinas Koperasi dan UKM Kabupaten Kutai Timur",
+        "kutaitimurkab.go.id",
+    )
