@@ -10,7 +10,7 @@ class OrdersConfig(AppConfig):
         from allauth.account.signals import user_logged_in as allauth_logged_in
         from django.contrib.auth.signals import user_logged_in
 
-        from catalog.views.pagecache import count_carts_with
+        from catalog.readers import count_carts_with
 
         from .context_processors import cart_count
         from .signals import merge_cart_on_login

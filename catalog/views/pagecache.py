@@ -24,14 +24,13 @@ from the cache.
 """
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import wraps
 
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -39,7 +38,7 @@ from django.utils.translation import get_language
 
 from .. import cache as catalog_cache
 from ..hearts import PRODUCT_PK_SLOT, fill_hearts, product_ids_with_hearts
-from ..readers import ids_of
+from ..readers import cart_count_of, ids_of
 
 CSRF_PLACEHOLDER = "__visitor-csrf-token__"
 CART_COUNT_PLACEHOLDER = "__visitor-cart-count__"
@@ -133,20 +132,9 @@ def _with_csrf_token(request, content: bytes) -> bytes:
     return content
 
 
-# How the header counts a signed-out reader's cart: orders, an app above this one, says so at
-# startup (`count_carts_with`), so that a kept page needs no render to learn the number.
-_cart_count: Callable[[HttpRequest], int] | None = None
-
-
-def count_carts_with(counter: Callable[[HttpRequest], int]) -> None:
-    """Called from orders' ready(): `counter(request)` is the cart count the header shows."""
-    global _cart_count
-    _cart_count = counter
-
-
 def _with_counts(request, content: bytes) -> bytes:
     """A signed-out reader's cart count and CSRF token put into their kept page."""
-    count = _cart_count(request) if _cart_count is not None else 0
+    count = cart_count_of(request)
     content = content.replace(CART_COUNT_PLACEHOLDER.encode(), str(count).encode())
     return _with_csrf_token(request, content)
 
