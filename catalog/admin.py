@@ -57,6 +57,8 @@ COLLECTION_IMAGE_MAX_SIDE = 2000
 
 
 class MotifAdminForm(forms.ModelForm):
+    """A new picture checked and re-encoded, as every uploaded photo is (core.images)."""
+
     def clean_image(self):
         return reencoded_upload(self.cleaned_data.get("image"), max_side=MOTIF_IMAGE_MAX_SIDE)
 
@@ -283,6 +285,8 @@ class CollectionItemInline(admin.TabularInline):
 
 
 class CollectionAdminForm(forms.ModelForm):
+    """A new picture checked and re-encoded, as every uploaded photo is (core.images)."""
+
     def clean_image(self):
         return reencoded_upload(self.cleaned_data.get("image"), max_side=COLLECTION_IMAGE_MAX_SIDE)
 

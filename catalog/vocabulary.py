@@ -2,8 +2,9 @@
 
 The vocabulary is small on purpose: the taxonomy's names (motifs, techniques, fabrics, product
 types, colours), the districts, the approved shops' names and the words of the newest
-published titles, in both languages, a few thousand words at most whatever the catalog's size. It is read in ONE
-query, kept in the cache per catalog version, and only when a search finds little. Fuzzy
+published titles, in both languages, a few thousand words at most whatever the catalog's size.
+It is read in ONE query, kept in the cache per catalog version, and only when a search finds
+little. Fuzzy
 matching runs against it (rapidfuzz, in memory), never against product rows, and the same way
 on SQLite and PostgreSQL, so that a corrected search finds the same batik on both.
 """

@@ -34,7 +34,8 @@ def pick(values, field: str) -> str:
 
 def in_language(field: str):
     """`field` in the active language as a database expression (the query's twin of `pick`):
-    `<field>_en` on English pages when it is filled in, else `field`."""
+    `<field>_en` on English pages when it is filled in, else `field`. The language is the one
+    active when the query is built (`pick` reads it when called): build such a query per request."""
     suffix = _suffix()
     if not suffix:
         return F(field)

@@ -103,7 +103,8 @@ def place_order(
     account, an e-wallet) when `payment_method` is Midtrans. With cash on delivery,
     `down_payment_method` (Midtrans, with its `channel`, or bank transfer) is how the down
     payments of made-to-order work are paid now; the order waits for them before it is routed.
-    Raises OutOfStock (nothing created) when a line is short.
+    Raises OutOfStock (nothing created) when a line is short. The order returned holds its
+    payments as read at placement (`order.payments.all()`); read them again after a change.
     """
     email = email.strip().lower()
     if not email:
