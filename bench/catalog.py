@@ -9,8 +9,8 @@ refused if it holds shops the benchmark did not make), then, with production set
    guests who added a batik to the cart and buyers who logged in through the login form and
    have a cart (`--sessions` session cookies of each, rotated by wrk);
 2. in this process, with Django's test client: the queries of each page for each visitor kind on
-   a cache miss, at 24 and at 96 items; the median and p95 time of each page on a cache miss;
-   the p95 of searches the cache has not seen yet;
+   a cache miss, at 24 and at 96 items; unless --no-page-times, the median and p95 time of each
+   page on a cache miss and the p95 of searches the cache has not seen yet;
 3. unless --no-load: gunicorn with the production worker count and wrk from outside it. Per round
    and visitor kind, a slice of each page, each with a slice of the bare view just before and
    after; a page's ratio is its requests/s over the mean of those two bare slices, and the
@@ -67,7 +67,6 @@ def count_pages(sample: dict, vocab: list[str]) -> dict[str, tuple[str, str]]:
 
 def query_counts(visitors: dict, pages: dict[str, tuple[str, str]]) -> dict:
     """Queries of one request on a cache miss (after a warm-up request), per visitor kind."""
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -80,7 +79,7 @@ def query_counts(visitors: dict, pages: dict[str, tuple[str, str]]) -> dict:
             for path in paths:
                 # Per-process things load once, as on a warm server.
                 inprocess.client(cookies).get(path)
-                cache.clear()
+                inprocess.clear_caches()
                 with CaptureQueriesContext(connection) as queries:
                     status = inprocess.client(cookies).get(path).status_code
                 figures.append(len(queries) if status == 200 else None)
@@ -170,6 +169,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=8, help="sessions per visitor kind")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-load", action="store_true", help="in-process figures only")
+    parser.add_argument(
+        "--no-page-times", action="store_true", help="queries only (bench/growth.py times pages)"
+    )
     parser.add_argument("--out")
     args = parser.parse_args()
     out = Path(args.out or harness.RESULTS / f"catalog-{args.products}.json")
@@ -180,10 +182,11 @@ def main() -> None:
 
     print("Counting queries per page and visitor kind (cache miss, 24 and 96 items)...", flush=True)
     report["queries"] = query_counts(visitors, count_pages(sample, vocab))
-    report["in_process"] = inprocess.page_times(
-        visitors, inprocess.growth_pages(sample, vocab), args.requests
-    )
-    report["search"] = inprocess.search_times(vocab, max(args.requests, 30))
+    if not args.no_page_times:
+        report["in_process"] = inprocess.page_times(
+            visitors, inprocess.growth_pages(sample, vocab), args.requests
+        )
+        report["search"] = inprocess.search_times(vocab, max(args.requests, 30))
 
     if not args.no_load:
         harness.wrk_binary()
@@ -216,7 +219,7 @@ def print_report(report: dict) -> None:
     for kind in report["visitors"]:
         for page, counts in report["queries"][kind].items():
             r = (load or {}).get(kind, {}).get(page)
-            timing = report["in_process"][kind].get(page, {})
+            timing = report.get("in_process", {}).get(kind, {}).get(page, {})
             print(
                 f"{page:<18}{kind:<14}"
                 + (f"{r['rps']:>8.0f}{r['ratio_to_bare']:>8.2f}{r['p95_ms']:>8.1f}{r['p99_ms']:>8.1f}"

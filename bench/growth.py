@@ -13,14 +13,25 @@ products and per visitor kind and page the median and p95 milliseconds; "large" 
 """
 
 import argparse
+import contextlib
 import json
 import multiprocessing
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import harness
 
-SMALL_REDIS_URL = harness.DEFAULT_REDIS_URL
-LARGE_REDIS_URL = "redis://127.0.0.1:6379/10"
+# Seeding 100k products and making the visitors may take minutes; one timing never does.
+SETUP_SECONDS = 900
+ANSWER_SECONDS = 120
+
+
+def next_redis_db(url: str) -> str:
+    """The same Redis server's next database: the larger catalog's keys apart from the smaller's."""
+    parts = urlsplit(url)
+    number = int(parts.path.lstrip("/") or 0) + 1
+    return urlunsplit((parts.scheme, parts.netloc, f"/{number}", parts.query, parts.fragment))
 
 
 def serve_timings(conn, products: int, database_url: str, redis_url: str, sessions: int) -> None:
@@ -46,24 +57,41 @@ def serve_timings(conn, products: int, database_url: str, redis_url: str, sessio
 
 
 class Site:
-    """One catalog size in its own process, asked for one timing at a time."""
+    """One catalog size in its own process, asked for one timing at a time.
+
+    A child that dies or stops answering ends the run with its exit code, never a hang.
+    """
 
     def __init__(self, products: int, database_url: str, redis_url: str, sessions: int):
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=serve_timings, args=(child, products, database_url, redis_url, sessions)
+            target=serve_timings,
+            args=(child, products, database_url, redis_url, sessions),
+            daemon=True,
         )
         self.process.start()
-        self.info = self.conn.recv()
+        child.close()  # the child's end lives in the child: its exit is our end of file
+        self.info = self._answer(SETUP_SECONDS)
+
+    def _answer(self, seconds: float):
+        if not self.conn.poll(seconds):
+            sys.exit(f"The {self.process.name} timing process did not answer in {seconds:g} s.")
+        try:
+            return self.conn.recv()
+        except EOFError:
+            self.process.join(5)
+            sys.exit(f"The timing process stopped (exit {self.process.exitcode}); see above.")
 
     def ask(self, *message):
         self.conn.send(message)
-        return self.conn.recv()
+        return self._answer(ANSWER_SECONDS)
 
     def close(self) -> None:
-        self.conn.send(None)
-        self.process.join()
+        if self.process.is_alive():
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+            self.process.join(30)
 
 
 def interleaved_times(small: Site, large: Site, requests: int) -> tuple[dict, dict]:
@@ -102,8 +130,8 @@ def main() -> None:
     parser.add_argument("--growth-products", type=int, default=100_000)
     parser.add_argument("--database-url", default=harness.DEFAULT_DATABASE_URL)
     parser.add_argument("--growth-database-url", help="default: --database-url + _<N>k")
-    parser.add_argument("--redis-url", default=SMALL_REDIS_URL)
-    parser.add_argument("--growth-redis-url", default=LARGE_REDIS_URL)
+    parser.add_argument("--redis-url", default=harness.DEFAULT_REDIS_URL)
+    parser.add_argument("--growth-redis-url", help="default: the next db of --redis-url")
     parser.add_argument("--requests", type=int, default=20, help="timings per page and size")
     parser.add_argument("--sessions", type=int, default=1, help="sessions per visitor kind")
     parser.add_argument("--out")
@@ -111,16 +139,16 @@ def main() -> None:
     out = Path(args.out or harness.RESULTS / "growth.json")
     large_url = args.growth_database_url or (f"{args.database_url}_{args.growth_products // 1000}k")
 
+    large_redis_url = args.growth_redis_url or next_redis_db(args.redis_url)
     # One after the other: each seeds its database first when it is empty.
-    small = Site(args.products, args.database_url, args.redis_url, args.sessions)
-    large = Site(args.growth_products, large_url, args.growth_redis_url, args.sessions)
-    try:
+    with contextlib.ExitStack() as stack:
+        small = Site(args.products, args.database_url, args.redis_url, args.sessions)
+        stack.callback(small.close)
+        large = Site(args.growth_products, large_url, large_redis_url, args.sessions)
+        stack.callback(large.close)
         small_times, large_times = interleaved_times(small, large, args.requests)
         print("Timing new searches at the larger size...", flush=True)
         search = large.ask("search", max(args.requests, 30))
-    finally:
-        small.close()
-        large.close()
     report = {
         "small": {"products": small.info["products"], "in_process": small_times},
         "large": {"products": large.info["products"], "in_process": large_times, "search": search},

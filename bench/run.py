@@ -9,7 +9,7 @@ the growth run's larger catalog), gunicorn with the production worker count, wrk
 as the load generator. Steps:
 
 1. pages under wrk at --products, per visitor kind, in rounds interleaved with the bare view;
-   queries per page; in-process page times on a cache miss (bench/catalog.py);
+   queries per page (bench/catalog.py);
 2. growth: in-process page times on a cache miss at --products and at --growth-products, two
    processes driven request by request in turn (bench/growth.py); search latency at the larger;
 3. orders placed over HTTP and routed by one worker (bench/orders.py);
@@ -206,10 +206,12 @@ def main() -> None:
 
     next_stage(f"pages under wrk, {args.products:,} products, {seconds:g}-s slices")
     small_out = RESULTS / f"catalog-{args.products}.json"
+    # With the growth step, page times come from it (both sizes timed in turn), not from here.
+    page_times = ["--no-page-times"] if args.growth_products else []
     small_ok = run_script(
         ["bench/catalog.py", "--products", str(args.products), "--database-url", args.database_url,
          "--seconds", str(seconds), "--rounds", str(args.rounds), "--connections",
-         str(args.connections), "--out", str(small_out), *common]
+         str(args.connections), "--out", str(small_out), *page_times, *common]
     )  # fmt: skip
     growth_ok, growth_out = True, None
     if args.growth_products:
