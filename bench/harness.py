@@ -118,7 +118,8 @@ def collect_static(env: dict[str, str]) -> None:
 
 
 class Server:
-    """gunicorn as production runs it (same worker count), its log lines in bench/results/."""
+    """gunicorn as production runs it (same worker count), its log lines in bench/results/
+    (this run's only: a 10-s slice logs some 20,000 lines, so runs must not pile up)."""
 
     def __init__(self, env: dict, port: int, *, app: str = "marketplace.wsgi:application"):
         self.port = port
@@ -128,7 +129,7 @@ class Server:
         self.process = subprocess.Popen(
             [str(BASE_DIR / ".venv/bin/gunicorn"), app, "--bind", f"127.0.0.1:{port}",
              "--workers", str(self.workers), "--timeout", "60"],
-            cwd=BASE_DIR, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            cwd=BASE_DIR, env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
