@@ -56,11 +56,17 @@ MOTIF_IMAGE_MAX_SIDE = 800
 COLLECTION_IMAGE_MAX_SIDE = 2000
 
 
-class MotifAdminForm(forms.ModelForm):
-    """A new picture checked and re-encoded, as every uploaded photo is (core.images)."""
+class PictureAdminForm(forms.ModelForm):
+    """A new `image` checked and re-encoded, as every uploaded photo is (core.images)."""
+
+    image_max_side: int
 
     def clean_image(self):
-        return reencoded_upload(self.cleaned_data.get("image"), max_side=MOTIF_IMAGE_MAX_SIDE)
+        return reencoded_upload(self.cleaned_data.get("image"), max_side=self.image_max_side)
+
+
+class MotifAdminForm(PictureAdminForm):
+    image_max_side = MOTIF_IMAGE_MAX_SIDE
 
 
 @admin.register(Motif)
@@ -284,11 +290,8 @@ class CollectionItemInline(admin.TabularInline):
     ordering = ["position", "pk"]
 
 
-class CollectionAdminForm(forms.ModelForm):
-    """A new picture checked and re-encoded, as every uploaded photo is (core.images)."""
-
-    def clean_image(self):
-        return reencoded_upload(self.cleaned_data.get("image"), max_side=COLLECTION_IMAGE_MAX_SIDE)
+class CollectionAdminForm(PictureAdminForm):
+    image_max_side = COLLECTION_IMAGE_MAX_SIDE
 
 
 @admin.register(Collection)

@@ -342,26 +342,24 @@ def take_stock(pieces: Iterable[tuple[int, int]]) -> int | None:
     None when every piece was taken (stock never goes below zero, whoever takes at the same
     time; the caller's transaction undoes what was taken before). Pages that show stock are
     stale after the commit."""
-    took = False
+    pieces = list(pieces)
     for option_id, quantity in pieces:
         taken = ProductOption.objects.filter(pk=option_id, stock__gte=quantity).update(
             stock=F("stock") - quantity
         )
         if not taken:
             return option_id
-        took = True
-    if took:
+    if pieces:
         transaction.on_commit(bump_stock_version)
     return None
 
 
 def put_back_stock(pieces: Iterable[tuple[int, int]]) -> None:
     """Give an order's pieces back, (option id, quantity) each (a cancelled or declined order)."""
-    put_back = False
+    pieces = list(pieces)
     for option_id, quantity in pieces:
         ProductOption.objects.filter(pk=option_id).update(stock=F("stock") + quantity)
-        put_back = True
-    if put_back:
+    if pieces:
         transaction.on_commit(bump_stock_version)
 
 
